@@ -1,0 +1,33 @@
+//! What we know about Azure Stack Edge Pro GPU devices: fixed identities, VM sizes, the GPU extension matrix
+//! and the GPU allocation rules. Shared by the client (to check before acting) and the emulator (to behave
+//! like the device).
+
+/// The AD FS tenant every device uses ("hard coded", per the docs).
+pub const TENANT_ID: &str = "c0257de7-538f-415c-993a-1b87a031879d";
+/// The local ARM user.
+pub const ARM_USER: &str = "EdgeArmUser";
+/// The only location a device has (ARM echoes it in lower case).
+pub const LOCATION: &str = "dbelocal";
+/// The name of the device's single subscription.
+pub const SUBSCRIPTION_NAME: &str = "Default Provider Subscription";
+/// The public client id Azure PowerShell uses with AD FS (what the docs' .NET sample sends).
+pub const POWERSHELL_CLIENT_ID: &str = "1950a258-227b-4e31-a9cf-717495945fc2";
+/// The Azure CLI's public client id.
+pub const AZURE_CLI_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+/// The client id the docs give for service-principal style login (`ARM_CLIENT_ID`).
+pub const SERVICE_PRINCIPAL_CLIENT_ID: &str = "cbd868c5-7207-431f-8d16-1cb144b50971";
+/// Resource group, virtual network and subnet the device creates when compute is enabled.
+pub const COMPUTE_RESOURCE_GROUP: &str = "ASERG";
+pub const COMPUTE_VNET: &str = "ASEVNET";
+pub const COMPUTE_SUBNET: &str = "ASEVNETsubNet";
+
+/// Host names a device exposes, built from its name and DNS domain.
+pub fn management_host(device: &str, domain: &str) -> String {
+    format!("management.{device}.{domain}").to_ascii_lowercase()
+}
+pub fn login_host(device: &str, domain: &str) -> String {
+    format!("login.{device}.{domain}").to_ascii_lowercase()
+}
+pub fn blob_host(account: &str, device: &str, domain: &str) -> String {
+    format!("{account}.blob.{device}.{domain}").to_ascii_lowercase()
+}

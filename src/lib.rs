@@ -1,0 +1,17 @@
+//! asegpu: deploy GPU virtual machines on Azure Stack Edge Pro GPU devices through their local Azure
+//! Resource Manager, from Rust, C, C#, PowerShell or the `asegpu` command line.
+//!
+//! Where to find things:
+//! - [`arm`]: the ARM client (connect, tokens, retries, long-running operations, resource groups);
+//! - [`device`]: what we know about the devices (identities, sizes, GPU extension matrix, GPU rules);
+//! - [`ffi`]: the C ABI (`include/asegpu.h`), a thin skin over the core;
+//! - [`sim`]: `asegpu-sim`, the device emulator used by the tests and for dry runs;
+//! - [`cli`]: the `asegpu` command line.
+
+pub mod arm;
+pub mod device;
+pub mod error;
+pub mod progress;
+
+pub use error::{Error, Result, Status};
+pub mod sim;

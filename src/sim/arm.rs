@@ -1,0 +1,266 @@
+//! The emulated local ARM: metadata, tenants, subscriptions, providers, resource groups and the
+//! long-running-operation endpoints. Paths match case-insensitively; names keep the casing they were
+//! created with.
+
+use super::http::{arm_error, empty, json_resp, timestamp, with_header, Req, Resp};
+use super::server::{now_ms, Shared};
+use super::state::{Effect, ResourceGroup};
+use super::versions;
+use crate::device;
+use hyper::Method;
+use serde_json::{json, Value};
+
+pub fn handle(shared: &Shared, req: &Req) -> Resp {
+    if req.kw(0) == "metadata" && req.kw(1) == "endpoints" {
+        return metadata(shared, req);
+    }
+    if let Err(r) = super::adfs::check_bearer(shared, req) {
+        return r;
+    }
+    match req.kw(0).as_str() {
+        "tenants" => with_version(shared, req, versions::SUBSCRIPTIONS, || tenants()),
+        "providers" => with_version(shared, req, versions::RESOURCES, || json_resp(200, &json!({ "value": providers() }))),
+        "subscriptions" => subscriptions(shared, req),
+        _ => not_found_path(req),
+    }
+}
+
+fn with_version(shared: &Shared, req: &Req, supported: &[&str], f: impl FnOnce() -> Resp) -> Resp {
+    match versions::check(shared.cfg.api_versions, req.q("api-version"), supported) {
+        Ok(()) => f(),
+        Err(r) => r,
+    }
+}
+
+fn not_found_path(req: &Req) -> Resp {
+    arm_error(404, "NotFound", &format!("The requested path '{}' is not found on this device.", req.path))
+}
+
+/// `/metadata/endpoints`: one document that satisfies both old and new Azure CLI versions, built from the
+/// host the client used (so IP-only endpoints work too). Any api-version is accepted.
+fn metadata(shared: &Shared, req: &Req) -> Resp {
+    let base = req.base();
+    let mgmt = shared.cfg.management_host();
+    let login = if req.hostname() == mgmt {
+        format!("https://{}:{}/adfs/", shared.cfg.login_host(), shared.port)
+    } else {
+        format!("{base}adfs/")
+    };
+    let suffix = format!("{}.{}", shared.cfg.device_name, shared.cfg.dns_domain).to_ascii_lowercase();
+    let graph = format!("https://graph.{suffix}/");
+    json_resp(
+        200,
+        &json!({
+            "galleryEndpoint": base, "graphEndpoint": graph, "portalEndpoint": format!("https://portal.{suffix}/"),
+            "name": "AzureStackEdge", "resourceManager": base, "portal": format!("https://portal.{suffix}/"),
+            "gallery": base, "graph": graph,
+            "authentication": { "loginEndpoint": login, "audiences": [base], "tenant": "adfs", "identityProvider": "ADFS" },
+            "suffixes": { "storage": suffix },
+        }),
+    )
+}
+
+fn tenants() -> Resp {
+    json_resp(200, &json!({ "value": [{ "id": format!("/tenants/{}", device::TENANT_ID), "tenantId": device::TENANT_ID }] }))
+}
+
+fn subscription_json(shared: &Shared) -> Value {
+    let sub = shared.lock().subscription_id.clone();
+    json!({
+        "id": format!("/subscriptions/{sub}"), "subscriptionId": sub, "tenantId": device::TENANT_ID,
+        "displayName": device::SUBSCRIPTION_NAME, "state": "Enabled",
+        "subscriptionPolicies": { "locationPlacementId": "AzureStack", "quotaId": "", "spendingLimit": "Off" },
+        "authorizationSource": "RoleBased",
+    })
+}
+
+/// The resource providers as `Get-AzResourceProvider` shows them on a device.
+pub fn providers() -> Vec<Value> {
+    let loc = json!(["DBELocal"]);
+    let p = |ns: &str, types: &[&str], versions: &[&str]| {
+        json!({
+            "id": format!("/providers/{ns}"), "namespace": ns, "registrationState": "Registered",
+            "resourceTypes": types.iter().map(|t| json!({ "resourceType": t, "locations": loc, "apiVersions": versions })).collect::<Vec<_>>(),
+        })
+    };
+    vec![
+        p("Microsoft.AzureBridge", &["locations", "operations", "locations/ingestionJobs"], versions::AZURE_BRIDGE),
+        p(
+            "Microsoft.Compute",
+            &["virtualMachines", "virtualMachines/extensions", "locations", "locations/vmSizes", "locations/operations", "operations", "images", "disks"],
+            versions::COMPUTE,
+        ),
+        p("Microsoft.Network", &["virtualNetworks", "networkInterfaces", "locations", "operations"], versions::NETWORK),
+        p("Microsoft.Resources", &["deployments", "deployments/operations", "resourceGroups", "resources", "providers", "operations"], versions::RESOURCES),
+        p(
+            "Microsoft.Storage",
+            &["storageaccounts", "storageAccounts/blobServices", "storageAccounts/tableServices", "storageAccounts/queueServices", "locations", "operations", "checkNameAvailability"],
+            versions::STORAGE,
+        ),
+    ]
+}
+
+fn subscriptions(shared: &Shared, req: &Req) -> Resp {
+    if req.segs.len() == 1 {
+        return with_version(shared, req, versions::SUBSCRIPTIONS, || json_resp(200, &json!({ "value": [subscription_json(shared)] })));
+    }
+    let sub = &req.segs[1];
+    let ours = shared.lock().subscription_id.clone();
+    if !sub.eq_ignore_ascii_case(&ours) {
+        return arm_error(404, "SubscriptionNotFound", &format!("The subscription '{sub}' could not be found."));
+    }
+    match (req.segs.len(), req.kw(2).as_str()) {
+        (2, _) => with_version(shared, req, versions::SUBSCRIPTIONS, || json_resp(200, &subscription_json(shared))),
+        (3, "locations") => with_version(shared, req, versions::SUBSCRIPTIONS, || {
+            json_resp(200, &json!({ "value": [{ "id": format!("/subscriptions/{ours}/locations/dbelocal"), "name": "dbelocal", "displayName": "DBELocal" }] }))
+        }),
+        (3, "resourcegroups") => with_version(shared, req, versions::RESOURCES, || list_groups(shared)),
+        (4, "resourcegroups") => with_version(shared, req, versions::RESOURCES, || group(shared, req, &ours)),
+        (3, "providers") => with_version(shared, req, versions::RESOURCES, || json_resp(200, &json!({ "value": providers() }))),
+        (4, "providers") => with_version(shared, req, versions::RESOURCES, || {
+            let ns = req.kw(3);
+            match providers().into_iter().find(|p| p["namespace"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&ns))) {
+                Some(p) => json_resp(200, &p),
+                None => arm_error(404, "InvalidResourceNamespace", &format!("The resource namespace '{}' is invalid.", req.segs[3])),
+            }
+        }),
+        (4, "operationresults") => with_version(shared, req, versions::RESOURCES, || operation_result(shared, req, &req.segs[3])),
+        (n, "resourcegroups") if n >= 6 && req.kw(4) == "providers" => provider_resource(shared, req),
+        _ => not_found_path(req),
+    }
+}
+
+fn group_json(sub: &str, g: &ResourceGroup) -> Value {
+    json!({
+        "id": format!("/subscriptions/{sub}/resourceGroups/{}", g.name), "name": g.name,
+        "type": "Microsoft.Resources/resourceGroups", "location": g.location, "tags": g.tags,
+        "properties": { "provisioningState": g.provisioning_state },
+    })
+}
+
+fn list_groups(shared: &Shared) -> Resp {
+    let st = shared.lock();
+    let v: Vec<Value> = st.resource_groups.values().map(|g| group_json(&st.subscription_id, g)).collect();
+    json_resp(200, &json!({ "value": v }))
+}
+
+fn rg_not_found(name: &str) -> Resp {
+    arm_error(404, "ResourceGroupNotFound", &format!("Resource group '{name}' could not be found."))
+}
+
+fn valid_rg_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().count() <= 90
+        && !name.ends_with('.')
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '(' | ')'))
+}
+
+fn group(shared: &Shared, req: &Req, sub: &str) -> Resp {
+    let name = req.segs[3].clone();
+    let key = name.to_ascii_lowercase();
+    match req.method {
+        Method::GET | Method::HEAD => {
+            let st = shared.lock();
+            match st.resource_groups.get(&key) {
+                Some(_) if req.method == Method::HEAD => empty(204),
+                Some(g) => json_resp(200, &group_json(sub, g)),
+                None if req.method == Method::HEAD => empty(404),
+                None => rg_not_found(&name),
+            }
+        }
+        Method::PUT | Method::PATCH => {
+            let body = match req.json_body() {
+                Ok(b) => b,
+                Err(r) => return r,
+            };
+            if !valid_rg_name(&name) {
+                return arm_error(400, "InvalidResourceGroup", &format!("The provided resource group name '{name}' has these invalid characters or length. The name can only be a letter, digit, '-', '.', '(', ')' or '_', up to 90 characters, and cannot end with '.'."));
+            }
+            let mut st = shared.lock();
+            let existing = st.resource_groups.get(&key).cloned();
+            if let Some(g) = &existing {
+                if g.provisioning_state == "Deleting" {
+                    return arm_error(409, "ResourceGroupBeingDeleted", &format!("The resource group '{}' is in deprovisioning state and cannot perform this operation.", g.name));
+                }
+            }
+            let location = body.get("location").and_then(Value::as_str).map(str::to_string);
+            let location = match (location, &existing, req.method.clone()) {
+                (Some(l), _, _) => l,
+                (None, Some(g), _) => g.location.clone(),
+                (None, None, _) => {
+                    return arm_error(400, "LocationRequired", "The location property is required for this definition.")
+                }
+            };
+            if !location.eq_ignore_ascii_case(device::LOCATION) {
+                return arm_error(400, "LocationNotAvailableForResourceGroup", &format!("The provided location '{location}' is not available for resource group. List of available regions is 'dbelocal'."));
+            }
+            let tags = body.get("tags").and_then(Value::as_object).cloned().or(existing.as_ref().map(|g| g.tags.clone())).unwrap_or_default();
+            let g = ResourceGroup {
+                name: existing.as_ref().map(|g| g.name.clone()).unwrap_or(name),
+                location: device::LOCATION.into(),
+                tags,
+                provisioning_state: "Succeeded".into(),
+            };
+            st.resource_groups.insert(key, g.clone());
+            json_resp(if existing.is_some() { 200 } else { 201 }, &group_json(sub, &g))
+        }
+        Method::DELETE => {
+            let mut st = shared.lock();
+            let Some(g) = st.resource_groups.get_mut(&key) else {
+                return rg_not_found(&name);
+            };
+            g.provisioning_state = "Deleting".into();
+            let g_name = g.name.clone();
+            let id = st.start_operation("deleteResourceGroup", Effect::DeleteResourceGroup { name: g_name }, now_ms(), shared.scaled_ms(30.0));
+            accepted(shared, req, &format!("subscriptions/{sub}/operationresults/{id}"))
+        }
+        _ => method_not_allowed(req),
+    }
+}
+
+/// 202 Accepted with `Location` (absolute, on the host the client used) and `Retry-After`.
+pub fn accepted(shared: &Shared, req: &Req, op_path: &str) -> Resp {
+    let version = req.q("api-version").unwrap_or("2020-06-01");
+    let r = empty(202);
+    let r = with_header(r, "location", &format!("{}{op_path}?api-version={version}", req.base()));
+    with_header(r, "retry-after", &shared.cfg.retry_after_secs.to_string())
+}
+
+fn operation_result(shared: &Shared, req: &Req, id: &str) -> Resp {
+    let st = shared.lock();
+    match st.operations.get(id) {
+        None => arm_error(404, "OperationNotFound", &format!("The operation '{id}' could not be found.")),
+        Some(op) if op.status == "InProgress" => {
+            let r = empty(202);
+            let r = with_header(r, "location", &format!("{}{}", req.base(), req.path.trim_start_matches('/')));
+            with_header(r, "retry-after", &shared.cfg.retry_after_secs.to_string())
+        }
+        Some(op) if op.status == "Succeeded" => empty(200),
+        Some(op) => json_resp(
+            500,
+            &json!({ "error": op.error.clone().unwrap_or(json!({ "code": "OperationFailed", "message": format!("The operation '{}' failed.", op.name) })) }),
+        ),
+    }
+}
+
+fn method_not_allowed(req: &Req) -> Resp {
+    arm_error(405, "MethodNotAllowed", &format!("The HTTP method '{}' is not supported for '{}'.", req.method, req.path))
+}
+
+/// `/subscriptions/{sub}/resourceGroups/{rg}/providers/{namespace}/...`: provider resources.
+fn provider_resource(shared: &Shared, req: &Req) -> Resp {
+    let ns = req.segs[5].clone();
+    if let Err(r) = versions::check(shared.cfg.api_versions, req.q("api-version"), versions::for_namespace(&ns)) {
+        return r;
+    }
+    let rg = req.segs[3].to_ascii_lowercase();
+    if !shared.lock().resource_groups.contains_key(&rg) {
+        return rg_not_found(&req.segs[3]);
+    }
+    let _ = timestamp;
+    arm_error(
+        400,
+        "NoRegisteredProviderFound",
+        &format!("No registered resource provider found for location 'dbelocal' and API version '{}' for type '{}'.", req.q("api-version").unwrap_or(""), req.segs.get(6).map(String::as_str).unwrap_or("")),
+    )
+}

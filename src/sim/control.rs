@@ -1,0 +1,66 @@
+//! The emulator-only control API under `/_sim/` (not an ARM path): inspect and change the emulated
+//! device (GPUs, Kubernetes, software release), inject faults, and expire tokens, so tests can walk
+//! through the documented scenarios.
+//!
+//! - `GET /_sim/device`, `PATCH /_sim/device` with any of the `DeviceState` fields (camelCase);
+//! - `GET /_sim/faults`, `PUT /_sim/faults` with a `Faults` document;
+//! - `POST /_sim/tokens/expire`: every access token issued so far is refused from now on;
+//! - `GET /_sim/state`: counts of what exists.
+
+use super::http::{arm_error, json_resp, Req, Resp};
+use super::server::{now_ms, Shared};
+use super::Faults;
+use hyper::Method;
+use serde_json::{json, Value};
+
+pub fn handle(shared: &Shared, req: &Req) -> Resp {
+    match (req.method.clone(), req.kw(1).as_str(), req.kw(2).as_str()) {
+        (Method::GET, "device", _) => json_resp(200, &serde_json::to_value(&shared.lock().device).expect("JSON")),
+        (Method::PATCH, "device", _) | (Method::PUT, "device", _) => patch_device(shared, req),
+        (Method::GET, "faults", _) => json_resp(200, &serde_json::to_value(shared.faults()).expect("JSON")),
+        (Method::PUT, "faults", _) => match serde_json::from_slice::<Faults>(&req.body) {
+            Ok(f) => {
+                shared.set_faults(f);
+                json_resp(200, &serde_json::to_value(shared.faults()).expect("JSON"))
+            }
+            Err(e) => arm_error(400, "InvalidFaults", &e.to_string()),
+        },
+        (Method::POST, "tokens", "expire") => {
+            shared.lock().tokens_not_before = now_ms() / 1000 + 1;
+            json_resp(200, &json!({ "expired": true }))
+        }
+        (Method::GET, "state", _) => {
+            let st = shared.lock();
+            json_resp(200, &json!({
+                "subscriptionId": st.subscription_id,
+                "resourceGroups": st.resource_groups.len(),
+                "resources": st.resources.len(),
+                "operationsInProgress": st.operations.values().filter(|o| o.status == "InProgress").count(),
+                "device": st.device,
+            }))
+        }
+        _ => arm_error(404, "NotFound", &format!("unknown control path {}", req.path)),
+    }
+}
+
+fn patch_device(shared: &Shared, req: &Req) -> Resp {
+    let patch: Value = match serde_json::from_slice(&req.body) {
+        Ok(v @ Value::Object(_)) => v,
+        _ => return arm_error(400, "InvalidDevice", "the body must be a JSON object of device fields"),
+    };
+    let mut st = shared.lock();
+    let mut current = serde_json::to_value(&st.device).expect("JSON");
+    for (k, v) in patch.as_object().expect("object") {
+        if current.get(k).is_none() {
+            return arm_error(400, "InvalidDevice", &format!("unknown device field '{k}'"));
+        }
+        current[k] = v.clone();
+    }
+    match serde_json::from_value(current) {
+        Ok(d) => {
+            st.device = d;
+            json_resp(200, &serde_json::to_value(&st.device).expect("JSON"))
+        }
+        Err(e) => arm_error(400, "InvalidDevice", &e.to_string()),
+    }
+}

@@ -1,0 +1,208 @@
+//! Everything the emulated device holds: its hardware and configuration, resource groups, resources,
+//! running operations and sign-in grants. Persisted as JSON when a state file is configured.
+
+use super::SimConfig;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The device's GPU model, which decides the GPU VM sizes it offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+pub enum GpuModel {
+    #[default]
+    T4,
+    A2,
+}
+
+/// The emulated hardware and device-side configuration (set with options or the control API).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeviceState {
+    pub gpu_count: u32,
+    pub gpu_model: GpuModel,
+    /// Device software release, e.g. `2309` (`2205` and later take GPU extension 1.5/1.8, older 1.3).
+    pub release: String,
+    /// Compute enabled on a port: `ASERG`/`ASEVNET`/`ASEVNETsubNet` exist.
+    pub compute_enabled: bool,
+    /// Kubernetes configured: it claimed every GPU free at that moment.
+    pub kubernetes_configured: bool,
+    pub kubernetes_gpus: u32,
+    /// Memory available to VMs, in GiB.
+    pub memory_gib: u32,
+    /// Compute network (the subnet of ASEVNET).
+    pub compute_subnet: String,
+}
+
+impl Default for DeviceState {
+    fn default() -> Self {
+        DeviceState {
+            gpu_count: 2,
+            gpu_model: GpuModel::T4,
+            release: "2309".into(),
+            compute_enabled: true,
+            kubernetes_configured: false,
+            kubernetes_gpus: 0,
+            memory_gib: 224,
+            compute_subnet: "10.57.48.0/21".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceGroup {
+    pub name: String,
+    pub location: String,
+    #[serde(default)]
+    pub tags: serde_json::Map<String, Value>,
+    pub provisioning_state: String,
+}
+
+/// A long-running operation the device is working on. Its effect is applied when it completes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Operation {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub started_ms: i64,
+    pub done_ms: i64,
+    #[serde(default)]
+    pub error: Option<Value>,
+    pub effect: Effect,
+}
+
+/// What happens when an operation completes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Effect {
+    DeleteResourceGroup { name: String },
+    Nothing,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshGrant {
+    pub user: String,
+    pub resource: String,
+    pub expires_at: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct State {
+    pub subscription_id: String,
+    /// Base64 PKCS#8 of the token-signing key.
+    pub signing_key: String,
+    /// Root CA certificate and key (PEM), so clients keep trusting the emulator after a restart.
+    pub ca: Option<(String, String)>,
+    pub device: DeviceState,
+    pub resource_groups: BTreeMap<String, ResourceGroup>,
+    /// Provider resources by lower-case id (filled by the compute/network/storage providers).
+    #[serde(default)]
+    pub resources: BTreeMap<String, Value>,
+    pub operations: BTreeMap<String, Operation>,
+    pub refresh_tokens: BTreeMap<String, RefreshGrant>,
+    /// Access tokens issued before this unix time are refused (the control API's "expire tokens").
+    pub tokens_not_before: i64,
+}
+
+impl State {
+    pub fn load_or_new(cfg: &SimConfig) -> Result<State> {
+        if let Some(path) = &cfg.state_file {
+            if path.exists() {
+                let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+                let st: State = serde_json::from_str(&text)
+                    .map_err(|e| Error::invalid(format!("state file {} is not valid: {e}", path.display())))?;
+                return Ok(st);
+            }
+        }
+        let mut st = State {
+            subscription_id: uuid::Uuid::new_v4().to_string().to_uppercase(),
+            signing_key: String::new(),
+            ca: None,
+            device: cfg.device.clone(),
+            resource_groups: BTreeMap::new(),
+            resources: BTreeMap::new(),
+            operations: BTreeMap::new(),
+            refresh_tokens: BTreeMap::new(),
+            tokens_not_before: 0,
+        };
+        if st.device.compute_enabled {
+            st.resource_groups.insert(
+                crate::device::COMPUTE_RESOURCE_GROUP.to_ascii_lowercase(),
+                ResourceGroup {
+                    name: crate::device::COMPUTE_RESOURCE_GROUP.into(),
+                    location: crate::device::LOCATION.into(),
+                    tags: Default::default(),
+                    provisioning_state: "Succeeded".into(),
+                },
+            );
+        }
+        Ok(st)
+    }
+
+    pub fn save(&self, path: &std::path::Path) -> Result<()> {
+        let tmp = path.with_extension("tmp");
+        let text = serde_json::to_vec_pretty(self)?;
+        std::fs::write(&tmp, text).map_err(|e| Error::io("write", &tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| Error::io("replace", path, e))
+    }
+
+    /// Complete every operation whose time has come, applying its effect.
+    pub fn advance(&mut self, now_ms: i64) {
+        let due: Vec<String> = self
+            .operations
+            .values()
+            .filter(|o| o.status == "InProgress" && o.done_ms <= now_ms)
+            .map(|o| o.id.clone())
+            .collect();
+        for id in due {
+            let effect = self.operations.get(&id).map(|o| o.effect.clone()).unwrap_or(Effect::Nothing);
+            let outcome = self.apply(&effect);
+            if let Some(op) = self.operations.get_mut(&id) {
+                match outcome {
+                    Ok(()) => op.status = "Succeeded".into(),
+                    Err(e) => {
+                        op.status = "Failed".into();
+                        op.error = Some(e);
+                    }
+                }
+            }
+        }
+        // Forget operations finished more than an hour ago.
+        self.operations.retain(|_, o| o.status == "InProgress" || now_ms - o.done_ms < 3_600_000);
+    }
+
+    fn apply(&mut self, effect: &Effect) -> std::result::Result<(), Value> {
+        match effect {
+            Effect::DeleteResourceGroup { name } => {
+                let key = name.to_ascii_lowercase();
+                self.resource_groups.remove(&key);
+                let prefix = format!("/subscriptions/{}/resourcegroups/{key}/", self.subscription_id.to_ascii_lowercase());
+                self.resources.retain(|id, _| !id.starts_with(&prefix));
+                Ok(())
+            }
+            Effect::Nothing => Ok(()),
+        }
+    }
+
+    /// Start an operation that completes after `emulated_secs` (scaled by the time scale).
+    pub fn start_operation(&mut self, name: &str, effect: Effect, now_ms: i64, duration_ms: i64) -> String {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.operations.insert(
+            id.clone(),
+            Operation {
+                id: id.clone(),
+                name: name.into(),
+                status: "InProgress".into(),
+                started_ms: now_ms,
+                done_ms: now_ms + duration_ms,
+                error: None,
+                effect,
+            },
+        );
+        id
+    }
+}
