@@ -90,27 +90,21 @@ impl Status {
 }
 
 /// An error with everything a caller needs to act on it.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct Error {
     /// The stable status code.
     pub status: Status,
     /// What went wrong and, where we know it, what to do about it.
     pub message: String,
     /// HTTP status of the device's answer, if there was one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
     /// `error.code` from the ARM error body (e.g. `ResourceGroupNotFound`) or the AD FS `error`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub arm_code: Option<String>,
     /// `x-ms-request-id` of the failing response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// `x-ms-correlation-request-id` of the failing response (or the one we sent).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
     /// `error.details` / `error.target` and anything else structured from the device.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Value>,
 }
 
@@ -151,6 +145,27 @@ impl Error {
     pub fn with_details(mut self, details: serde_json::Value) -> Self {
         self.details = Some(details);
         self
+    }
+    /// The JSON form the C ABI and `--output json` show (camelCase, ARM names).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "status": self.status as u32,
+            "statusName": self.status.name(),
+            "message": self.message,
+        });
+        let m = v.as_object_mut().expect("object");
+        if let Some(s) = self.http_status {
+            m.insert("httpStatus".into(), s.into());
+        }
+        for (k, val) in [("armCode", &self.arm_code), ("requestId", &self.request_id), ("correlationId", &self.correlation_id)] {
+            if let Some(x) = val {
+                m.insert(k.into(), x.clone().into());
+            }
+        }
+        if let Some(d) = &self.details {
+            m.insert("details".into(), d.clone());
+        }
+        v
     }
     /// Prefix the message with context ("deleting resource group 'x': ...").
     pub fn context(mut self, what: impl fmt::Display) -> Self {

@@ -14,4 +14,6 @@ pub mod error;
 pub mod progress;
 
 pub use error::{Error, Result, Status};
+pub mod ffi;
 pub mod sim;
+pub mod template;

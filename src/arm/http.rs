@@ -44,13 +44,13 @@ impl RetryPolicy {
 
 /// A response we keep whole: status, headers and body.
 #[derive(Debug, Clone)]
-pub struct Response {
+pub struct HttpResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Bytes,
 }
 
-impl Response {
+impl HttpResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
@@ -102,7 +102,7 @@ pub async fn send_with_retry(
     req: &Request<'_>,
     progress: &Progress<'_>,
     cancel: &CancelToken,
-) -> Result<Response> {
+) -> Result<HttpResponse> {
     let mut attempt = 0u32;
     loop {
         let mut rb = client
@@ -128,7 +128,7 @@ pub async fn send_with_retry(
                 let status = resp.status();
                 let headers = resp.headers().clone();
                 let body = resp.bytes().await.map_err(|e| classify_transport(&e, req.url.as_str()))?;
-                Ok(Response { status, headers, body })
+                Ok(HttpResponse { status, headers, body })
             })
             .await;
         let (retry_after, why) = match &outcome {
@@ -184,7 +184,7 @@ struct ErrorBody {
 }
 
 /// Build an error from a non-success ARM response.
-pub fn error_from_response(resp: &Response, correlation_id: &str) -> Error {
+pub fn error_from_response(resp: &HttpResponse, correlation_id: &str) -> Error {
     let code = resp.status.as_u16();
     let status = match code {
         401 | 403 => Status::Authorization,
@@ -232,12 +232,12 @@ pub fn error_from_response(resp: &Response, correlation_id: &str) -> Error {
 mod tests {
     use super::*;
 
-    fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
+    fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
         let mut h = HeaderMap::new();
         for (k, v) in headers {
             h.insert(reqwest::header::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
         }
-        Response { status: StatusCode::from_u16(status).unwrap(), headers: h, body: Bytes::from(body.to_string()) }
+        HttpResponse { status: StatusCode::from_u16(status).unwrap(), headers: h, body: Bytes::from(body.to_string()) }
     }
 
     #[test]

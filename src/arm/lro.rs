@@ -2,7 +2,7 @@
 //! `Location`, then the resource's own `provisioningState`; sleep `Retry-After` between polls; on success do
 //! the final GET the protocol asks for; on failure surface the operation's `error`.
 
-use super::http::Response;
+use super::http::HttpResponse;
 use super::Session;
 use crate::error::{Error, Result, Status};
 use crate::progress::{CancelToken, Progress, ProgressEvent};
@@ -23,7 +23,7 @@ fn provisioning_state(body: &Value) -> Option<&str> {
     body.pointer("/properties/provisioningState").and_then(Value::as_str)
 }
 
-fn poll_delay(resp: &Response) -> Duration {
+fn poll_delay(resp: &HttpResponse) -> Duration {
     resp.retry_after().unwrap_or(DEFAULT_POLL).max(MIN_POLL)
 }
 
@@ -39,7 +39,7 @@ pub(super) async fn wait(
     operation: &str,
     method: &Method,
     original: &url::Url,
-    initial: Response,
+    initial: HttpResponse,
     progress: &Progress<'_>,
     cancel: &CancelToken,
 ) -> Result<Value> {
@@ -135,7 +135,7 @@ async fn final_get(
     session: &Session,
     method: &Method,
     original: &url::Url,
-    initial: &Response,
+    initial: &HttpResponse,
     status_body: &Value,
     progress: &Progress<'_>,
     cancel: &CancelToken,
@@ -153,7 +153,7 @@ async fn final_get(
     }
 }
 
-fn failed(operation: &str, state: &str, body: &Value, resp: &Response) -> Error {
+fn failed(operation: &str, state: &str, body: &Value, resp: &HttpResponse) -> Error {
     let err = body.get("error").or_else(|| body.pointer("/properties/error"));
     let code = err.and_then(|e| e.get("code")).and_then(Value::as_str);
     let msg = err.and_then(|e| e.get("message")).and_then(Value::as_str).unwrap_or("no error details were given");

@@ -419,7 +419,7 @@ impl Session {
         body: Option<&serde_json::Value>,
         progress: &Progress<'_>,
         cancel: &CancelToken,
-    ) -> Result<http::Response> {
+    ) -> Result<http::HttpResponse> {
         let url = self.url(path)?;
         let body = body.map(|b| bytes::Bytes::from(serde_json::to_vec(b).expect("JSON value serializes")));
         let correlation_id = uuid::Uuid::new_v4().to_string();

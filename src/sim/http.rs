@@ -6,7 +6,7 @@ use hyper::header::{HeaderMap, HeaderValue};
 use hyper::{Method, StatusCode};
 use serde_json::{json, Value};
 
-pub type Resp = hyper::Response<Full<Bytes>>;
+pub(crate) type Resp = hyper::Response<Full<Bytes>>;
 
 /// A parsed request: path segments are percent-decoded and empty ones dropped (so `//` collapses).
 pub struct Req {

@@ -1,0 +1,221 @@
+//! The C ABI. Every function here is a thin skin over the Rust core: it checks pointers, decodes UTF-8
+//! and JSON, runs the core on the shared runtime with `block_on` on the caller's thread, and turns the
+//! outcome into a status code plus an optional error object. The conventions are written at the top of
+//! `include/asegpu.h` (see `cbindgen.toml`).
+
+mod cancel;
+mod error;
+mod runtime;
+mod session;
+
+pub use cancel::*;
+pub use error::*;
+pub use runtime::*;
+pub use session::*;
+
+use crate::error::{Error, Result, Status};
+use crate::progress::ProgressEvent;
+use std::ffi::{c_char, c_void, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Version of the C ABI. Bumped on any incompatible change; bindings check it at load time.
+pub const ASEGPU_ABI_VERSION: u32 = 1;
+
+/// Progress callback: `userdata` first, then one JSON event (valid only during the call). Called on the
+/// thread that called the asegpu function. It must not call back into asegpu.
+pub type AsegpuProgressCallback = Option<unsafe extern "C" fn(userdata: *mut c_void, event_json: *const c_char)>;
+
+/// Run `f` behind the ABI boundary: panics are caught, the outcome becomes a status, and an error object
+/// is handed out through `out_error` (when not NULL) and recorded as this thread's last error.
+pub(crate) fn guard(out_error: *mut *mut AsegpuError, f: impl FnOnce() -> Result<()>) -> Status {
+    install_panic_hook();
+    if !out_error.is_null() {
+        // SAFETY: the caller passed a writable pointer (documented), checked non-null.
+        unsafe { *out_error = std::ptr::null_mut() };
+    }
+    let err = match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => {
+            error::clear_last_error();
+            return Status::Ok;
+        }
+        Ok(Err(e)) => e,
+        Err(payload) => Error::new(Status::Panic, format!("internal error (panic caught at the C ABI boundary): {}", panic_text(&*payload))),
+    };
+    let status = err.status;
+    error::set_last_error(&err);
+    if !out_error.is_null() {
+        // SAFETY: as above.
+        unsafe { *out_error = Box::into_raw(Box::new(AsegpuError::new(err))) };
+    }
+    status
+}
+
+fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".into()
+    }
+}
+
+/// Panics inside asegpu are reported through the error object, not printed on the host's stderr.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let from_asegpu = info.location().is_some_and(|l| l.file().contains("asegpu") || l.file().starts_with("src/"));
+            if from_asegpu {
+                tracing::error!("panic: {info}");
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Borrow a NUL-terminated UTF-8 argument.
+///
+/// # Safety
+/// `p` must be NULL or point to a NUL-terminated string that outlives the call.
+pub(crate) unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str> {
+    if p.is_null() {
+        return Err(Error::new(Status::NullArgument, format!("argument '{name}' is NULL")));
+    }
+    CStr::from_ptr(p)
+        .to_str()
+        .map_err(|e| Error::new(Status::InvalidUtf8, format!("argument '{name}' is not valid UTF-8 (byte {})", e.valid_up_to())))
+}
+
+/// Parse a JSON argument into `T`.
+///
+/// # Safety
+/// As [`arg_str`].
+pub(crate) unsafe fn arg_json<T: serde::de::DeserializeOwned>(p: *const c_char, name: &str) -> Result<T> {
+    let s = arg_str(p, name)?;
+    serde_json::from_str(s).map_err(|e| {
+        let status = if e.is_data() { Status::InvalidArgument } else { Status::InvalidJson };
+        Error::new(status, format!("argument '{name}': {e}"))
+    })
+}
+
+/// Check that an output pointer is usable before doing any work.
+pub(crate) fn check_out<T>(p: *mut T, name: &str) -> Result<()> {
+    if p.is_null() {
+        Err(Error::new(Status::NullArgument, format!("output argument '{name}' is NULL")))
+    } else {
+        Ok(())
+    }
+}
+
+/// Hand a string to the caller (freed with `asegpu_string_free`).
+pub(crate) fn put_string(out: *mut *mut c_char, s: String) -> Result<()> {
+    check_out(out, "out")?;
+    let c = CString::new(s).map_err(|_| Error::new(Status::Internal, "output contains a NUL byte"))?;
+    // SAFETY: checked non-null; the caller owns the slot.
+    unsafe { *out = c.into_raw() };
+    Ok(())
+}
+
+/// An owned C string for the caller, or NULL if it cannot be represented.
+pub(crate) fn owned_str(s: String) -> *mut c_char {
+    CString::new(s).map(CString::into_raw).unwrap_or(std::ptr::null_mut())
+}
+
+pub(crate) fn put_json(out: *mut *mut c_char, v: &impl serde::Serialize) -> Result<()> {
+    put_string(out, serde_json::to_string(v)?)
+}
+
+/// Adapt a C callback into a progress sink.
+pub(crate) fn progress_sink(cb: AsegpuProgressCallback, userdata: *mut c_void) -> impl Fn(&ProgressEvent) {
+    let userdata = userdata as usize;
+    move |ev: &ProgressEvent| {
+        if let Some(f) = cb {
+            if let Ok(json) = serde_json::to_string(ev) {
+                if let Ok(c) = CString::new(json) {
+                    // SAFETY: the caller supplied this callback and userdata for the duration of the call.
+                    unsafe { f(userdata as *mut c_void, c.as_ptr()) };
+                }
+            }
+        }
+    }
+}
+
+/// Free a string returned by asegpu. NULL is ignored.
+///
+/// # Safety
+/// `s` must be NULL or a string returned by asegpu that was not freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn asegpu_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        let _ = catch_unwind(|| drop(CString::from_raw(s)));
+    }
+}
+
+/// The library version, e.g. `"0.1.0"`. Static: do not free.
+#[no_mangle]
+pub extern "C" fn asegpu_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr() as *const c_char
+}
+
+/// The C ABI version (`ASEGPU_ABI_VERSION` of the header this library was built with).
+#[no_mangle]
+pub extern "C" fn asegpu_abi_version() -> u32 {
+    ASEGPU_ABI_VERSION
+}
+
+/// The stable name of a status code (`"NOT_FOUND"`...), or `"UNKNOWN"`. Static: do not free.
+#[no_mangle]
+pub extern "C" fn asegpu_status_name(status: u32) -> *const c_char {
+    let name: &'static str = match status_from_u32(status) {
+        Some(s) => match s {
+            Status::Ok => "OK\0",
+            Status::NullArgument => "NULL_ARGUMENT\0",
+            Status::InvalidUtf8 => "INVALID_UTF8\0",
+            Status::InvalidJson => "INVALID_JSON\0",
+            Status::InvalidArgument => "INVALID_ARGUMENT\0",
+            Status::Connection => "CONNECTION\0",
+            Status::Tls => "TLS\0",
+            Status::Timeout => "TIMEOUT\0",
+            Status::Authentication => "AUTHENTICATION\0",
+            Status::Authorization => "AUTHORIZATION\0",
+            Status::NotFound => "NOT_FOUND\0",
+            Status::Conflict => "CONFLICT\0",
+            Status::Throttled => "THROTTLED\0",
+            Status::ArmRequest => "ARM_REQUEST\0",
+            Status::Server => "SERVER\0",
+            Status::OperationFailed => "OPERATION_FAILED\0",
+            Status::Protocol => "PROTOCOL\0",
+            Status::PreflightFailed => "PREFLIGHT_FAILED\0",
+            Status::Cancelled => "CANCELLED\0",
+            Status::Io => "IO\0",
+            Status::Panic => "PANIC\0",
+            Status::Internal => "INTERNAL\0",
+        },
+        None => "UNKNOWN\0",
+    };
+    name.as_ptr() as *const c_char
+}
+
+/// Map a raw code back to a status (unknown values → `None`, never undefined behaviour).
+pub fn status_from_u32(v: u32) -> Option<Status> {
+    use Status::*;
+    [Ok, NullArgument, InvalidUtf8, InvalidJson, InvalidArgument, Connection, Tls, Timeout, Authentication, Authorization, NotFound, Conflict, Throttled, ArmRequest, Server, OperationFailed, Protocol, PreflightFailed, Cancelled, Io, Panic, Internal]
+        .into_iter()
+        .find(|s| *s as u32 == v)
+}
+
+/// Test hook: panics inside the boundary (mode 0) or inside a runtime task (mode 1), to prove that no
+/// panic crosses the C ABI. Returns `ASEGPU_STATUS_PANIC`.
+#[no_mangle]
+pub extern "C" fn asegpu_debug_panic(mode: u32, out_error: *mut *mut AsegpuError) -> Status {
+    guard(out_error, || {
+        if mode == 1 {
+            let joined = block_on(async { tokio::spawn(async { panic!("asegpu_debug_panic in a task") }).await })?;
+            joined.map_err(|e| Error::new(Status::Panic, format!("task panicked: {e}")))?;
+        }
+        panic!("asegpu_debug_panic");
+    })
+}

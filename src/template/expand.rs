@@ -1,0 +1,176 @@
+//! Resource expansion for the deployment plan: evaluates `copy`, `condition`, `type`, `name`,
+//! `apiVersion` (explicit or from the `apiProfile`), target scope, `location` and `dependsOn`
+//! of each resource instance, recursing into nested child `resources`.
+
+use serde_json::Value;
+
+use super::error::{TResult, TemplateError};
+use super::eval::{Fail, Scope};
+use super::functions::build_id;
+use super::plan::{get_ci, CopyInstance, PlannedResource};
+use super::profiles;
+
+fn eval_string(s: &Scope, v: Option<&Value>, what: &str, path: &str) -> TResult<Option<String>> {
+    let Some(v) = v else { return Ok(None) };
+    match s.render(v) {
+        Ok(Value::String(x)) => Ok(Some(x)),
+        Ok(Value::Null) => Ok(None),
+        Ok(other) => Err(TemplateError::invalid_template(format!(
+            "Deployment template validation failed: 'The template resource property '{what}' at '{path}' must be a string; got '{}'.'",
+            super::eval::type_name(&other)
+        )).with_target(path.to_string())),
+        Err(Fail::Unknown) => Err(TemplateError::invalid_template(format!(
+            "Deployment template validation failed: 'The template resource property '{what}' at '{path}' cannot use runtime functions such as 'reference' or 'list*'; its value must be known when the deployment starts.'"
+        )).with_target(path.to_string())),
+        Err(Fail::Err(e)) => Err(e.in_template_element("resource", what, path)),
+    }
+}
+
+pub(super) fn expand(
+    scope: &Scope,
+    def: &Value,
+    path: &str,
+    parent: Option<usize>,
+    profile: Option<&str>,
+    out: &mut Vec<PlannedResource>,
+) -> TResult<()> {
+    if !def.is_object() {
+        return Err(TemplateError::invalid_template(format!("Deployment template validation failed: 'The template resource at '{path}' must be an object.'")).with_target(path.to_string()));
+    }
+    let copy = get_ci(def, "copy");
+    let (loop_name, count, mode, batch) = match copy {
+        Some(c) => {
+            let name = eval_string(scope, get_ci(c, "name"), "copy.name", path)?.ok_or_else(|| {
+                TemplateError::invalid_template(format!("Deployment template validation failed: 'The copy property 'name' of the template resource at '{path}' is missing.'")).with_target(path.to_string())
+            })?;
+            let count = scope
+                .count_value(get_ci(c, "count").unwrap_or(&Value::Null))
+                .map_err(|f| fail_to_err(f, path))?;
+            let mode = eval_string(scope, get_ci(c, "mode"), "copy.mode", path)?
+                .unwrap_or_else(|| "Parallel".into());
+            let batch = match get_ci(c, "batchSize") {
+                Some(b) => Some(scope.count_value(b).map_err(|f| fail_to_err(f, path))?),
+                None => None,
+            };
+            (Some(name), count, mode, batch)
+        }
+        None => (None, 1, String::new(), None),
+    };
+    for idx in 0..count {
+        let s = match &loop_name {
+            Some(n) => Scope {
+                resource_loop: Some(n.clone()),
+                ..scope.with_copy(n, idx)
+            },
+            None => scope.clone(),
+        };
+        let parent_res = parent.map(|p| out[p].clone());
+        let enabled = match get_ci(def, "condition") {
+            None => true,
+            Some(c) => match s.render(c) {
+                Ok(Value::Bool(b)) => b,
+                Ok(Value::String(t)) if t.eq_ignore_ascii_case("true") || t.eq_ignore_ascii_case("false") => t.eq_ignore_ascii_case("true"),
+                Ok(other) => return Err(TemplateError::invalid_template(format!("Deployment template validation failed: 'The template resource at '{path}' has a condition of type '{}'; it must be a boolean.'", super::eval::type_name(&other))).with_target(format!("{path}/condition"))),
+                Err(f) => return Err(fail_to_err(f, &format!("{path}/condition"))),
+            },
+        } && parent_res.as_ref().is_none_or(|p| p.enabled);
+        let raw_type = eval_string(&s, get_ci(def, "type"), "type", path)?.unwrap_or_default();
+        let raw_name = eval_string(&s, get_ci(def, "name"), "name", path)?.unwrap_or_default();
+        if raw_type.is_empty() {
+            return Err(TemplateError::invalid_template(format!("Deployment template validation failed: 'The template resource '{raw_name}' at '{path}' is missing the 'type' property.'")).with_target(path.to_string()));
+        }
+        let (resource_type, name) = match &parent_res {
+            Some(p) if !raw_type.contains('/') => (
+                format!("{}/{raw_type}", p.resource_type),
+                format!("{}/{raw_name}", p.name),
+            ),
+            _ => (raw_type, raw_name),
+        };
+        let explicit_api = eval_string(&s, get_ci(def, "apiVersion"), "apiVersion", path)?;
+        let api_version =
+            profiles::resolve_api_version(explicit_api.as_deref(), profile, &resource_type, &name)
+                .map_err(|e| e.with_target(path.to_string()))?;
+        let rg = eval_string(&s, get_ci(def, "resourceGroup"), "resourceGroup", path)?
+            .or_else(|| parent_res.as_ref().map(|p| p.resource_group.clone()))
+            .unwrap_or_else(|| s.ctx.resource_group.clone());
+        let sub = eval_string(&s, get_ci(def, "subscriptionId"), "subscriptionId", path)?
+            .or_else(|| parent_res.as_ref().map(|p| p.subscription_id.clone()))
+            .unwrap_or_else(|| s.ctx.subscription_id.clone());
+        let id = build_id(&format!("/subscriptions/{sub}/resourceGroups/{rg}"), &resource_type, &[name.as_str()]).map_err(|_| {
+            TemplateError::invalid_template(format!(
+                "Deployment template validation failed: 'The template resource '{name}' for type '{resource_type}' at '{path}' has incorrect segment lengths. A nested resource type must have identical number of segments as its resource name. A root resource type must have segment length one greater than its resource name.'"
+            )).with_target(path.to_string())
+        })?;
+        let location = match get_ci(def, "location") {
+            Some(l) => match s.render(l) {
+                Ok(Value::String(x)) => Some(x),
+                Ok(_) | Err(Fail::Unknown) => None,
+                Err(Fail::Err(e)) => {
+                    return Err(e.in_template_element(
+                        "resource",
+                        &name,
+                        &format!("{path}/location"),
+                    ))
+                }
+            },
+            None => None,
+        };
+        let mut explicit = Vec::new();
+        if let Some(deps) = get_ci(def, "dependsOn") {
+            for (j, d) in deps.as_array().into_iter().flatten().enumerate() {
+                if let Some(x) =
+                    eval_string(&s, Some(d), "dependsOn", &format!("{path}/dependsOn[{j}]"))?
+                {
+                    explicit.push(x);
+                }
+            }
+        }
+        let my_index = out.len();
+        out.push(PlannedResource {
+            id,
+            resource_type,
+            name,
+            api_version,
+            location,
+            subscription_id: sub,
+            resource_group: rg,
+            depends_on: Vec::new(),
+            copy: loop_name.as_ref().map(|n| CopyInstance {
+                name: n.clone(),
+                index: idx,
+                count,
+                mode: mode.clone(),
+                batch_size: batch,
+            }),
+            path: path.to_string(),
+            def: def.clone(),
+            copy_stack: s.copy.clone(),
+            loop_name: s.resource_loop.clone(),
+            explicit,
+            parent,
+            enabled,
+        });
+        if let Some(children) = get_ci(def, "resources").and_then(Value::as_array) {
+            for (j, child) in children.iter().enumerate() {
+                expand(
+                    &s,
+                    child,
+                    &format!("{path}/resources[{j}]"),
+                    Some(my_index),
+                    profile,
+                    out,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn fail_to_err(f: Fail, path: &str) -> TemplateError {
+    match f {
+        Fail::Err(e) => e.in_template_element("resource", path, path),
+        Fail::Unknown => TemplateError::invalid_template(format!(
+            "Deployment template validation failed: 'The template resource at '{path}' uses a runtime function where its value must be known when the deployment starts.'"
+        )).with_target(path.to_string()),
+    }
+}

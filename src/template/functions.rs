@@ -1,0 +1,366 @@
+//! Template function dispatch plus the deployment, resource, scope, logical, comparison and
+//! numeric functions. String functions live in `strings.rs`, array/object functions in
+//! `arrays.rs`. Function names are case-insensitive.
+
+use serde_json::{json, Value};
+
+use super::error::TemplateError;
+use super::eval::{fail, type_name, Fail, Scope, R};
+use super::expr::Expr;
+use super::{arrays, hash, strings};
+
+/// Evaluates a call of `name` with unevaluated `args`.
+pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
+    let lower = name.to_ascii_lowercase();
+    if lower == "if" {
+        arity(name, args.len(), 3, 3)?;
+        let cond = scope.eval(&args[0])?;
+        let c = cond.as_bool().ok_or_else(|| {
+            fail(format!("The template language function 'if' expects its first parameter to be of type 'Boolean'. The provided value is of type '{}'.", type_name(&cond)))
+        })?;
+        return scope.eval(&args[if c { 1 } else { 2 }]);
+    }
+    let values = args
+        .iter()
+        .map(|a| scope.eval(a))
+        .collect::<R<Vec<Value>>>()?;
+    let v = &values;
+    match lower.as_str() {
+        "parameters" => {
+            arity(name, v.len(), 1, 1)?;
+            scope.params.get(str_arg(name, &v[0])?, scope)
+        }
+        "variables" => {
+            arity(name, v.len(), 1, 1)?;
+            scope.vars.get(str_arg(name, &v[0])?, scope)
+        }
+        "true" | "false" | "null" => {
+            arity(name, v.len(), 0, 0)?;
+            Ok(match lower.as_str() {
+                "true" => json!(true),
+                "false" => json!(false),
+                _ => Value::Null,
+            })
+        }
+        "equals" => {
+            arity(name, v.len(), 2, 2)?;
+            Ok(json!(values_equal(&v[0], &v[1])))
+        }
+        "not" => {
+            arity(name, v.len(), 1, 1)?;
+            Ok(json!(!bool_arg(name, &v[0])?))
+        }
+        "and" | "or" => {
+            arity(name, v.len(), 2, usize::MAX)?;
+            let bools = v
+                .iter()
+                .map(|x| bool_arg(name, x))
+                .collect::<R<Vec<bool>>>()?;
+            Ok(json!(if lower == "and" {
+                bools.iter().all(|b| *b)
+            } else {
+                bools.iter().any(|b| *b)
+            }))
+        }
+        "bool" => {
+            arity(name, v.len(), 1, 1)?;
+            match &v[0] {
+                Value::Bool(b) => Ok(json!(b)),
+                Value::Number(n) => Ok(json!(n.as_f64().unwrap_or(0.0) != 0.0)),
+                Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(json!(true)),
+                Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(json!(false)),
+                other => Err(fail(format!("The template language function 'bool' cannot convert the value '{}' to a boolean.", super::eval::to_plain_string(other)))),
+            }
+        }
+        "greater" | "greaterorequals" | "less" | "lessorequals" => {
+            arity(name, v.len(), 2, 2)?;
+            let ord = compare(name, &v[0], &v[1])?;
+            use std::cmp::Ordering::*;
+            Ok(json!(match lower.as_str() {
+                "greater" => ord == Greater,
+                "greaterorequals" => ord != Less,
+                "less" => ord == Less,
+                _ => ord != Greater,
+            }))
+        }
+        "add" | "sub" | "mul" | "div" | "mod" => {
+            arity(name, v.len(), 2, 2)?;
+            let (a, b) = (int_arg(name, &v[0])?, int_arg(name, &v[1])?);
+            let r = match lower.as_str() {
+                "add" => a.checked_add(b),
+                "sub" => a.checked_sub(b),
+                "mul" => a.checked_mul(b),
+                _ if b == 0 => {
+                    return Err(fail(format!(
+                        "The template language function '{name}' cannot divide by zero."
+                    )))
+                }
+                "div" => a.checked_div(b),
+                _ => a.checked_rem(b),
+            };
+            r.map(Value::from).ok_or_else(|| {
+                fail(format!(
+                    "The template language function '{name}' overflowed."
+                ))
+            })
+        }
+        "int" => {
+            arity(name, v.len(), 1, 1)?;
+            match &v[0] {
+                Value::Number(n) => Ok(json!(n.as_i64().unwrap_or_else(|| n.as_f64().unwrap_or(0.0) as i64))),
+                Value::String(s) => s.trim().parse::<i64>().map(Value::from).map_err(|_| {
+                    fail(format!("The template language function 'int' cannot convert the value '{s}' to an integer."))
+                }),
+                Value::Bool(b) => Ok(json!(i64::from(*b))),
+                other => Err(type_err(name, "an integer or a string", other)),
+            }
+        }
+        "float" => {
+            arity(name, v.len(), 1, 1)?;
+            let f = match &v[0] {
+                Value::Number(n) => n.as_f64(),
+                Value::String(s) => s.trim().parse::<f64>().ok(),
+                _ => None,
+            };
+            f.and_then(serde_json::Number::from_f64)
+                .map(Value::Number)
+                .ok_or_else(|| type_err(name, "a number or a string", &v[0]))
+        }
+        "coalesce" => {
+            arity(name, v.len(), 1, usize::MAX)?;
+            Ok(v.iter()
+                .find(|x| !x.is_null())
+                .cloned()
+                .unwrap_or(Value::Null))
+        }
+        "resourceid" => Ok(json!(resource_id_fn(scope, name, v)?)),
+        "subscriptionresourceid" => {
+            let strs = strs(name, v)?;
+            let ty_pos = strs.iter().position(|s| s.contains('/')).ok_or_else(|| {
+                fail(format!(
+                    "The template language function '{name}' requires a resource type argument."
+                ))
+            })?;
+            let sub = if ty_pos == 1 {
+                strs[0].to_string()
+            } else {
+                scope.ctx.subscription_id.clone()
+            };
+            Ok(json!(build_id(
+                &format!("/subscriptions/{sub}"),
+                strs[ty_pos],
+                &strs[ty_pos + 1..]
+            )
+            .map_err(Fail::Err)?))
+        }
+        "tenantresourceid" => {
+            let strs = strs(name, v)?;
+            arity(name, strs.len(), 2, usize::MAX)?;
+            Ok(json!(build_id("", strs[0], &strs[1..]).map_err(Fail::Err)?))
+        }
+        "extensionresourceid" => {
+            let strs = strs(name, v)?;
+            arity(name, strs.len(), 3, usize::MAX)?;
+            Ok(json!(
+                build_id(strs[0], strs[1], &strs[2..]).map_err(Fail::Err)?
+            ))
+        }
+        "resourcegroup" => {
+            arity(name, v.len(), 0, 0)?;
+            Ok(scope.ctx.resource_group_object())
+        }
+        "subscription" => {
+            arity(name, v.len(), 0, 0)?;
+            Ok(scope.ctx.subscription_object())
+        }
+        "tenant" => {
+            arity(name, v.len(), 0, 0)?;
+            Ok(
+                json!({"tenantId": scope.ctx.tenant_id, "id": format!("/tenants/{}", scope.ctx.tenant_id)}),
+            )
+        }
+        "deployment" => {
+            arity(name, v.len(), 0, 0)?;
+            Ok(scope.deployment.clone())
+        }
+        "environment" => {
+            arity(name, v.len(), 0, 0)?;
+            Ok(scope.ctx.environment.clone())
+        }
+        "copyindex" => {
+            arity(name, v.len(), 0, 2)?;
+            let (loop_name, offset) = match v.as_slice() {
+                [] => (None, 0),
+                [Value::String(s)] => (Some(s.as_str()), 0),
+                [o] => (None, int_arg(name, o)?),
+                [n, o] => (Some(str_arg(name, n)?), int_arg(name, o)?),
+                _ => unreachable!(),
+            };
+            Ok(json!(scope.copy_index(loop_name)? + offset))
+        }
+        "reference" => {
+            arity(name, v.len(), 1, 3)?;
+            let target = str_arg(name, &v[0])?;
+            let api = v.get(1).map(|a| str_arg(name, a)).transpose()?;
+            let full = match v.get(2) {
+                None => false,
+                Some(f) if str_arg(name, f)?.eq_ignore_ascii_case("full") => true,
+                Some(f) => return Err(fail(format!("The template language function 'reference' expects its third parameter to be 'Full'; the provided value is '{}'.", super::eval::to_plain_string(f)))),
+            };
+            scope.reference(target, api, full)
+        }
+        "uniquestring" => {
+            arity(name, v.len(), 1, usize::MAX)?;
+            Ok(json!(hash::unique_string(&strs(name, v)?)))
+        }
+        "guid" => {
+            arity(name, v.len(), 1, usize::MAX)?;
+            Ok(json!(hash::guid(&strs(name, v)?)))
+        }
+        "newguid" => {
+            arity(name, v.len(), 0, 0)?;
+            Ok(json!(uuid::Uuid::new_v4().to_string()))
+        }
+        "utcnow" => {
+            arity(name, v.len(), 0, 1)?;
+            let fmt = v
+                .first()
+                .map(|f| str_arg(name, f))
+                .transpose()?
+                .unwrap_or("yyyyMMddTHHmmssZ");
+            Ok(json!(strings::format_datetime(&scope.ctx.now, fmt)))
+        }
+        l if l.starts_with("list") && l.len() > 4 => {
+            arity(name, v.len(), 2, 3)?;
+            let target = str_arg(name, &v[0])?;
+            let api = str_arg(name, &v[1])?;
+            scope.list(name, target, api, v.get(2))
+        }
+        _ => match strings::call(name, &lower, v) {
+            Some(r) => r,
+            None => arrays::call(name, &lower, v).unwrap_or_else(|| {
+                Err(fail(format!(
+                    "The template function '{name}' is not valid."
+                )))
+            }),
+        },
+    }
+}
+
+/// Checks the argument count.
+pub fn arity(name: &str, n: usize, min: usize, max: usize) -> R<()> {
+    if n >= min && n <= max {
+        return Ok(());
+    }
+    let expected = if min == max {
+        format!("{min} parameter(s)")
+    } else if max == usize::MAX {
+        format!("at least {min} parameter(s)")
+    } else {
+        format!("between {min} and {max} parameters")
+    };
+    Err(fail(format!(
+        "The template language function '{name}' expects {expected}, but {n} were provided."
+    )))
+}
+
+/// ARM-style wrong-type error.
+pub fn type_err(name: &str, expected: &str, got: &Value) -> Fail {
+    fail(format!(
+        "The template language function '{name}' expects its parameter to be {expected}. The provided value is of type '{}'.",
+        type_name(got)
+    ))
+}
+
+/// A string argument.
+pub fn str_arg<'v>(name: &str, v: &'v Value) -> R<&'v str> {
+    v.as_str()
+        .ok_or_else(|| type_err(name, "of type 'String'", v))
+}
+
+/// An integer argument.
+pub fn int_arg(name: &str, v: &Value) -> R<i64> {
+    v.as_i64()
+        .ok_or_else(|| type_err(name, "of type 'Integer'", v))
+}
+
+/// A boolean argument.
+pub fn bool_arg(name: &str, v: &Value) -> R<bool> {
+    v.as_bool()
+        .ok_or_else(|| type_err(name, "of type 'Boolean'", v))
+}
+
+fn strs<'v>(name: &str, v: &'v [Value]) -> R<Vec<&'v str>> {
+    v.iter().map(|x| str_arg(name, x)).collect()
+}
+
+/// Deep equality; numbers by numeric value, strings case-sensitively.
+pub fn values_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+fn compare(name: &str, a: &Value, b: &Value) -> R<std::cmp::Ordering> {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Ok(x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(std::cmp::Ordering::Equal)),
+        (Value::String(x), Value::String(y)) => Ok(x.cmp(y)),
+        _ => Err(fail(format!(
+            "The template language function '{name}' expects two parameters of the same type, integers or strings. The provided values are of type '{}' and '{}'.",
+            type_name(a),
+            type_name(b)
+        ))),
+    }
+}
+
+fn resource_id_fn(scope: &Scope, name: &str, v: &[Value]) -> R<String> {
+    let strs = strs(name, v)?;
+    let ty_pos = strs.iter().position(|s| s.contains('/')).ok_or_else(|| {
+        fail(format!("Unable to evaluate template language function '{name}': the resource type argument is missing or invalid; it must be of the form 'Namespace/type'."))
+    })?;
+    let (sub, rg) = match ty_pos {
+        0 => (scope.ctx.subscription_id.as_str(), scope.ctx.resource_group.as_str()),
+        1 => (scope.ctx.subscription_id.as_str(), strs[0]),
+        2 => (strs[0], strs[1]),
+        _ => return Err(fail(format!("Unable to evaluate template language function '{name}': too many arguments before the resource type."))),
+    };
+    build_id(
+        &format!("/subscriptions/{sub}/resourceGroups/{rg}"),
+        strs[ty_pos],
+        &strs[ty_pos + 1..],
+    )
+    .map_err(Fail::Err)
+}
+
+/// Builds `{prefix}/providers/{ns}/{type1}/{name1}/{type2}/{name2}...` from a full type
+/// (`ns/type1/type2`) and names (which may themselves contain `/`).
+pub fn build_id(prefix: &str, full_type: &str, names: &[&str]) -> Result<String, TemplateError> {
+    let mut segs = full_type.split('/');
+    let ns = segs.next().unwrap_or_default();
+    let types: Vec<&str> = segs.collect();
+    let names: Vec<&str> = names.iter().flat_map(|n| n.split('/')).collect();
+    if types.is_empty() || types.len() != names.len() {
+        return Err(super::error::expr_error(format!(
+            "Unable to evaluate template language function 'resourceId': the type '{full_type}' requires '{}' resource name argument(s), but '{}' were provided.",
+            types.len(),
+            names.len()
+        )));
+    }
+    let mut id = format!("{prefix}/providers/{ns}");
+    for (t, n) in types.iter().zip(&names) {
+        id.push('/');
+        id.push_str(t);
+        id.push('/');
+        id.push_str(n);
+    }
+    Ok(id)
+}
