@@ -31,12 +31,12 @@ pub struct ProgressEvent {
 /// A borrowed progress sink; `Progress::none()` discards everything.
 #[derive(Clone, Copy)]
 pub struct Progress<'a> {
-    sink: Option<&'a (dyn Fn(&ProgressEvent) + 'a)>,
+    sink: Option<&'a (dyn Fn(&ProgressEvent) + Send + Sync + 'a)>,
     started: std::time::Instant,
 }
 
 impl<'a> Progress<'a> {
-    pub fn new(sink: &'a (dyn Fn(&ProgressEvent) + 'a)) -> Self {
+    pub fn new(sink: &'a (dyn Fn(&ProgressEvent) + Send + Sync + 'a)) -> Self {
         Progress { sink: Some(sink), started: std::time::Instant::now() }
     }
     pub fn none() -> Progress<'static> {

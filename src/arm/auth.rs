@@ -146,19 +146,11 @@ pub enum Grant<'a> {
     Refresh { refresh_token: &'a str },
 }
 
-/// POST to the AD FS token endpoint. Never logs or echoes the form (it holds the password).
-pub async fn request_token(
-    client: &reqwest::Client,
-    retry: &RetryPolicy,
-    endpoints: &Endpoints,
-    client_id: &str,
-    grant: Grant<'_>,
-    cancel: &CancelToken,
-) -> Result<Token> {
-    let url = endpoints.token_url()?;
+/// The urlencoded token request (holds the password: zeroised when dropped).
+fn token_form(client_id: &str, resource: &str, grant: &Grant<'_>) -> Zeroizing<String> {
     let mut form = url::form_urlencoded::Serializer::new(String::new());
-    form.append_pair("client_id", client_id).append_pair("resource", &endpoints.audience);
-    match &grant {
+    form.append_pair("client_id", client_id).append_pair("resource", resource);
+    match grant {
         Grant::Password { username, password } => {
             form.append_pair("grant_type", "password")
                 .append_pair("username", username)
@@ -169,7 +161,20 @@ pub async fn request_token(
             form.append_pair("grant_type", "refresh_token").append_pair("refresh_token", refresh_token);
         }
     }
-    let body = Zeroizing::new(form.finish());
+    Zeroizing::new(form.finish())
+}
+
+/// POST to the AD FS token endpoint. Never logs or echoes the form (it holds the password).
+pub async fn request_token(
+    client: &reqwest::Client,
+    retry: &RetryPolicy,
+    endpoints: &Endpoints,
+    client_id: &str,
+    grant: Grant<'_>,
+    cancel: &CancelToken,
+) -> Result<Token> {
+    let url = endpoints.token_url()?;
+    let body = token_form(client_id, &endpoints.audience, &grant);
     let req = http::Request {
         method: Method::POST,
         url: url.clone(),

@@ -166,18 +166,23 @@ fn load_ca_certs(trust: &TrustOptions) -> Result<Vec<reqwest::Certificate>> {
 }
 
 fn parse_certs(bytes: &[u8]) -> std::result::Result<Vec<reqwest::Certificate>, String> {
-    if bytes.windows(10).any(|w| w == b"-----BEGIN") {
-        let certs = reqwest::Certificate::from_pem_bundle(bytes).map_err(|e| format!("not a PEM certificate: {e}"))?;
+    let ders: Vec<CertificateDer<'static>> = if bytes.windows(10).any(|w| w == b"-----BEGIN") {
+        let certs = rustls_pemfile::certs(&mut &bytes[..])
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| format!("not a PEM certificate: {e}"))?;
         if certs.is_empty() {
             return Err("no certificate found in the PEM data".into());
         }
-        Ok(certs)
+        certs
     } else {
-        // DER (.cer as exported by Windows); check it parses as X.509 before trusting it.
-        rustls::server::ParsedCertificate::try_from(&CertificateDer::from(bytes.to_vec()))
-            .map_err(|e| format!("not a PEM or DER certificate: {e}"))?;
-        Ok(vec![reqwest::Certificate::from_der(bytes).map_err(|e| format!("not a DER certificate: {e}"))?])
-    }
+        vec![CertificateDer::from(bytes.to_vec())] // DER, as a Windows `.cer` export
+    };
+    ders.iter()
+        .map(|der| {
+            rustls::server::ParsedCertificate::try_from(der).map_err(|e| format!("not a valid X.509 certificate: {e}"))?;
+            reqwest::Certificate::from_der(der.as_ref()).map_err(|e| format!("not a valid certificate: {e}"))
+        })
+        .collect()
 }
 
 /// Parse a SHA-256 thumbprint written as hex, with or without `:` or spaces.

@@ -129,7 +129,7 @@ pub(crate) fn put_json(out: *mut *mut c_char, v: &impl serde::Serialize) -> Resu
 }
 
 /// Adapt a C callback into a progress sink.
-pub(crate) fn progress_sink(cb: AsegpuProgressCallback, userdata: *mut c_void) -> impl Fn(&ProgressEvent) {
+pub(crate) fn progress_sink(cb: AsegpuProgressCallback, userdata: *mut c_void) -> impl Fn(&ProgressEvent) + Send + Sync {
     let userdata = userdata as usize;
     move |ev: &ProgressEvent| {
         if let Some(f) = cb {
