@@ -9,6 +9,7 @@
 //! - [`cli`]: the `asegpu` command line.
 
 pub mod arm;
+pub mod cli;
 pub mod device;
 pub mod error;
 pub mod progress;

@@ -1,1 +1,4 @@
-fn main(){}
+//! `asegpu`: the command line (see `asegpu::cli`).
+fn main() -> std::process::ExitCode {
+    asegpu::cli::main()
+}
