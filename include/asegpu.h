@@ -50,10 +50,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-/*
- Version of the C ABI. Bumped on any incompatible change; bindings check it at load time.
- */
+/* Version of the C ABI; asegpu_abi_version() returns it. */
 #define ASEGPU_ABI_VERSION 1
+
 
 /*
  Status codes returned by every fallible `asegpu_*` function. The values are stable: a code is never
