@@ -2,6 +2,12 @@
 //! and the GPU allocation rules. Shared by the client (to check before acting) and the emulator (to behave
 //! like the device).
 
+pub mod extension;
+pub mod gpu;
+pub mod sizes;
+
+pub use sizes::GpuModel;
+
 /// The AD FS tenant every device uses ("hard coded", per the docs).
 pub const TENANT_ID: &str = "c0257de7-538f-415c-993a-1b87a031879d";
 /// The local ARM user.

@@ -114,7 +114,7 @@ fn subscriptions(shared: &Shared, req: &Req) -> Resp {
         (3, "locations") => with_version(shared, req, versions::SUBSCRIPTIONS, || {
             json_resp(200, &json!({ "value": [{ "id": format!("/subscriptions/{ours}/locations/dbelocal"), "name": "dbelocal", "displayName": "DBELocal" }] }))
         }),
-        (3, "resourcegroups") => with_version(shared, req, versions::RESOURCES, || list_groups(shared)),
+        (3, "resourcegroups") => with_version(shared, req, versions::RESOURCES, || list_groups(shared, req)),
         (4, "resourcegroups") => with_version(shared, req, versions::RESOURCES, || group(shared, req, &ours)),
         (3, "providers") => with_version(shared, req, versions::RESOURCES, || json_resp(200, &json!({ "value": providers() }))),
         (4, "providers") => with_version(shared, req, versions::RESOURCES, || {
@@ -126,6 +126,7 @@ fn subscriptions(shared: &Shared, req: &Req) -> Resp {
         }),
         (4, "operationresults") => with_version(shared, req, versions::RESOURCES, || operation_result(shared, req, &req.segs[3])),
         (n, "resourcegroups") if n >= 6 && req.kw(4) == "providers" => provider_resource(shared, req),
+        (n, "providers") if n >= 5 => provider_subscription(shared, req),
         _ => not_found_path(req),
     }
 }
@@ -138,10 +139,60 @@ fn group_json(sub: &str, g: &ResourceGroup) -> Value {
     })
 }
 
-fn list_groups(shared: &Shared) -> Resp {
+fn list_groups(shared: &Shared, req: &Req) -> Resp {
+    let filter = match req.q("$filter").map(str::trim).filter(|f| !f.is_empty()) {
+        None => None,
+        Some(f) => match parse_tag_filter(f) {
+            Some(t) => Some(t),
+            None => return arm_error(400, "InvalidFilterInQueryString", &format!("The $filter '{f}' is not supported. Resource groups can be filtered by tagName and tagValue only.")),
+        },
+    };
     let st = shared.lock();
-    let v: Vec<Value> = st.resource_groups.values().map(|g| group_json(&st.subscription_id, g)).collect();
+    let v: Vec<Value> = st
+        .resource_groups
+        .values()
+        .filter(|g| filter.as_ref().is_none_or(|(name, value)| tag_matches(g, name, value.as_deref())))
+        .map(|g| group_json(&st.subscription_id, g))
+        .collect();
     json_resp(200, &json!({ "value": v }))
+}
+
+/// ARM's resource-group tag filter, as `az group list --tag k=v` sends it:
+/// `tagName eq 'k'` or `tagName eq 'k' and tagValue eq 'v'` (a `'` inside a value is doubled).
+fn parse_tag_filter(f: &str) -> Option<(String, Option<String>)> {
+    fn clause<'a>(s: &'a str, key: &str) -> Option<(String, &'a str)> {
+        let s = s.trim_start();
+        let rest = s.get(..key.len()).filter(|k| k.eq_ignore_ascii_case(key)).map(|_| &s[key.len()..])?;
+        let rest = rest.trim_start();
+        let rest = rest.get(..2).filter(|k| k.eq_ignore_ascii_case("eq")).map(|_| &rest[2..])?.trim_start();
+        let mut chars = rest.strip_prefix('\'')?.char_indices().peekable();
+        let body = &rest[1..];
+        let mut value = String::new();
+        while let Some((i, c)) = chars.next() {
+            if c == '\'' {
+                if chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                    chars.next();
+                } else {
+                    return Some((value, &body[i + 1..]));
+                }
+            }
+            value.push(c);
+        }
+        None
+    }
+    let (name, rest) = clause(f, "tagName")?;
+    let rest = rest.trim_start();
+    if rest.is_empty() {
+        return Some((name, None));
+    }
+    let rest = rest.get(..3).filter(|k| k.eq_ignore_ascii_case("and")).map(|_| &rest[3..])?;
+    let (value, rest) = clause(rest, "tagValue")?;
+    rest.trim().is_empty().then_some((name, Some(value)))
+}
+
+/// Tag names match case-insensitively, values exactly.
+fn tag_matches(g: &ResourceGroup, name: &str, value: Option<&str>) -> bool {
+    g.tags.iter().any(|(k, v)| k.eq_ignore_ascii_case(name) && value.is_none_or(|want| v.as_str() == Some(want)))
 }
 
 fn rg_not_found(name: &str) -> Resp {
@@ -230,11 +281,8 @@ fn operation_result(shared: &Shared, req: &Req, id: &str) -> Resp {
     let st = shared.lock();
     match st.operations.get(id) {
         None => arm_error(404, "OperationNotFound", &format!("The operation '{id}' could not be found.")),
-        Some(op) if op.status == "InProgress" => {
-            let r = empty(202);
-            let r = with_header(r, "location", &format!("{}{}", req.base(), req.path.trim_start_matches('/')));
-            with_header(r, "retry-after", &shared.cfg.retry_after_secs.to_string())
-        }
+        // Still running: the same Location (with its api-version, which every ARM GET needs) and Retry-After.
+        Some(op) if op.status == "InProgress" => accepted(shared, req, req.path.trim_start_matches('/')),
         Some(op) if op.status == "Succeeded" => empty(200),
         Some(op) => json_resp(
             500,
@@ -258,9 +306,32 @@ fn provider_resource(shared: &Shared, req: &Req) -> Resp {
         return rg_not_found(&req.segs[3]);
     }
     let _ = timestamp;
-    arm_error(
-        400,
-        "NoRegisteredProviderFound",
-        &format!("No registered resource provider found for location 'dbelocal' and API version '{}' for type '{}'.", req.q("api-version").unwrap_or(""), req.segs.get(6).map(String::as_str).unwrap_or("")),
-    )
+    let rg_name = shared.lock().resource_groups.get(&rg).map(|g| g.name.clone());
+    super::resources::dispatch(shared, req, req.segs[1].clone(), rg_name, &req.segs[5], req.segs[6..].to_vec())
+}
+
+/// `/subscriptions/{sub}/providers/{namespace}/...`: subscription-scope provider paths (lists, vmSizes,
+/// operation statuses).
+fn provider_subscription(shared: &Shared, req: &Req) -> Resp {
+    let ns = req.segs[3].clone();
+    if let Err(r) = versions::check(shared.cfg.api_versions, req.q("api-version"), versions::for_namespace(&ns)) {
+        return r;
+    }
+    super::resources::dispatch(shared, req, req.segs[1].clone(), None, &ns, req.segs[4..].to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_tag_filter;
+
+    #[test]
+    fn tag_filters() {
+        let some = |n: &str, v: Option<&str>| Some((n.to_string(), v.map(str::to_string)));
+        assert_eq!(parse_tag_filter("tagName eq 'owner' and tagValue eq 'asegpu'"), some("owner", Some("asegpu")));
+        assert_eq!(parse_tag_filter("TAGNAME eq 'owner'"), some("owner", None));
+        assert_eq!(parse_tag_filter("tagName eq 'o''k' and tagValue eq ''"), some("o'k", Some("")));
+        assert_eq!(parse_tag_filter("tagName eq 'owner' or tagValue eq 'x'"), None);
+        assert_eq!(parse_tag_filter("name eq 'rg1'"), None);
+        assert_eq!(parse_tag_filter("tagName eq 'unterminated"), None);
+    }
 }

@@ -3,6 +3,7 @@
 //! through the documented scenarios.
 //!
 //! - `GET /_sim/device`, `PATCH /_sim/device` with any of the `DeviceState` fields (camelCase);
+//!   `{"kubernetesConfigured": true}` makes Kubernetes claim every GPU free at that moment (the device's rule);
 //! - `GET /_sim/faults`, `PUT /_sim/faults` with a `Faults` document;
 //! - `POST /_sim/tokens/expire`: every access token issued so far is refused from now on;
 //! - `GET /_sim/state`: counts of what exists.
@@ -56,11 +57,29 @@ fn patch_device(shared: &Shared, req: &Req) -> Resp {
         }
         current[k] = v.clone();
     }
-    match serde_json::from_value(current) {
-        Ok(d) => {
-            st.device = d;
-            json_resp(200, &serde_json::to_value(&st.device).expect("JSON"))
-        }
-        Err(e) => arm_error(400, "InvalidDevice", &e.to_string()),
+    let mut d: super::state::DeviceState = match serde_json::from_value(current) {
+        Ok(d) => d,
+        Err(e) => return arm_error(400, "InvalidDevice", &e.to_string()),
+    };
+    if !crate::device::gpu::valid_gpu_count(d.gpu_count) {
+        return arm_error(400, "InvalidDevice", &format!("gpuCount must be 1 or 2 (a device has 1 or 2 GPUs), not {}", d.gpu_count));
     }
+    let was_configured = st.device.kubernetes_configured;
+    if d.kubernetes_configured && !was_configured {
+        // Configuring Kubernetes claims every GPU free at that moment.
+        let mut probe = d.clone();
+        probe.kubernetes_configured = false;
+        let saved = std::mem::replace(&mut st.device, probe);
+        let usage = super::compute::gpu_usage(&st);
+        st.device = saved;
+        d.kubernetes_gpus = crate::device::gpu::kubernetes_claim(&usage);
+    } else if !d.kubernetes_configured {
+        d.kubernetes_gpus = 0;
+    }
+    let seed = d.compute_enabled && !st.device.compute_enabled;
+    st.device = d;
+    if seed {
+        super::network::seed(&mut st);
+    }
+    json_resp(200, &serde_json::to_value(&st.device).expect("JSON"))
 }

@@ -106,5 +106,11 @@ pub fn with_header(mut r: Resp, name: &'static str, value: &str) -> Resp {
 
 /// The current wall-clock time in ISO 8601 with 7 fractional digits, as ARM prints it.
 pub fn timestamp() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.7fZ").to_string()
+    format_time(chrono::Utc::now())
+}
+
+/// A time in ARM's format: ISO 8601 with 7 fractional digits (chrono has no `%.7f`).
+pub fn format_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Timelike;
+    format!("{}.{:07}Z", t.format("%Y-%m-%dT%H:%M:%S"), t.nanosecond() % 1_000_000_000 / 100)
 }

@@ -8,13 +8,18 @@
 
 pub mod adfs;
 pub mod arm;
+pub mod blob;
 pub mod certs;
 pub mod cli;
+pub mod compute;
 pub mod control;
 pub mod http;
 pub mod jwt;
+pub mod network;
+pub mod resources;
 pub mod server;
 pub mod state;
+pub mod storage;
 pub mod versions;
 
 use crate::error::{Error, Result, Status};

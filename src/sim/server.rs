@@ -189,6 +189,8 @@ async fn handle(shared: Arc<Shared>, req: hyper::Request<hyper::body::Incoming>)
         control::handle(&shared, &req)
     } else if is_adfs {
         adfs::handle(&shared, &req)
+    } else if let Some((account, segs)) = super::blob::route(&shared, &req) {
+        super::blob::handle(&shared, &req, &account, &segs)
     } else {
         arm::handle(&shared, &req)
     };

@@ -7,13 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The device's GPU model, which decides the GPU VM sizes it offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
-pub enum GpuModel {
-    #[default]
-    T4,
-    A2,
-}
+/// The device's GPU model, which decides the GPU VM sizes it offers (defined with the size catalog).
+pub use crate::device::GpuModel;
 
 /// The emulated hardware and device-side configuration (set with options or the control API).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -78,6 +73,19 @@ pub struct Operation {
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Effect {
     DeleteResourceGroup { name: String },
+    /// Set a provider resource's `provisioningState` (and, for VMs, the power state kept in its internal
+    /// `_sim.powerState`). With `error`, the resource ends `Failed` and the operation fails with that error.
+    Provision {
+        id: String,
+        state: String,
+        #[serde(default)]
+        power: Option<String>,
+        #[serde(default)]
+        error: Option<Value>,
+    },
+    /// Remove a provider resource and its children, clearing references to it (NIC `virtualMachine`,
+    /// disk `managedBy`).
+    DeleteResource { id: String },
     Nothing,
 }
 
@@ -106,6 +114,9 @@ pub struct State {
     pub refresh_tokens: BTreeMap<String, RefreshGrant>,
     /// Access tokens issued before this unix time are refused (the control API's "expire tokens").
     pub tokens_not_before: i64,
+    /// Blob data (in memory only, not persisted).
+    #[serde(skip)]
+    pub blobs: super::blob::BlobStore,
 }
 
 impl State {
@@ -128,6 +139,7 @@ impl State {
             operations: BTreeMap::new(),
             refresh_tokens: BTreeMap::new(),
             tokens_not_before: 0,
+            blobs: Default::default(),
         };
         if st.device.compute_enabled {
             st.resource_groups.insert(
@@ -139,6 +151,7 @@ impl State {
                     provisioning_state: "Succeeded".into(),
                 },
             );
+            super::network::seed(&mut st);
         }
         Ok(st)
     }
@@ -182,6 +195,50 @@ impl State {
                 self.resource_groups.remove(&key);
                 let prefix = format!("/subscriptions/{}/resourcegroups/{key}/", self.subscription_id.to_ascii_lowercase());
                 self.resources.retain(|id, _| !id.starts_with(&prefix));
+                Ok(())
+            }
+            Effect::Provision { id, state, power, error } => {
+                let Some(r) = self.resources.get_mut(&id.to_ascii_lowercase()) else {
+                    return Err(serde_json::json!({ "code": "ResourceNotFound", "message": format!("The resource '{id}' no longer exists.") }));
+                };
+                if !r["properties"].is_object() {
+                    r["properties"] = serde_json::json!({});
+                }
+                let internal = super::resources::internal(r);
+                if let Some(p) = power {
+                    internal.insert("powerState".into(), Value::String(p.clone()));
+                }
+                match error {
+                    Some(e) => {
+                        internal.insert("error".into(), e.clone());
+                        r["properties"]["provisioningState"] = Value::String("Failed".into());
+                        Err(e.clone())
+                    }
+                    None => {
+                        internal.remove("error");
+                        r["properties"]["provisioningState"] = Value::String(state.clone());
+                        Ok(())
+                    }
+                }
+            }
+            Effect::DeleteResource { id } => {
+                let key = id.to_ascii_lowercase();
+                let child = format!("{key}/");
+                self.resources.retain(|k, _| *k != key && !k.starts_with(&child));
+                for r in self.resources.values_mut() {
+                    let refers = |v: &Value| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(id));
+                    if refers(&r["properties"]["virtualMachine"]["id"]) {
+                        if let Some(p) = r["properties"].as_object_mut() {
+                            p.remove("virtualMachine");
+                            p.remove("primary");
+                        }
+                    }
+                    if refers(&r["managedBy"]) {
+                        if let Some(o) = r.as_object_mut() {
+                            o.remove("managedBy");
+                        }
+                    }
+                }
                 Ok(())
             }
             Effect::Nothing => Ok(()),
