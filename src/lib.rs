@@ -16,5 +16,6 @@ pub mod progress;
 
 pub use error::{Error, Result, Status};
 pub mod ffi;
+pub mod ops;
 pub mod sim;
 pub mod template;

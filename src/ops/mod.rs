@@ -1,0 +1,11 @@
+//! Operations: the admin's jobs, built on the ARM client and the device knowledge. Each checks what it can
+//! before it acts, reports progress, and can be cancelled.
+//!
+//! - [`image`]: bring an image (storage account, VHD upload as a page blob, image from blob or disk);
+//! - [`deploy`]: deploy a GPU VM from a template or directly, and report its IP address;
+//! - [`vm`]: VM lifecycle (get, list, start, stop staying provisioned, deallocate, restart, delete);
+//! - [`extension`]: install, show and remove the NVIDIA GPU extension;
+//! - [`gpu`]: GPU availability and the preflight of a planned deployment;
+//! - [`update`]: stop GPU VMs before a device update and start them after.
+
+pub mod image;
