@@ -6,9 +6,12 @@
 //! failures, so a caller never has to log in again.
 
 pub mod auth;
+pub mod blob;
 pub mod http;
+pub mod compute;
 mod lro;
 pub mod resources;
+pub mod storage;
 pub mod tls;
 pub mod versions;
 
@@ -51,6 +54,9 @@ pub struct ConnectOptions {
     /// OAuth client id; defaults to Azure PowerShell's public client, as the docs' samples use.
     #[serde(default = "default_client_id")]
     pub client_id: String,
+    /// What ARM cannot tell about the device (GPU count, Kubernetes, release).
+    #[serde(default)]
+    pub device: device::DeviceFacts,
 }
 
 fn default_user() -> String {

@@ -37,3 +37,21 @@ pub fn login_host(device: &str, domain: &str) -> String {
 pub fn blob_host(account: &str, device: &str, domain: &str) -> String {
     format!("{account}.blob.{device}.{domain}").to_ascii_lowercase()
 }
+
+/// Device facts ARM does not expose (GPU count, Kubernetes, software release), as the admin knows them
+/// from the device's local web UI. They live in the connection profile; reports say where each fact came
+/// from.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct DeviceFacts {
+    /// Number of GPUs (1 or 2).
+    pub gpu_count: Option<u32>,
+    /// `T4` or `A2` (ARM shows it indirectly through the GPU sizes it offers).
+    pub gpu_model: Option<sizes::GpuModel>,
+    /// Whether Kubernetes is configured on the device.
+    pub kubernetes_configured: Option<bool>,
+    /// GPUs Kubernetes holds, if known (otherwise: every GPU no allocated VM holds).
+    pub kubernetes_gpus: Option<u32>,
+    /// Device software release, e.g. `2309` or `2.2.2205.5555`.
+    pub release: Option<String>,
+}

@@ -8,4 +8,6 @@
 //! - [`gpu`]: GPU availability and the preflight of a planned deployment;
 //! - [`update`]: stop GPU VMs before a device update and start them after.
 
+pub mod gpu;
 pub mod image;
+pub mod vm;
