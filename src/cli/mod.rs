@@ -2,6 +2,7 @@
 //! the whole workflow against the built-in emulator with `asegpu demo`.
 
 mod demo;
+mod ops;
 mod output;
 pub mod profile;
 
@@ -45,6 +46,20 @@ pub enum Command {
     /// Resource groups.
     #[command(subcommand)]
     Group(GroupCommand),
+    /// GPU availability and the preflight of a planned deployment.
+    #[command(subcommand)]
+    Gpu(ops::GpuCommand),
+    /// Deploy a template with its parameter file (New-AzResourceGroupDeployment), preflight first.
+    Deploy(ops::DeployArgs),
+    /// Virtual machines: list, show, create (GPU VM without a template), start, stop, deallocate, restart, delete.
+    #[command(subcommand)]
+    Vm(ops::VmCommand),
+    /// The NVIDIA GPU extension (and other VM extensions).
+    #[command(subcommand)]
+    Extension(ops::ExtensionCommand),
+    /// Stop GPU VMs before a device software update, and start them after.
+    #[command(subcommand)]
+    Update(ops::UpdateCommand),
     /// Run the documented workflow end to end against a built-in emulated device (no device needed).
     Demo(demo::DemoArgs),
 }
@@ -77,6 +92,18 @@ pub struct ConnectArgs {
     /// Name of the profile to save.
     #[arg(long, default_value = "default")]
     pub name: String,
+    /// Device fact ARM does not expose: the number of GPUs (1 or 2).
+    #[arg(long)]
+    pub gpu_count: Option<u32>,
+    /// Device fact: the GPU model (T4 or A2), if the device's sizes do not show it.
+    #[arg(long, value_enum)]
+    pub gpu_model: Option<crate::device::sizes::GpuModel>,
+    /// Device fact: whether Kubernetes is configured on the device (true/false).
+    #[arg(long)]
+    pub kubernetes: Option<bool>,
+    /// Device fact: the device software release (e.g. 2309), which decides the GPU extension version.
+    #[arg(long)]
+    pub release: Option<String>,
 }
 
 fn parse_host_map(s: &str) -> std::result::Result<(String, String), String> {
@@ -171,6 +198,11 @@ async fn run(cli: Cli, cancel: &CancelToken) -> Result<()> {
             let s = session(&cli.profile, &pw, cancel).await?;
             group(&s, g, cli.output, cancel).await
         }
+        Command::Gpu(c) => ops::gpu_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
+        Command::Deploy(a) => ops::deploy_cmd(&session(&cli.profile, &pw, cancel).await?, a, cli.output, cancel).await,
+        Command::Vm(c) => ops::vm_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
+        Command::Extension(c) => ops::extension_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
+        Command::Update(c) => ops::update_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
         Command::Demo(a) => demo::run(a, cli.output, cancel).await,
     }
 }
@@ -203,6 +235,10 @@ async fn connect(a: ConnectArgs, pw: &PasswordSource, format: Format, cancel: &C
     o.tls.insecure_skip_tls_verify = a.insecure_skip_tls_verify;
     o.device_ip = a.device_ip;
     o.host_map = a.host_map.into_iter().collect();
+    o.device.gpu_count = a.gpu_count;
+    o.device.gpu_model = a.gpu_model;
+    o.device.kubernetes_configured = a.kubernetes;
+    o.device.release = a.release;
     let password = pw.read(true)?.ok_or_else(|| {
         Error::invalid("no password: set ASEGPU_PASSWORD, use --password-file FILE, or run in a terminal to be prompted")
     })?;

@@ -5,11 +5,13 @@
 
 mod cancel;
 mod error;
+mod ops;
 mod runtime;
 mod session;
 
 pub use cancel::*;
 pub use error::*;
+pub use ops::*;
 pub use runtime::*;
 pub use session::*;
 

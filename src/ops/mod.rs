@@ -8,6 +8,9 @@
 //! - [`gpu`]: GPU availability and the preflight of a planned deployment;
 //! - [`update`]: stop GPU VMs before a device update and start them after.
 
+pub mod deploy;
+pub mod extension;
 pub mod gpu;
 pub mod image;
+pub mod update;
 pub mod vm;

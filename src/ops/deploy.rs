@@ -1,0 +1,293 @@
+//! Deploy a GPU VM, two ways: from a template and parameter file (like `New-AzResourceGroupDeployment
+//! -TemplateFile -TemplateParameterFile [-Name]`), or directly from an image and a size. Both run the
+//! preflight first (the template is evaluated locally) and refuse early unless forced, and both end by
+//! reporting the VM's IP address.
+
+use super::gpu::{self, Plan, PlannedVm, PreflightReport};
+use super::vm::{self, VmView};
+use crate::arm::{versions, Session};
+use crate::device;
+use crate::error::{Error, Result, Status};
+use crate::progress::{CancelToken, Progress};
+use crate::template::jsonc;
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::path::PathBuf;
+
+/// A template deployment (JSON form for the C ABI). Give the template as a file or inline, and the
+/// parameters as a file, inline, or both (inline values override the file's).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TemplateDeployment {
+    pub resource_group_name: String,
+    /// Deployment name (default: the template file's name, as Az does).
+    pub name: Option<String>,
+    pub template_file: Option<PathBuf>,
+    pub template: Option<Value>,
+    pub template_parameter_file: Option<PathBuf>,
+    /// Parameter values by name (like `-TemplateParameterObject`), overriding the file's.
+    #[serde(default)]
+    pub parameters: Map<String, Value>,
+    /// Deploy even if the preflight says it will fail.
+    #[serde(default)]
+    pub force: bool,
+}
+
+/// What a deployment did (the fields `New-AzResourceGroupDeployment` prints, plus the VMs' addresses).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentResult {
+    pub deployment_name: String,
+    pub resource_group_name: String,
+    pub provisioning_state: String,
+    pub timestamp: Option<String>,
+    pub mode: String,
+    pub outputs: Value,
+    pub vms: Vec<VmView>,
+    pub preflight: PreflightReport,
+}
+
+fn read_json(path: &std::path::Path, what: &str) -> Result<Value> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(&format!("read the {what}"), path, e))?;
+    jsonc::parse_template(&text).map_err(|e| Error::new(Status::InvalidJson, format!("{}: {e}", path.display())))
+}
+
+/// The template and the inner parameters object (`{"name": {"value": ...}}`).
+pub fn load(req: &TemplateDeployment) -> Result<(Value, Map<String, Value>)> {
+    let template = match (&req.template, &req.template_file) {
+        (Some(t), _) => t.clone(),
+        (None, Some(f)) => read_json(f, "template")?,
+        (None, None) => return Err(Error::invalid("give template or templateFile")),
+    };
+    let mut params = Map::new();
+    if let Some(f) = &req.template_parameter_file {
+        let doc = read_json(f, "parameter file")?;
+        let inner = if doc.get("$schema").is_some() || doc.get("contentVersion").is_some() { doc.get("parameters").cloned().unwrap_or(json!({})) } else { doc };
+        match inner {
+            Value::Object(m) => params = m,
+            _ => return Err(Error::invalid(format!("{}: 'parameters' must be an object", f.display()))),
+        }
+    }
+    for (k, v) in &req.parameters {
+        let key = params.keys().find(|p| p.eq_ignore_ascii_case(k)).cloned().unwrap_or_else(|| k.clone());
+        params.insert(key, json!({ "value": v }));
+    }
+    Ok((template, params))
+}
+
+fn deployment_path(session: &Session, rg: &str, name: &str) -> String {
+    format!(
+        "subscriptions/{}/resourcegroups/{}/providers/Microsoft.Resources/deployments/{}?api-version={}",
+        session.subscription_id(),
+        percent_encoding::utf8_percent_encode(rg, percent_encoding::NON_ALPHANUMERIC),
+        percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC),
+        versions::RESOURCES
+    )
+}
+
+fn refuse(report: &PreflightReport) -> Error {
+    let errors: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == gpu::Severity::Error)
+        .map(|f| format!("{} {}", f.message, f.fix.as_deref().map(|x| format!("Fix: {x}")).unwrap_or_default()))
+        .collect();
+    Error::new(Status::PreflightFailed, format!("the deployment would fail, so nothing was sent (use force to deploy anyway): {}", errors.join(" | ")))
+        .with_details(serde_json::to_value(report).unwrap_or_default())
+}
+
+/// Deploy a template to a resource group (Incremental mode) after the preflight.
+pub async fn deploy_template(session: &Session, req: &TemplateDeployment, progress: &Progress<'_>, cancel: &CancelToken) -> Result<DeploymentResult> {
+    let (template, params) = load(req)?;
+    let name = req.name.clone().or_else(|| req.template_file.as_ref().and_then(|f| f.file_stem()).map(|s| s.to_string_lossy().into_owned())).unwrap_or_else(|| "asegpu-deployment".into());
+    progress.emit("deployTemplate", "running", "preflight: evaluating the template and checking GPUs");
+    let plan = Plan::from_template(session.subscription_id(), &req.resource_group_name, &template, Some(&Value::Object(params.clone())))?;
+    let report = gpu::preflight(session, &plan, cancel).await?;
+    if !report.ok && !req.force {
+        return Err(refuse(&report));
+    }
+    let body = json!({ "properties": { "mode": "Incremental", "template": template, "parameters": params } });
+    let path = deployment_path(session, &req.resource_group_name, &name);
+    let outcome = session.call_lro("deployTemplate", Method::PUT, &path, Some(&body), progress, cancel).await;
+    if let Err(e) = outcome {
+        return Err(with_failed_operations(session, &req.resource_group_name, &name, e, cancel).await);
+    }
+    let d: Value = session.get_json(&path, cancel).await?;
+    let mut vms = Vec::new();
+    for p in &plan.vms {
+        let rg = p.resource_group.as_deref().unwrap_or(&req.resource_group_name);
+        vms.push(vm::get(session, rg, &p.name, cancel).await?);
+    }
+    Ok(DeploymentResult {
+        deployment_name: name,
+        resource_group_name: req.resource_group_name.clone(),
+        provisioning_state: d.pointer("/properties/provisioningState").and_then(Value::as_str).unwrap_or("Succeeded").into(),
+        timestamp: d.pointer("/properties/timestamp").and_then(Value::as_str).map(str::to_string),
+        mode: d.pointer("/properties/mode").and_then(Value::as_str).unwrap_or("Incremental").into(),
+        outputs: d.pointer("/properties/outputs").cloned().unwrap_or(json!({})),
+        vms,
+        preflight: report,
+    })
+}
+
+/// Add the failed deployment operations (which resource failed, and why) to a deployment error.
+async fn with_failed_operations(session: &Session, rg: &str, name: &str, mut e: Error, cancel: &CancelToken) -> Error {
+    let path = deployment_path(session, rg, name).replace("?api-version", "/operations?api-version");
+    if let Ok(ops) = session.list_all(&path, cancel).await {
+        let failed: Vec<Value> = ops
+            .into_iter()
+            .filter(|o| o.pointer("/properties/provisioningState").and_then(Value::as_str) == Some("Failed"))
+            .map(|o| {
+                json!({
+                    "resource": o.pointer("/properties/targetResource/resourceName"),
+                    "resourceType": o.pointer("/properties/targetResource/resourceType"),
+                    "error": o.pointer("/properties/statusMessage/error").or(o.pointer("/properties/statusMessage")),
+                })
+            })
+            .collect();
+        if !failed.is_empty() {
+            let text: Vec<String> = failed
+                .iter()
+                .map(|f| format!("{}: {}", f["resource"].as_str().unwrap_or("?"), f.pointer("/error/message").and_then(Value::as_str).unwrap_or("failed")))
+                .collect();
+            e.message = format!("{} Failed resources: {}", e.message, text.join("; "));
+            e.details = Some(json!({ "failedOperations": failed }));
+        }
+    }
+    e
+}
+
+/// A GPU VM without a template (JSON form for the C ABI; the admin password is a separate argument).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DirectVm {
+    pub resource_group_name: String,
+    pub name: String,
+    /// Image name (in the VM's resource group) or full image id.
+    pub image: String,
+    #[serde(default = "default_size")]
+    pub vm_size: String,
+    #[serde(default = "default_vnet")]
+    pub vnet_name: String,
+    #[serde(default = "default_vnet_rg")]
+    pub vnet_resource_group: String,
+    #[serde(default = "default_subnet")]
+    pub subnet_name: String,
+    /// A static address in the subnet; omit for DHCP.
+    #[serde(default)]
+    pub private_ip_address: Option<String>,
+    #[serde(default)]
+    pub nic_name: Option<String>,
+    #[serde(default = "default_admin")]
+    pub admin_username: String,
+    #[serde(default)]
+    pub force: bool,
+}
+
+fn default_size() -> String {
+    "Standard_NC4as_T4_v3".into()
+}
+fn default_vnet() -> String {
+    device::COMPUTE_VNET.into()
+}
+fn default_vnet_rg() -> String {
+    device::COMPUTE_RESOURCE_GROUP.into()
+}
+fn default_subnet() -> String {
+    device::COMPUTE_SUBNET.into()
+}
+fn default_admin() -> String {
+    "Administrator".into()
+}
+
+/// Create the NIC and the VM, after the preflight, and return the VM with its IP address.
+pub async fn create_vm(session: &Session, req: &DirectVm, admin_password: &str, progress: &Progress<'_>, cancel: &CancelToken) -> Result<VmView> {
+    if admin_password.is_empty() {
+        return Err(Error::invalid("the VM's admin password is empty"));
+    }
+    let sub = session.subscription_id().to_string();
+    let image_id = if req.image.starts_with("/subscriptions/") {
+        req.image.clone()
+    } else {
+        format!("/subscriptions/{sub}/resourceGroups/{}/providers/Microsoft.Compute/images/{}", req.resource_group_name, req.image)
+    };
+    let subnet_id = format!(
+        "/subscriptions/{sub}/resourceGroups/{}/providers/Microsoft.Network/virtualNetworks/{}/subnets/{}",
+        req.vnet_resource_group, req.vnet_name, req.subnet_name
+    );
+    let nic_name = req.nic_name.clone().unwrap_or_else(|| format!("{}-nic", req.name));
+    let mut plan = Plan {
+        vms: vec![PlannedVm { name: req.name.clone(), vm_size: req.vm_size.clone(), resource_group: Some(req.resource_group_name.clone()), image_id: Some(image_id.clone()) }],
+        static_ips: vec![],
+    };
+    if let Some(ip) = &req.private_ip_address {
+        plan.static_ips.push((nic_name.clone(), subnet_id.clone(), ip.clone()));
+    }
+    progress.emit("createGpuVm", "running", "preflight: checking size, GPUs, image and network");
+    let report = gpu::preflight(session, &plan, cancel).await?;
+    if !report.ok && !req.force {
+        return Err(refuse(&report));
+    }
+    let ip_cfg = match &req.private_ip_address {
+        Some(ip) => json!({ "privateIPAllocationMethod": "Static", "privateIPAddress": ip, "subnet": { "id": subnet_id } }),
+        None => json!({ "privateIPAllocationMethod": "Dynamic", "subnet": { "id": subnet_id } }),
+    };
+    let nic = json!({ "location": device::LOCATION, "properties": { "ipConfigurations": [ { "name": "ipconfig1", "properties": ip_cfg } ] } });
+    progress.emit("createGpuVm", "running", format!("creating network interface '{nic_name}'"));
+    let nic = session.put_nic(&req.resource_group_name, &nic_name, &nic, progress, cancel).await?;
+    let nic_id = nic.get("id").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| {
+        format!("/subscriptions/{sub}/resourceGroups/{}/providers/Microsoft.Network/networkInterfaces/{nic_name}", req.resource_group_name)
+    });
+    let body = json!({
+        "location": device::LOCATION,
+        "properties": {
+            "hardwareProfile": { "vmSize": req.vm_size },
+            "osProfile": { "computerName": req.name, "adminUsername": req.admin_username, "adminPassword": admin_password },
+            "storageProfile": { "imageReference": { "id": image_id } },
+            "networkProfile": { "networkInterfaces": [ { "id": nic_id } ] },
+        }
+    });
+    progress.emit("createGpuVm", "running", format!("creating VM '{}' ({}); the device takes 15-20 minutes", req.name, req.vm_size));
+    session.put_vm(&req.resource_group_name, &req.name, &body, progress, cancel).await.map_err(|e| e.context(format!("creating VM '{}'", req.name)))?;
+    vm::get(session, &req.resource_group_name, &req.name, cancel).await
+}
+
+/// A preflight request: a template (file or inline) with parameters, or a size and count.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PreflightRequest {
+    #[serde(default)]
+    pub resource_group_name: Option<String>,
+    #[serde(default)]
+    pub template_file: Option<std::path::PathBuf>,
+    #[serde(default)]
+    pub template: Option<serde_json::Value>,
+    #[serde(default)]
+    pub template_parameter_file: Option<std::path::PathBuf>,
+    #[serde(default)]
+    pub parameters: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub vm_size: Option<String>,
+    #[serde(default)]
+    pub count: Option<u32>,
+}
+
+/// The plan a preflight request describes.
+pub fn plan_for(session: &Session, req: PreflightRequest) -> Result<gpu::Plan> {
+    if let Some(size) = req.vm_size {
+        return Ok(gpu::Plan::of_size(&size, req.count.unwrap_or(1)));
+    }
+    let rg = req.resource_group_name.ok_or_else(|| Error::invalid("resourceGroupName is required with a template"))?;
+    let td = TemplateDeployment {
+        resource_group_name: rg.clone(),
+        template_file: req.template_file,
+        template: req.template,
+        template_parameter_file: req.template_parameter_file,
+        parameters: req.parameters,
+        ..Default::default()
+    };
+    let (template, params) = load(&td)?;
+    gpu::Plan::from_template(session.subscription_id(), &rg, &template, Some(&serde_json::Value::Object(params)))
+}
+
