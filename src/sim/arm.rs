@@ -17,6 +17,8 @@ pub fn handle(shared: &Shared, req: &Req) -> Resp {
     if let Err(r) = super::adfs::check_bearer(shared, req) {
         return r;
     }
+    // Template deployments advance lazily, while requests are served.
+    super::deployments::pump(shared, &req.host);
     match req.kw(0).as_str() {
         "tenants" => with_version(shared, req, versions::SUBSCRIPTIONS, || tenants()),
         "providers" => with_version(shared, req, versions::RESOURCES, || json_resp(200, &json!({ "value": providers() }))),
@@ -126,6 +128,8 @@ fn subscriptions(shared: &Shared, req: &Req) -> Resp {
         }),
         (4, "operationresults") => with_version(shared, req, versions::RESOURCES, || operation_result(shared, req, &req.segs[3])),
         (n, "resourcegroups") if n >= 6 && req.kw(4) == "providers" => provider_resource(shared, req),
+        // Deployment operations at the older path without `providers/Microsoft.Resources` (2019-10-01 and before).
+        (n, "resourcegroups") if n >= 6 && req.kw(4) == "deployments" => deployments_legacy(shared, req),
         (n, "providers") if n >= 5 => provider_subscription(shared, req),
         _ => not_found_path(req),
     }
@@ -308,6 +312,28 @@ fn provider_resource(shared: &Shared, req: &Req) -> Resp {
     let _ = timestamp;
     let rg_name = shared.lock().resource_groups.get(&rg).map(|g| g.name.clone());
     super::resources::dispatch(shared, req, req.segs[1].clone(), rg_name, &req.segs[5], req.segs[6..].to_vec())
+}
+
+/// A provider request built by the emulator itself (template deployments): the same checks and handlers
+/// as [`provider_resource`], for `/subscriptions/{sub}/resourceGroups/{rg}/providers/{ns}/...` paths.
+pub(crate) fn provider_request(shared: &Shared, req: &Req) -> Resp {
+    if req.segs.len() < 7 || req.kw(0) != "subscriptions" || req.kw(2) != "resourcegroups" || req.kw(4) != "providers" {
+        return not_found_path(req);
+    }
+    provider_resource(shared, req)
+}
+
+/// `/subscriptions/{sub}/resourcegroups/{rg}/deployments/...`: the deployment paths without
+/// `providers/Microsoft.Resources`.
+fn deployments_legacy(shared: &Shared, req: &Req) -> Resp {
+    if let Err(r) = versions::check(shared.cfg.api_versions, req.q("api-version"), versions::RESOURCES) {
+        return r;
+    }
+    let rg = req.segs[3].to_ascii_lowercase();
+    let Some(rg_name) = shared.lock().resource_groups.get(&rg).map(|g| g.name.clone()) else {
+        return rg_not_found(&req.segs[3]);
+    };
+    super::resources::dispatch(shared, req, req.segs[1].clone(), Some(rg_name), "Microsoft.Resources", req.segs[4..].to_vec())
 }
 
 /// `/subscriptions/{sub}/providers/{namespace}/...`: subscription-scope provider paths (lists, vmSizes,

@@ -1,7 +1,8 @@
 //! The device's blob endpoint, enough for a VHD upload: containers, page blobs (create, Put Page update and
 //! clear, Get Page Ranges, properties, Get Blob with ranges), small block blobs, Shared Key and SAS
 //! authentication. Served at `https://<account>.blob.<device>.<domain>[:port]/...` and, like Azurite,
-//! path-style at `https://127.0.0.1:<port>/<account>/...`. Data lives in memory (sparse 512-byte pages).
+//! path-style at `https://127.0.0.1:<port>/<account>/...`. Data lives in memory (sparse 512-byte pages),
+//! persisted next to the state file when one is configured ([`super::blob_persist`]).
 
 use super::http::Req;
 use super::server::Shared;
@@ -28,6 +29,10 @@ pub struct Blob {
     pub etag: String,
     pub last_modified: String,
     pub sequence_number: u64,
+    /// Persistence (see [`super::blob_persist`]): false until the blob is written whole to the sidecar.
+    pub persisted: bool,
+    /// Page ranges (first, last) changed since the last save.
+    pub journal: Vec<(u64, u64)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -44,6 +49,20 @@ pub struct BlobStore {
 }
 
 impl Blob {
+    /// Record that pages `[first, last]` changed, for the next save (bounded: many small changes make the
+    /// next save rewrite the blob instead).
+    pub fn touch(&mut self, first: u64, last: u64) {
+        if !self.persisted {
+            return;
+        }
+        if self.journal.len() >= 4096 {
+            self.persisted = false;
+            self.journal.clear();
+        } else {
+            self.journal.push((first, last));
+        }
+    }
+
     /// Read `[start, end)` (zeros where nothing was written).
     pub fn read(&self, start: u64, end: u64) -> Vec<u8> {
         let end = end.min(self.size);
@@ -422,6 +441,7 @@ fn blob_op(req: &Req, c: &mut Container, name: &str, comp: &str) -> Resp {
                     }
                 }
             }
+            b.touch(first, last);
             b.etag = new_etag();
             b.last_modified = now_http();
             let r = hdr(resp(201, Vec::new()), "etag", &b.etag);
@@ -483,6 +503,7 @@ fn blob_op(req: &Req, c: &mut Container, name: &str, comp: &str) -> Resp {
                 }
             }
             b.etag = new_etag();
+            b.persisted = false;
             blob_headers(resp(200, Vec::new()), b)
         }
         _ => error(400, "UnsupportedHttpVerb", "The resource doesn't support the specified HTTP verb or operation on this device."),

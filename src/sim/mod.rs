@@ -9,10 +9,12 @@
 pub mod adfs;
 pub mod arm;
 pub mod blob;
+pub mod blob_persist;
 pub mod certs;
 pub mod cli;
 pub mod compute;
 pub mod control;
+pub mod deployments;
 pub mod http;
 pub mod jwt;
 pub mod network;

@@ -200,6 +200,7 @@ pub fn dispatch(shared: &Shared, req: &Req, sub: String, rg: Option<String>, ns:
         "Microsoft.Network" => super::network::handle(shared, req, &scope),
         "Microsoft.Compute" => super::compute::handle(shared, req, &scope),
         "Microsoft.Storage" => super::storage::handle(shared, req, &scope),
+        "Microsoft.Resources" => super::deployments::handle(shared, req, &scope),
         _ => arm_error(
             400,
             "NoRegisteredProviderFound",

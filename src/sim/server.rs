@@ -57,7 +57,7 @@ impl Shared {
     /// Persist the state when a state file is configured.
     pub fn save(&self) {
         if let Some(path) = &self.cfg.state_file {
-            let st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
             if let Err(e) = st.save(path) {
                 tracing::error!("cannot save emulator state: {e}");
             }

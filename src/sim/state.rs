@@ -111,10 +111,14 @@ pub struct State {
     #[serde(default)]
     pub resources: BTreeMap<String, Value>,
     pub operations: BTreeMap<String, Operation>,
+    /// Template deployments by lower-case id (see [`super::deployments`]).
+    #[serde(default)]
+    pub deployments: BTreeMap<String, super::deployments::Record>,
     pub refresh_tokens: BTreeMap<String, RefreshGrant>,
     /// Access tokens issued before this unix time are refused (the control API's "expire tokens").
     pub tokens_not_before: i64,
-    /// Blob data (in memory only, not persisted).
+    /// Blob data: in memory, and in the sidecar directory of the state file when there is one
+    /// ([`super::blob_persist`]).
     #[serde(skip)]
     pub blobs: super::blob::BlobStore,
 }
@@ -124,8 +128,9 @@ impl State {
         if let Some(path) = &cfg.state_file {
             if path.exists() {
                 let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-                let st: State = serde_json::from_str(&text)
+                let mut st: State = serde_json::from_str(&text)
                     .map_err(|e| Error::invalid(format!("state file {} is not valid: {e}", path.display())))?;
+                st.blobs = super::blob_persist::load(&super::blob_persist::sidecar(path))?;
                 return Ok(st);
             }
         }
@@ -137,6 +142,7 @@ impl State {
             resource_groups: BTreeMap::new(),
             resources: BTreeMap::new(),
             operations: BTreeMap::new(),
+            deployments: BTreeMap::new(),
             refresh_tokens: BTreeMap::new(),
             tokens_not_before: 0,
             blobs: Default::default(),
@@ -156,11 +162,12 @@ impl State {
         Ok(st)
     }
 
-    pub fn save(&self, path: &std::path::Path) -> Result<()> {
+    pub fn save(&mut self, path: &std::path::Path) -> Result<()> {
         let tmp = path.with_extension("tmp");
         let text = serde_json::to_vec_pretty(self)?;
         std::fs::write(&tmp, text).map_err(|e| Error::io("write", &tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io("replace", path, e))
+        std::fs::rename(&tmp, path).map_err(|e| Error::io("replace", path, e))?;
+        super::blob_persist::save(&mut self.blobs, &super::blob_persist::sidecar(path))
     }
 
     /// Complete every operation whose time has come, applying its effect.
@@ -195,6 +202,7 @@ impl State {
                 self.resource_groups.remove(&key);
                 let prefix = format!("/subscriptions/{}/resourcegroups/{key}/", self.subscription_id.to_ascii_lowercase());
                 self.resources.retain(|id, _| !id.starts_with(&prefix));
+                self.deployments.retain(|id, _| !id.starts_with(&prefix));
                 Ok(())
             }
             Effect::Provision { id, state, power, error } => {
