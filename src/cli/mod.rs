@@ -299,3 +299,11 @@ fn confirm(question: &str) -> Result<bool> {
     std::io::stdin().read_line(&mut line).map_err(|e| Error::new(Status::Io, e.to_string()))?;
     Ok(matches!(line.trim(), "y" | "Y" | "yes"))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_definition_is_consistent() {
+        <super::Cli as clap::CommandFactory>::command().debug_assert();
+    }
+}

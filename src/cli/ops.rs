@@ -140,8 +140,9 @@ pub struct InstallArgs {
     pub publisher: Option<String>,
     #[arg(long = "type")]
     pub extension_type: Option<String>,
-    #[arg(long)]
-    pub version: Option<String>,
+    /// typeHandlerVersion (e.g. 1.8).
+    #[arg(long, alias = "handler-version")]
+    pub type_handler_version: Option<String>,
     /// Settings as JSON.
     #[arg(long)]
     pub settings: Option<String>,
@@ -357,7 +358,7 @@ pub async fn extension_cmd(s: &Session, cmd: ExtensionCommand, format: Format, c
                 name: a.name,
                 publisher: a.publisher,
                 extension_type: a.extension_type,
-                type_handler_version: a.version,
+                type_handler_version: a.type_handler_version,
                 settings,
                 release: a.release,
                 os_type: None,
