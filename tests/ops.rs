@@ -247,3 +247,70 @@ async fn static_ip_conflicts_are_caught_before_sending() {
     assert!(err.message.contains("does not exist"), "{err}");
     e.sim.stop().await;
 }
+
+fn templates() -> std::path::PathBuf {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/ase-templates");
+    if shared.exists() {
+        shared
+    } else {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/template/ase-templates")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_templates_deploy_a_gpu_vm_after_the_preflight() {
+    let e = env(2, false, "2309").await;
+    let t = templates().join("VmTemplates");
+    let c = CancelToken::new();
+    // CreateImage.json with its parameter file, the image URI overridden as an admin edits it.
+    let img: deploy::TemplateDeployment = serde_json::from_value(json!({
+        "resourceGroupName": "rg",
+        "templateFile": t.join("CreateImage/CreateImage.json"),
+        "templateParameterFile": t.join("CreateImage/CreateImage.parameters.json"),
+        "parameters": { "osType": "Linux", "imageName": "myaselinuximg" },
+    }))
+    .unwrap();
+    let r = deploy::deploy_template(&e.s, &img, &Progress::none(), &c).await.unwrap();
+    assert_eq!((r.deployment_name.as_str(), r.provisioning_state.as_str()), ("CreateImage", "Succeeded"));
+    // CreateVM.json unchanged, with a GPU size: the result reports the VM's IP address.
+    let events = Mutex::new(Vec::<String>::new());
+    let sink = |ev: &ProgressEvent| events.lock().unwrap().push(format!("{}:{}", ev.operation, ev.stage));
+    let vm: deploy::TemplateDeployment = serde_json::from_value(json!({
+        "resourceGroupName": "rg", "name": "gpuvm-deployment",
+        "templateFile": t.join("CreateVM/CreateVM.json"),
+        "templateParameterFile": t.join("CreateVM/CreateVM.parameters.json"),
+        "parameters": { "vmSize": T4, "imageName": "myaselinuximg", "vnetRG": "ASERG", "vmName": "vm1", "nicName": "nic1" },
+    }))
+    .unwrap();
+    let r = deploy::deploy_template(&e.s, &vm, &Progress::new(&sink), &c).await.unwrap();
+    assert_eq!(r.provisioning_state, "Succeeded");
+    assert!(r.preflight.ok, "{:?}", r.preflight);
+    assert_eq!(r.vms.len(), 1);
+    assert_eq!((r.vms[0].name.as_str(), r.vms[0].power_state.as_deref(), r.vms[0].gpus), ("vm1", Some("running"), 1));
+    assert!(!r.vms[0].private_ip_addresses.is_empty(), "the final step reports the IP: {:?}", r.vms[0]);
+    assert!(events.lock().unwrap().iter().any(|e| e == "deployTemplate:succeeded"));
+
+    // With Kubernetes holding the GPUs the same deployment is refused before anything is sent...
+    e.configure_kubernetes().await;
+    let s = e.with_kubernetes_fact();
+    let mut vm2 = vm.clone();
+    vm2.name = Some("second".into());
+    vm2.parameters.insert("vmName".into(), json!("vm2"));
+    vm2.parameters.insert("nicName".into(), json!("nic2"));
+    let err = deploy::deploy_template(&s, &vm2, &Progress::none(), &c).await.unwrap_err();
+    assert_eq!(err.status, Status::PreflightFailed);
+    assert!(err.message.contains("Kubernetes"), "{err}");
+    let report: gpu::PreflightReport = serde_json::from_value(err.details.clone().unwrap()).unwrap();
+    assert_eq!(errors(&report), vec!["GpusClaimedByKubernetes"]);
+    assert!(vm::get(&s, "rg", "vm2", &c).await.is_err(), "nothing was created");
+    // ...and when forced, the device fails it, and the error names the failing resource.
+    vm2.force = true;
+    let err = deploy::deploy_template(&s, &vm2, &Progress::none(), &c).await.unwrap_err();
+    assert_eq!(err.status, Status::OperationFailed, "{err}");
+    assert!(err.message.contains("vm2"), "the failing resource is named: {err}");
+    // A broken template is refused locally with the engine's error.
+    let mut bad = vm.clone();
+    bad.parameters.insert("noSuchParameter".into(), json!(1));
+    assert_eq!(deploy::deploy_template(&e.s, &bad, &Progress::none(), &c).await.unwrap_err().status, Status::InvalidArgument);
+    e.sim.stop().await;
+}
