@@ -60,6 +60,9 @@ pub enum Command {
     /// Stop GPU VMs before a device software update, and start them after.
     #[command(subcommand)]
     Update(ops::UpdateCommand),
+    /// Many devices at once: GPU availability and rollouts, summarised in one table.
+    #[command(subcommand)]
+    Fleet(ops::FleetCommand),
     /// Run the documented workflow end to end against a built-in emulated device (no device needed).
     Demo(demo::DemoArgs),
 }
@@ -203,6 +206,7 @@ async fn run(cli: Cli, cancel: &CancelToken) -> Result<()> {
         Command::Vm(c) => ops::vm_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
         Command::Extension(c) => ops::extension_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
         Command::Update(c) => ops::update_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
+        Command::Fleet(c) => ops::fleet_cmd(c, &pw, cli.output, cancel).await,
         Command::Demo(a) => demo::run(a, cli.output, cancel).await,
     }
 }

@@ -412,3 +412,85 @@ pub async fn update_cmd(s: &Session, cmd: UpdateCommand, format: Format, cancel:
     }
     Ok(())
 }
+
+#[derive(Subcommand, Debug)]
+pub enum FleetCommand {
+    /// GPU availability of every device in a fleet file, as one table.
+    Gpu {
+        /// Fleet file: {"devices": [{"name", "connect": {connect options}, "passwordFile" | "passwordEnv"}]}.
+        #[arg(long)]
+        devices: PathBuf,
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+    },
+    /// Deploy the same template (and install the GPU extension) on every device, as one table.
+    Rollout {
+        #[arg(long)]
+        devices: PathBuf,
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+        #[command(flatten)]
+        deploy: DeployArgs,
+        /// Install the GPU extension on the deployed GPU VMs.
+        #[arg(long)]
+        extension: bool,
+    },
+}
+
+pub async fn fleet_cmd(cmd: FleetCommand, pw: &super::profile::PasswordSource, format: Format, cancel: &CancelToken) -> Result<()> {
+    use crate::ops::fleet;
+    let default_pw = pw.read(false)?;
+    let (rows, failed) = match cmd {
+        FleetCommand::Gpu { devices, concurrency } => {
+            let f = fleet::Fleet::load(&devices)?;
+            let rows = with_bar("fleet", async |p| Ok(fleet::gpu_report(&f, default_pw.as_ref(), concurrency, p, cancel).await)).await?;
+            let failed = rows.iter().filter(|r| !r.ok).count();
+            let table: Vec<Value> = rows
+                .iter()
+                .map(|r| {
+                    let rep = r.report.as_ref();
+                    serde_json::json!({
+                        "device": r.device, "ok": r.ok,
+                        "gpuModel": rep.and_then(|x| x.gpu_model).map(|m| format!("{m:?}")),
+                        "gpus": rep.and_then(|x| x.gpu_count), "heldByVms": rep.map(|x| x.gpus_held_by_vms),
+                        "kubernetes": rep.and_then(|x| x.gpus_claimed_by_kubernetes), "free": rep.and_then(|x| x.free_gpus),
+                        "error": r.error.as_ref().and_then(|e| e.get("message").cloned()),
+                        "report": rep,
+                    })
+                })
+                .collect();
+            let cols: &[(&str, &str)] = &[("Device", "/device"), ("GpuModel", "/gpuModel"), ("GPUs", "/gpus"), ("HeldByVMs", "/heldByVms"), ("Kubernetes", "/kubernetes"), ("Free", "/free"), ("Error", "/error")];
+            output::print(format, &Value::Array(table), cols);
+            (rows.len(), failed)
+        }
+        FleetCommand::Rollout { devices, concurrency, deploy: a, extension } => {
+            let f = fleet::Fleet::load(&devices)?;
+            let r = fleet::Rollout {
+                deployment: deploy::TemplateDeployment {
+                    resource_group_name: a.resource_group,
+                    name: a.name,
+                    template_file: Some(a.template_file),
+                    template: None,
+                    template_parameter_file: a.parameters_file,
+                    parameters: param_map(&a.params),
+                    force: a.force,
+                },
+                install_gpu_extension: extension,
+            };
+            let rows = with_bar("rollout", async |p| Ok(fleet::rollout(&f, &r, default_pw.as_ref(), concurrency, p, cancel).await)).await?;
+            let failed = rows.iter().filter(|r| !r.ok).count();
+            let mut v = serde_json::to_value(&rows)?;
+            for row in v.as_array_mut().into_iter().flatten() {
+                let msg = row.pointer("/error/message").cloned();
+                row["errorMessage"] = msg.unwrap_or(Value::Null);
+            }
+            let cols: &[(&str, &str)] = &[("Device", "/device"), ("Ok", "/ok"), ("Stage", "/stage"), ("VM", "/vms/0"), ("IP", "/ipAddresses/0"), ("Extension", "/extension"), ("Error", "/errorMessage")];
+            output::print(format, &v, cols);
+            (rows.len(), failed)
+        }
+    };
+    if failed > 0 {
+        return Err(Error::new(Status::OperationFailed, format!("{failed} of {rows} device(s) failed")));
+    }
+    Ok(())
+}

@@ -6,10 +6,12 @@
 //! - [`vm`]: VM lifecycle (get, list, start, stop staying provisioned, deallocate, restart, delete);
 //! - [`extension`]: install, show and remove the NVIDIA GPU extension;
 //! - [`gpu`]: GPU availability and the preflight of a planned deployment;
-//! - [`update`]: stop GPU VMs before a device update and start them after.
+//! - [`update`]: stop GPU VMs before a device update and start them after;
+//! - [`fleet`]: GPU availability and rollouts across many devices.
 
 pub mod deploy;
 pub mod extension;
+pub mod fleet;
 pub mod gpu;
 pub mod image;
 pub mod update;
