@@ -5,7 +5,7 @@
     Author               = 'asegpu developers'
     CompanyName          = 'asegpu'
     Copyright            = '(c) asegpu developers. MIT License.'
-    Description          = 'Opt-in Az-named commands (Add-AzEnvironment, Connect-AzAccount, *-AzResourceGroup) mapped onto AseGpu, so Azure Stack Edge scripts written for Az run unchanged. Do not import together with the real Az modules.'
+    Description          = 'Opt-in Az-named commands (Add-AzEnvironment, Connect-AzAccount, *-AzResourceGroup, New-AzResourceGroupDeployment, *-AzVM, *-AzVMExtension) mapped onto AseGpu, so Azure Stack Edge scripts written for Az run unchanged. Do not import together with the real Az modules.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
@@ -14,6 +14,14 @@
         'New-AzResourceGroup'
         'Get-AzResourceGroup'
         'Remove-AzResourceGroup'
+        'New-AzResourceGroupDeployment'
+        'Get-AzVM'
+        'Start-AzVM'
+        'Stop-AzVM'
+        'Remove-AzVM'
+        'Set-AzVMExtension'
+        'Get-AzVMExtension'
+        'Remove-AzVMExtension'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

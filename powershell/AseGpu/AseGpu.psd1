@@ -16,6 +16,23 @@
         'New-AseResourceGroup'
         'Get-AseResourceGroup'
         'Remove-AseResourceGroup'
+        'Get-AseGpuAvailability'
+        'Test-AseGpuDeployment'
+        'New-AseResourceGroupDeployment'
+        'New-AseGpuVM'
+        'Get-AseVM'
+        'Start-AseVM'
+        'Stop-AseVM'
+        'Restart-AseVM'
+        'Remove-AseVM'
+        'Install-AseGpuExtension'
+        'Get-AseVMExtension'
+        'Remove-AseVMExtension'
+        'Suspend-AseGpuVMsForUpdate'
+        'Resume-AseGpuVMsAfterUpdate'
+        'Test-AseVhd'
+        'Send-AseVhd'
+        'New-AseImage'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -25,7 +42,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('AzureStackEdge', 'GPU', 'ARM', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
-            ReleaseNotes = 'First version: sessions and resource groups.'
+            ReleaseNotes = 'Sessions and resource groups; GPU availability and preflight, template deployments, GPU VMs and their power states, the GPU extension, the device-update helper, VHD upload and images.'
         }
     }
 }

@@ -23,6 +23,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Security;
@@ -323,6 +324,86 @@ namespace AseGpu
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern uint asegpu_resource_group_delete(IntPtr session, byte[] name,
             AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel, out AseErrorHandle outError);
+
+        // ---- operations (src/ffi/ops.rs) ---------------------------------------------------------
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_gpu_availability(IntPtr session, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_gpu_preflight(IntPtr session, byte[] requestJson, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_deployment_create(IntPtr session, byte[] requestJson,
+            AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_vm_create(IntPtr session, byte[] requestJson, byte[] adminPassword,
+            AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_vm_get(IntPtr session, byte[] resourceGroup, byte[] name, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_vm_list(IntPtr session, byte[] resourceGroup, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_vm_power(IntPtr session, byte[] resourceGroup, byte[] name, byte[] action,
+            AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_vm_delete(IntPtr session, byte[] resourceGroup, byte[] name,
+            AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_gpu_extension_install(IntPtr session, byte[] requestJson,
+            AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_vm_extension_get(IntPtr session, byte[] resourceGroup, byte[] vmName, byte[] name,
+            IntPtr cancel, out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_vm_extension_remove(IntPtr session, byte[] resourceGroup, byte[] vmName, byte[] name,
+            AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_update_suspend(IntPtr session,
+            AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_update_resume(IntPtr session, byte[] recordJson,
+            AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        // ---- images (src/ffi/image.rs) -----------------------------------------------------------
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_vhd_check(byte[] path, out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_storage_account_create(IntPtr session, byte[] requestJson,
+            AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_vhd_upload(IntPtr session, byte[] requestJson,
+            AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_image_create(IntPtr session, byte[] requestJson,
+            AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1066,6 +1147,16 @@ namespace AseGpu
         public int? MaxRetries { get; set; }
         public int? BaseDelayMs { get; set; }
         public int? MaxDelayMs { get; set; }
+        /// <summary>Device facts ARM does not expose (from the device's local web UI): GPU count (1 or 2).</summary>
+        public int? GpuCount { get; set; }
+        /// <summary>T4 or A2.</summary>
+        public string GpuModel { get; set; }
+        /// <summary>Whether Kubernetes is configured (it claims every GPU free when it is configured).</summary>
+        public bool? KubernetesConfigured { get; set; }
+        /// <summary>GPUs Kubernetes holds, when known.</summary>
+        public int? KubernetesGpus { get; set; }
+        /// <summary>Device software release, e.g. 2309 (decides the GPU extension version).</summary>
+        public string DeviceRelease { get; set; }
 
         public string ToJson()
         {
@@ -1088,6 +1179,900 @@ namespace AseGpu
             if (BaseDelayMs.HasValue) retry["baseDelayMs"] = BaseDelayMs.Value;
             if (MaxDelayMs.HasValue) retry["maxDelayMs"] = MaxDelayMs.Value;
             if (retry.Count > 0) d["retry"] = retry;
+            Dictionary<string, object> device = new Dictionary<string, object>();
+            if (GpuCount.HasValue) device["gpuCount"] = GpuCount.Value;
+            if (!string.IsNullOrEmpty(GpuModel)) device["gpuModel"] = GpuModel.ToUpperInvariant();
+            if (KubernetesConfigured.HasValue) device["kubernetesConfigured"] = KubernetesConfigured.Value;
+            if (KubernetesGpus.HasValue) device["kubernetesGpus"] = KubernetesGpus.Value;
+            if (!string.IsNullOrEmpty(DeviceRelease)) device["release"] = DeviceRelease;
+            if (device.Count > 0) d["device"] = device;
+            return AseJson.Serialize(d);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Operation results (light typed views over the library's camelCase JSON; .Json keeps it all)
+    // ------------------------------------------------------------------------------------------
+
+    internal static class J
+    {
+        internal static IDictionary<string, object> Doc(string json, string what)
+        {
+            IDictionary<string, object> d = AseJson.Parse(json) as IDictionary<string, object>;
+            if (d == null) throw new FormatException(what + " is not a JSON object");
+            return d;
+        }
+
+        internal static IList<object> List(string json, string what)
+        {
+            IList<object> l = AseJson.Parse(json) as IList<object>;
+            if (l == null) throw new FormatException(what + " is not a JSON array");
+            return l;
+        }
+
+        internal static IDictionary<string, object> Obj(IDictionary<string, object> d, string key)
+        {
+            object v;
+            return d != null && d.TryGetValue(key, out v) ? v as IDictionary<string, object> : null;
+        }
+
+        internal static IList<object> Arr(IDictionary<string, object> d, string key)
+        {
+            object v;
+            return d != null && d.TryGetValue(key, out v) && v is IList<object> ? (IList<object>)v : new List<object>();
+        }
+
+        internal static IEnumerable<IDictionary<string, object>> Objs(IDictionary<string, object> d, string key)
+        {
+            foreach (object o in Arr(d, key))
+            {
+                IDictionary<string, object> x = o as IDictionary<string, object>;
+                if (x != null) yield return x;
+            }
+        }
+
+        internal static bool? Bool(IDictionary<string, object> d, string key)
+        {
+            object v;
+            if (d == null || !d.TryGetValue(key, out v) || !(v is bool)) return null;
+            return (bool)v;
+        }
+
+        internal static int? Int(IDictionary<string, object> d, string key)
+        {
+            double? n = AseJson.Num(d, key);
+            return n.HasValue ? (int?)(int)n.Value : null;
+        }
+
+        internal static string[] Strs(IDictionary<string, object> d, string key)
+        {
+            List<string> r = new List<string>();
+            foreach (object o in Arr(d, key)) if (o != null) r.Add(o as string ?? Convert.ToString(o, CultureInfo.InvariantCulture));
+            return r.ToArray();
+        }
+
+        /// <summary>A JSON value as a string-keyed Hashtable tree (PowerShell-friendly), or null.</summary>
+        internal static object Plain(object v)
+        {
+            IDictionary<string, object> d = v as IDictionary<string, object>;
+            if (d != null)
+            {
+                Hashtable h = new Hashtable(StringComparer.OrdinalIgnoreCase);
+                foreach (KeyValuePair<string, object> kv in d) h[kv.Key] = Plain(kv.Value);
+                return h;
+            }
+            IList<object> l = v as IList<object>;
+            if (l != null)
+            {
+                object[] a = new object[l.Count];
+                for (int i = 0; i < a.Length; i++) a[i] = Plain(l[i]);
+                return a;
+            }
+            return v;
+        }
+
+        internal static Hashtable Table(IDictionary<string, object> d, string key)
+        {
+            object v;
+            if (d == null || !d.TryGetValue(key, out v)) return new Hashtable(StringComparer.OrdinalIgnoreCase);
+            return Plain(v) as Hashtable ?? new Hashtable(StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>A GPU VM in the availability report and whether it holds its GPUs now.</summary>
+    public sealed class AseGpuVm
+    {
+        public string Name { get; private set; }
+        public string ResourceGroupName { get; private set; }
+        public string VmSize { get; private set; }
+        public int Gpus { get; private set; }
+        public string PowerState { get; private set; }
+        public bool HoldsGpus { get; private set; }
+
+        internal static AseGpuVm From(IDictionary<string, object> d)
+        {
+            return new AseGpuVm
+            {
+                Name = AseJson.Str(d, "name"),
+                ResourceGroupName = AseJson.Str(d, "resourceGroupName"),
+                VmSize = AseJson.Str(d, "vmSize"),
+                Gpus = J.Int(d, "gpus") ?? 0,
+                PowerState = AseJson.Str(d, "powerState"),
+                HoldsGpus = J.Bool(d, "holdsGpus") ?? false,
+            };
+        }
+
+        public override string ToString() { return Name; }
+    }
+
+    /// <summary>asegpu_gpu_availability: the device's GPUs, who holds them and how many are free. The
+    /// *Source properties say where a fact came from (ARM, or the connection's device facts).</summary>
+    public sealed class AseGpuReport
+    {
+        public string GpuModel { get; private set; }
+        public string GpuModelSource { get; private set; }
+        public int? GpuCount { get; private set; }
+        public string GpuCountSource { get; private set; }
+        public bool? KubernetesConfigured { get; private set; }
+        public string KubernetesSource { get; private set; }
+        public AseGpuVm[] GpuVms { get; private set; }
+        public int GpusHeldByVms { get; private set; }
+        public int? GpusClaimedByKubernetes { get; private set; }
+        public int? FreeGpus { get; private set; }
+        public string[] Notes { get; private set; }
+        public string Json { get; private set; }
+
+        internal static AseGpuReport From(IDictionary<string, object> d, string json)
+        {
+            return new AseGpuReport
+            {
+                GpuModel = AseJson.Str(d, "gpuModel"),
+                GpuModelSource = AseJson.Str(d, "gpuModelSource"),
+                GpuCount = J.Int(d, "gpuCount"),
+                GpuCountSource = AseJson.Str(d, "gpuCountSource"),
+                KubernetesConfigured = J.Bool(d, "kubernetesConfigured"),
+                KubernetesSource = AseJson.Str(d, "kubernetesSource"),
+                GpuVms = J.Objs(d, "gpuVms").Select(AseGpuVm.From).ToArray(),
+                GpusHeldByVms = J.Int(d, "gpusHeldByVms") ?? 0,
+                GpusClaimedByKubernetes = J.Int(d, "gpusClaimedByKubernetes"),
+                FreeGpus = J.Int(d, "freeGpus"),
+                Notes = J.Strs(d, "notes"),
+                Json = json,
+            };
+        }
+
+        public static AseGpuReport FromJson(string json) { return From(J.Doc(json, "GPU report"), json); }
+    }
+
+    /// <summary>One preflight finding: severity (error/warning/info), code, message and the fix.</summary>
+    public sealed class AsePreflightFinding
+    {
+        public string Severity { get; private set; }
+        public string Code { get; private set; }
+        public string Message { get; private set; }
+        public string Fix { get; private set; }
+
+        internal static AsePreflightFinding From(IDictionary<string, object> d)
+        {
+            return new AsePreflightFinding
+            {
+                Severity = AseJson.Str(d, "severity"),
+                Code = AseJson.Str(d, "code"),
+                Message = AseJson.Str(d, "message"),
+                Fix = AseJson.Str(d, "fix"),
+            };
+        }
+
+        public override string ToString() { return Severity + " " + Code + ": " + Message; }
+    }
+
+    /// <summary>A VM a planned deployment would create.</summary>
+    public sealed class AsePlannedVm
+    {
+        public string Name { get; private set; }
+        public string VmSize { get; private set; }
+        public string ResourceGroup { get; private set; }
+        public string ImageId { get; private set; }
+
+        internal static AsePlannedVm From(IDictionary<string, object> d)
+        {
+            return new AsePlannedVm
+            {
+                Name = AseJson.Str(d, "name"),
+                VmSize = AseJson.Str(d, "vmSize"),
+                ResourceGroup = AseJson.Str(d, "resourceGroup"),
+                ImageId = AseJson.Str(d, "imageId"),
+            };
+        }
+
+        public override string ToString() { return Name + " (" + VmSize + ")"; }
+    }
+
+    /// <summary>asegpu_gpu_preflight: will the deployment fit (Ok, Verdict), and the findings with causes and fixes.</summary>
+    public sealed class AsePreflightReport
+    {
+        public bool Ok { get; private set; }
+        public string Verdict { get; private set; }
+        public int GpusNeeded { get; private set; }
+        public AsePreflightFinding[] Findings { get; private set; }
+        public AsePlannedVm[] Planned { get; private set; }
+        public AseGpuReport Availability { get; private set; }
+        public string Json { get; private set; }
+
+        internal static AsePreflightReport From(IDictionary<string, object> d, string json)
+        {
+            IDictionary<string, object> a = J.Obj(d, "availability");
+            return new AsePreflightReport
+            {
+                Ok = J.Bool(d, "ok") ?? false,
+                Verdict = AseJson.Str(d, "verdict"),
+                GpusNeeded = J.Int(d, "gpusNeeded") ?? 0,
+                Findings = J.Objs(d, "findings").Select(AsePreflightFinding.From).ToArray(),
+                Planned = J.Objs(d, "planned").Select(AsePlannedVm.From).ToArray(),
+                Availability = a == null ? null : AseGpuReport.From(a, AseJson.Serialize(a)),
+                Json = json,
+            };
+        }
+
+        public static AsePreflightReport FromJson(string json) { return From(J.Doc(json, "preflight report"), json); }
+    }
+
+    /// <summary>An instance-view status (Az: Code, Level, DisplayStatus, Message, Time).</summary>
+    public sealed class AseInstanceStatus
+    {
+        public string Code { get; private set; }
+        public string Level { get; private set; }
+        public string DisplayStatus { get; private set; }
+        public string Message { get; private set; }
+        public string Time { get; private set; }
+
+        public AseInstanceStatus(string code, string level, string displayStatus, string message, string time)
+        {
+            Code = code; Level = level; DisplayStatus = displayStatus; Message = message; Time = time;
+        }
+
+        internal static AseInstanceStatus[] ListFrom(IDictionary<string, object> d, string key)
+        {
+            return J.Objs(d, key).Select(x => new AseInstanceStatus(AseJson.Str(x, "code"), AseJson.Str(x, "level"),
+                AseJson.Str(x, "displayStatus"), AseJson.Str(x, "message"), AseJson.Str(x, "time"))).ToArray();
+        }
+
+        public override string ToString() { return Code; }
+    }
+
+    /// <summary>A VM (asegpu_vm_get/list/power, the VMs of a deployment), with Az's property names.</summary>
+    public sealed class AseVmView
+    {
+        public string Name { get; private set; }
+        public string ResourceGroupName { get; private set; }
+        public string Id { get; private set; }
+        public string VmSize { get; private set; }
+        public int Gpus { get; private set; }
+        public string OsType { get; private set; }
+        /// <summary>running, stopped (still provisioned: keeps its GPU), deallocated, starting...; null if unknown.</summary>
+        public string PowerState { get; private set; }
+        public string ProvisioningState { get; private set; }
+        public string[] PrivateIpAddresses { get; private set; }
+        public string ImageId { get; private set; }
+        public string Json { get; private set; }
+
+        /// <summary>Same as Name (so VMs bind to -VMName parameters by property name).</summary>
+        public string VMName { get { return Name; } }
+
+        /// <summary>The first private IP address (or null).</summary>
+        public string PrivateIpAddress { get { return PrivateIpAddresses.Length > 0 ? PrivateIpAddresses[0] : null; } }
+
+        /// <summary>Get-AzVM -Status style statuses: ProvisioningState/&lt;state&gt; and PowerState/&lt;state&gt;.</summary>
+        public AseInstanceStatus[] Statuses
+        {
+            get
+            {
+                List<AseInstanceStatus> l = new List<AseInstanceStatus>();
+                if (ProvisioningState != null)
+                    l.Add(new AseInstanceStatus("ProvisioningState/" + ProvisioningState.ToLowerInvariant(), "Info",
+                        "Provisioning " + ProvisioningState.ToLowerInvariant(), null, null));
+                if (PowerState != null)
+                    l.Add(new AseInstanceStatus("PowerState/" + PowerState, "Info", "VM " + PowerState, null, null));
+                return l.ToArray();
+            }
+        }
+
+        /// <summary>The Az display text of the power state ("VM running", "VM deallocated"...).</summary>
+        public string PowerStateDisplay { get { return PowerState == null ? null : "VM " + PowerState; } }
+
+        internal static AseVmView From(IDictionary<string, object> d, string json)
+        {
+            return new AseVmView
+            {
+                Name = AseJson.Str(d, "name"),
+                ResourceGroupName = AseJson.Str(d, "resourceGroupName"),
+                Id = AseJson.Str(d, "id"),
+                VmSize = AseJson.Str(d, "vmSize"),
+                Gpus = J.Int(d, "gpus") ?? 0,
+                OsType = AseJson.Str(d, "osType"),
+                PowerState = AseJson.Str(d, "powerState"),
+                ProvisioningState = AseJson.Str(d, "provisioningState"),
+                PrivateIpAddresses = J.Strs(d, "privateIpAddresses"),
+                ImageId = AseJson.Str(d, "imageId"),
+                Json = json,
+            };
+        }
+
+        public static AseVmView FromJson(string json) { return From(J.Doc(json, "VM"), json); }
+
+        public static AseVmView[] ListFromJson(string json)
+        {
+            return J.List(json, "VM list").OfType<IDictionary<string, object>>().Select(d => From(d, AseJson.Serialize(d))).ToArray();
+        }
+
+        public override string ToString() { return Name; }
+    }
+
+    /// <summary>A VM extension as Get-AzVMExtension shows it (asegpu_vm_extension_get).</summary>
+    public sealed class AseExtensionView
+    {
+        public string ResourceGroupName { get; private set; }
+        public string VMName { get; private set; }
+        public string Name { get; private set; }
+        public string Publisher { get; private set; }
+        public string ExtensionType { get; private set; }
+        public string TypeHandlerVersion { get; private set; }
+        public string ProvisioningState { get; private set; }
+        public AseInstanceStatus[] Statuses { get; private set; }
+        public AseInstanceStatus[] SubStatuses { get; private set; }
+        /// <summary>The public settings (Hashtable; the JSON is in PublicSettingsJson).</summary>
+        public Hashtable PublicSettings { get; private set; }
+        public string PublicSettingsJson { get; private set; }
+        public string Id { get; private set; }
+        public string Json { get; private set; }
+
+        internal static AseExtensionView From(IDictionary<string, object> d, string json)
+        {
+            object ps;
+            d.TryGetValue("publicSettings", out ps);
+            return new AseExtensionView
+            {
+                ResourceGroupName = AseJson.Str(d, "resourceGroupName"),
+                VMName = AseJson.Str(d, "vmName"),
+                Name = AseJson.Str(d, "name"),
+                Publisher = AseJson.Str(d, "publisher"),
+                ExtensionType = AseJson.Str(d, "extensionType"),
+                TypeHandlerVersion = AseJson.Str(d, "typeHandlerVersion"),
+                ProvisioningState = AseJson.Str(d, "provisioningState"),
+                Statuses = AseInstanceStatus.ListFrom(d, "statuses"),
+                SubStatuses = AseInstanceStatus.ListFrom(d, "subStatuses"),
+                PublicSettings = J.Table(d, "publicSettings"),
+                PublicSettingsJson = ps == null ? "{}" : AseJson.Serialize(ps),
+                Id = AseJson.Str(d, "id"),
+                Json = json,
+            };
+        }
+
+        public static AseExtensionView FromJson(string json) { return From(J.Doc(json, "extension"), json); }
+
+        public static AseExtensionView[] ListFromJson(string json)
+        {
+            return J.List(json, "extension list").OfType<IDictionary<string, object>>().Select(d => From(d, AseJson.Serialize(d))).ToArray();
+        }
+
+        public override string ToString() { return Name; }
+    }
+
+    /// <summary>asegpu_gpu_extension_install: what was chosen (name, publisher, type, version, settings), warnings, the extension.</summary>
+    public sealed class AseExtensionInstallResult
+    {
+        public string Name { get; private set; }
+        public Hashtable Chosen { get; private set; }
+        public string[] Warnings { get; private set; }
+        public AseExtensionView Extension { get; private set; }
+        public string Json { get; private set; }
+
+        public static AseExtensionInstallResult FromJson(string json)
+        {
+            IDictionary<string, object> d = J.Doc(json, "extension install result");
+            IDictionary<string, object> e = J.Obj(d, "extension");
+            return new AseExtensionInstallResult
+            {
+                Name = AseJson.Str(d, "name"),
+                Chosen = J.Table(d, "chosen"),
+                Warnings = J.Strs(d, "warnings"),
+                Extension = e == null ? null : AseExtensionView.From(e, AseJson.Serialize(e)),
+                Json = json,
+            };
+        }
+    }
+
+    /// <summary>A deployment parameter as PSResourceGroupDeployment lists it (Name, Type, Value).</summary>
+    public sealed class AseDeploymentParameter
+    {
+        public string Name { get; private set; }
+        public string Type { get; private set; }
+        public object Value { get; private set; }
+
+        public AseDeploymentParameter(string name, string type, object value) { Name = name; Type = type; Value = value; }
+
+        public override string ToString() { return Name + " = " + Convert.ToString(Value, CultureInfo.InvariantCulture); }
+    }
+
+    /// <summary>asegpu_deployment_create, with Az's PSResourceGroupDeployment names plus the VMs and their IP addresses.</summary>
+    public sealed class AseDeploymentResult
+    {
+        public string DeploymentName { get; private set; }
+        public string ResourceGroupName { get; private set; }
+        public string ProvisioningState { get; private set; }
+        public DateTime? Timestamp { get; private set; }
+        public string Mode { get; private set; }
+        public string TemplateLink { get { return null; } }
+        /// <summary>Name/Type/Value of the parameters sent (template file + parameter file + overrides; secure values hidden).</summary>
+        public AseDeploymentParameter[] Parameters { get; internal set; }
+        /// <summary>The template outputs (Hashtable name -> {type, value}).</summary>
+        public Hashtable Outputs { get; private set; }
+        public string OutputsJson { get; private set; }
+        public string DeploymentDebugLogLevel { get { return null; } }
+        public AseVmView[] Vms { get; private set; }
+        /// <summary>Every private IP address of the deployed VMs.</summary>
+        public string[] IpAddresses { get { return Vms.SelectMany(v => v.PrivateIpAddresses).ToArray(); } }
+        public AsePreflightReport Preflight { get; private set; }
+        public string Json { get; private set; }
+
+        public static AseDeploymentResult FromJson(string json)
+        {
+            IDictionary<string, object> d = J.Doc(json, "deployment result");
+            IDictionary<string, object> p = J.Obj(d, "preflight");
+            object outputs;
+            d.TryGetValue("outputs", out outputs);
+            DateTime ts;
+            string tss = AseJson.Str(d, "timestamp");
+            return new AseDeploymentResult
+            {
+                DeploymentName = AseJson.Str(d, "deploymentName"),
+                ResourceGroupName = AseJson.Str(d, "resourceGroupName"),
+                ProvisioningState = AseJson.Str(d, "provisioningState"),
+                Timestamp = tss != null && DateTime.TryParse(tss, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out ts) ? (DateTime?)ts : null,
+                Mode = AseJson.Str(d, "mode"),
+                Outputs = J.Table(d, "outputs"),
+                OutputsJson = outputs == null ? "{}" : AseJson.Serialize(outputs),
+                Vms = J.Objs(d, "vms").Select(v => AseVmView.From(v, AseJson.Serialize(v))).ToArray(),
+                Preflight = p == null ? null : AsePreflightReport.From(p, AseJson.Serialize(p)),
+                Parameters = new AseDeploymentParameter[0],
+                Json = json,
+            };
+        }
+    }
+
+    /// <summary>A VM stopped by asegpu_update_suspend.</summary>
+    public sealed class AseStoppedVm
+    {
+        public string ResourceGroupName { get; private set; }
+        public string Name { get; private set; }
+        public string VmSize { get; private set; }
+
+        internal static AseStoppedVm From(IDictionary<string, object> d)
+        {
+            return new AseStoppedVm { ResourceGroupName = AseJson.Str(d, "resourceGroupName"), Name = AseJson.Str(d, "name"), VmSize = AseJson.Str(d, "vmSize") };
+        }
+
+        public override string ToString() { return ResourceGroupName + "/" + Name; }
+    }
+
+    /// <summary>The record asegpu_update_suspend returns; keep Json (a file) and pass it to ResumeAfterUpdate.</summary>
+    public sealed class AseUpdateRecord
+    {
+        public string SubscriptionId { get; private set; }
+        public AseStoppedVm[] Stopped { get; private set; }
+        public string Json { get; private set; }
+
+        public static AseUpdateRecord FromJson(string json)
+        {
+            IDictionary<string, object> d = J.Doc(json, "update record");
+            return new AseUpdateRecord { SubscriptionId = AseJson.Str(d, "subscriptionId"), Stopped = J.Objs(d, "stopped").Select(AseStoppedVm.From).ToArray(), Json = json };
+        }
+    }
+
+    /// <summary>asegpu_vhd_check: a fixed-size Generation 1 VHD the device accepts.</summary>
+    public sealed class AseVhdInfo
+    {
+        public string Path { get; private set; }
+        public long FileSize { get; private set; }
+        public long DiskSize { get; private set; }
+        public long DiskSizeGb { get; private set; }
+        public string CreatorApplication { get; private set; }
+        public string UniqueId { get; private set; }
+        public string Partitioning { get; private set; }
+        public string HyperVGeneration { get; private set; }
+        public string Json { get; private set; }
+
+        internal static AseVhdInfo From(IDictionary<string, object> d, string json)
+        {
+            return new AseVhdInfo
+            {
+                Path = AseJson.Str(d, "path"),
+                FileSize = (long)(AseJson.Num(d, "fileSize") ?? 0),
+                DiskSize = (long)(AseJson.Num(d, "diskSize") ?? 0),
+                DiskSizeGb = (long)(AseJson.Num(d, "diskSizeGb") ?? 0),
+                CreatorApplication = AseJson.Str(d, "creatorApplication"),
+                UniqueId = AseJson.Str(d, "uniqueId"),
+                Partitioning = AseJson.Str(d, "partitioning"),
+                HyperVGeneration = AseJson.Str(d, "hyperVGeneration"),
+                Json = json,
+            };
+        }
+
+        public static AseVhdInfo FromJson(string json) { return From(J.Doc(json, "VHD info"), json); }
+    }
+
+    /// <summary>asegpu_vhd_upload's summary.</summary>
+    public sealed class AseUploadSummary
+    {
+        public string BlobUri { get; private set; }
+        public long SizeBytes { get; private set; }
+        public long SentBytes { get; private set; }
+        public long Requests { get; private set; }
+        public bool Resumed { get; private set; }
+        public double Seconds { get; private set; }
+        public double MiBPerSecond { get; private set; }
+        public string Json { get; private set; }
+
+        internal static AseUploadSummary From(IDictionary<string, object> d, string json)
+        {
+            return new AseUploadSummary
+            {
+                BlobUri = AseJson.Str(d, "blobUri"),
+                SizeBytes = (long)(AseJson.Num(d, "sizeBytes") ?? 0),
+                SentBytes = (long)(AseJson.Num(d, "sentBytes") ?? 0),
+                Requests = (long)(AseJson.Num(d, "requests") ?? 0),
+                Resumed = J.Bool(d, "resumed") ?? false,
+                Seconds = AseJson.Num(d, "seconds") ?? 0,
+                MiBPerSecond = AseJson.Num(d, "mibPerSecond") ?? 0,
+                Json = json,
+            };
+        }
+
+        public static AseUploadSummary FromJson(string json) { return From(J.Doc(json, "upload summary"), json); }
+    }
+
+    /// <summary>A storage account (asegpu_storage_account_create).</summary>
+    public sealed class AseStorageAccount
+    {
+        public string Name { get; private set; }
+        public string Id { get; private set; }
+        public string BlobEndpoint { get; private set; }
+        public string ProvisioningState { get; private set; }
+        public string Json { get; private set; }
+
+        public static AseStorageAccount FromJson(string json)
+        {
+            IDictionary<string, object> d = J.Doc(json, "storage account");
+            IDictionary<string, object> p = J.Obj(d, "properties");
+            return new AseStorageAccount
+            {
+                Name = AseJson.Str(d, "name"),
+                Id = AseJson.Str(d, "id"),
+                BlobEndpoint = AseJson.Str(J.Obj(p, "primaryEndpoints"), "blob"),
+                ProvisioningState = AseJson.Str(p, "provisioningState"),
+                Json = json,
+            };
+        }
+    }
+
+    /// <summary>asegpu_image_create: the image made from a local VHD (check, storage account, upload, image).</summary>
+    public sealed class AseImageResult
+    {
+        public string ImageId { get; private set; }
+        public string ImageName { get { return ImageId == null ? null : ImageId.Substring(ImageId.LastIndexOf('/') + 1); } }
+        public string BlobUri { get; private set; }
+        public string BlobEndpoint { get; private set; }
+        public string StorageAccountId { get; private set; }
+        public string DiskId { get; private set; }
+        public AseVhdInfo Vhd { get; private set; }
+        public AseUploadSummary Upload { get; private set; }
+        public double Seconds { get; private set; }
+        public string Json { get; private set; }
+
+        public static AseImageResult FromJson(string json)
+        {
+            IDictionary<string, object> d = J.Doc(json, "image result");
+            IDictionary<string, object> v = J.Obj(d, "vhd");
+            IDictionary<string, object> u = J.Obj(d, "upload");
+            return new AseImageResult
+            {
+                ImageId = AseJson.Str(d, "imageId"),
+                BlobUri = AseJson.Str(d, "blobUri"),
+                BlobEndpoint = AseJson.Str(d, "blobEndpoint"),
+                StorageAccountId = AseJson.Str(d, "storageAccountId"),
+                DiskId = AseJson.Str(d, "diskId"),
+                Vhd = v == null ? null : AseVhdInfo.From(v, AseJson.Serialize(v)),
+                Upload = u == null ? null : AseUploadSummary.From(u, AseJson.Serialize(u)),
+                Seconds = AseJson.Num(d, "seconds") ?? 0,
+                Json = json,
+            };
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Operation requests (camelCase JSON; unset properties are left out so the library's defaults apply)
+    // ------------------------------------------------------------------------------------------
+
+    internal static class Req
+    {
+        internal static void Put(Dictionary<string, object> d, string key, object value)
+        {
+            if (value == null) return;
+            string s = value as string;
+            if (s != null && s.Length == 0) return;
+            d[key] = value;
+        }
+
+        internal static string FullPath(string p) { return string.IsNullOrEmpty(p) ? null : System.IO.Path.GetFullPath(p); }
+    }
+
+    /// <summary>A template deployment (asegpu_deployment_create) or its preflight (asegpu_gpu_preflight).</summary>
+    public sealed class AseDeploymentRequest
+    {
+        public string ResourceGroupName { get; set; }
+        /// <summary>Deployment name (default: the template file's name).</summary>
+        public string Name { get; set; }
+        public string TemplateFile { get; set; }
+        /// <summary>The template itself (instead of TemplateFile).</summary>
+        public IDictionary Template { get; set; }
+        public string TemplateParameterFile { get; set; }
+        /// <summary>Parameter values (plain values, or {value = ...}); they override the parameter file's.</summary>
+        public IDictionary Parameters { get; set; }
+        /// <summary>Deploy even when the preflight says it will fail.</summary>
+        public bool Force { get; set; }
+
+        static Dictionary<string, object> PlainParameters(IDictionary p)
+        {
+            Dictionary<string, object> r = new Dictionary<string, object>();
+            if (p == null) return r;
+            foreach (DictionaryEntry kv in p)
+            {
+                object v = kv.Value;
+                // {value = x} (the parameter file's form) is accepted as well as x.
+                IDictionary inner = v as IDictionary;
+                if (inner != null && inner.Count == 1 && inner.Contains("value")) v = inner["value"];
+                r[Convert.ToString(kv.Key, CultureInfo.InvariantCulture)] = v;
+            }
+            return r;
+        }
+
+        public string ToJson()
+        {
+            Dictionary<string, object> d = new Dictionary<string, object>();
+            d["resourceGroupName"] = ResourceGroupName;
+            Req.Put(d, "name", Name);
+            Req.Put(d, "templateFile", Req.FullPath(TemplateFile));
+            Req.Put(d, "template", Template);
+            Req.Put(d, "templateParameterFile", Req.FullPath(TemplateParameterFile));
+            Dictionary<string, object> p = PlainParameters(Parameters);
+            if (p.Count > 0) d["parameters"] = p;
+            if (Force) d["force"] = true;
+            return AseJson.Serialize(d);
+        }
+
+        /// <summary>The preflight request of this deployment (asegpu_gpu_preflight takes no name/force).</summary>
+        public string ToPreflightJson()
+        {
+            Dictionary<string, object> d = new Dictionary<string, object>();
+            Req.Put(d, "resourceGroupName", ResourceGroupName);
+            Req.Put(d, "templateFile", Req.FullPath(TemplateFile));
+            Req.Put(d, "template", Template);
+            Req.Put(d, "templateParameterFile", Req.FullPath(TemplateParameterFile));
+            Dictionary<string, object> p = PlainParameters(Parameters);
+            if (p.Count > 0) d["parameters"] = p;
+            return AseJson.Serialize(d);
+        }
+
+        /// <summary>The preflight request for <paramref name="count"/> VMs of one size (no template).</summary>
+        public static string SizePreflightJson(string vmSize, int count)
+        {
+            Dictionary<string, object> d = new Dictionary<string, object>();
+            d["vmSize"] = vmSize;
+            d["count"] = count;
+            return AseJson.Serialize(d);
+        }
+
+        /// <summary>Name/Type/Value of the parameters this request sends, as Az prints them: the template's
+        /// defaults and types, the parameter file, then the overrides; secure values are hidden.</summary>
+        public AseDeploymentParameter[] CollectParameters()
+        {
+            Dictionary<string, string> types = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            Dictionary<string, object> values = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+            List<string> order = new List<string>();
+            Action<string, object> set = (k, v) =>
+            {
+                string existing = order.FirstOrDefault(o => string.Equals(o, k, StringComparison.OrdinalIgnoreCase));
+                if (existing == null) order.Add(k); else k = existing;
+                values[k] = v;
+            };
+            try
+            {
+                IDictionary<string, object> template = null;
+                if (Template != null) template = AseJson.Parse(AseJson.Serialize(Template)) as IDictionary<string, object>;
+                else if (!string.IsNullOrEmpty(TemplateFile) && File.Exists(TemplateFile))
+                    template = AseJson.Parse(File.ReadAllText(TemplateFile)) as IDictionary<string, object>;
+                IDictionary<string, object> tp = J.Obj(template, "parameters");
+                if (tp != null)
+                    foreach (KeyValuePair<string, object> kv in tp)
+                    {
+                        IDictionary<string, object> def = kv.Value as IDictionary<string, object>;
+                        types[kv.Key] = AseJson.Str(def, "type") ?? "String";
+                        object dv;
+                        if (def != null && def.TryGetValue("defaultValue", out dv) && !(dv is string && ((string)dv).StartsWith("[", StringComparison.Ordinal))) set(kv.Key, dv);
+                    }
+                if (!string.IsNullOrEmpty(TemplateParameterFile) && File.Exists(TemplateParameterFile))
+                {
+                    IDictionary<string, object> pf = J.Obj(AseJson.Parse(File.ReadAllText(TemplateParameterFile)) as IDictionary<string, object>, "parameters");
+                    if (pf != null)
+                        foreach (KeyValuePair<string, object> kv in pf)
+                        {
+                            object v;
+                            IDictionary<string, object> pv = kv.Value as IDictionary<string, object>;
+                            if (pv != null && pv.TryGetValue("value", out v)) set(kv.Key, v);
+                        }
+                }
+            }
+            catch (Exception) { /* a template the library will reject anyway: list what can be listed */ }
+            foreach (KeyValuePair<string, object> kv in PlainParameters(Parameters)) set(kv.Key, kv.Value);
+            List<AseDeploymentParameter> r = new List<AseDeploymentParameter>();
+            foreach (string k in order)
+            {
+                string t;
+                if (!types.TryGetValue(k, out t)) t = GuessType(values[k]);
+                bool secure = t.StartsWith("secure", StringComparison.OrdinalIgnoreCase);
+                r.Add(new AseDeploymentParameter(k, NiceType(t), secure ? null : J.Plain(values[k])));
+            }
+            return r.ToArray();
+        }
+
+        static string GuessType(object v)
+        {
+            if (v is bool) return "Bool";
+            if (v is long || v is int || v is double) return "Int";
+            if (v is IList<object> || v is object[]) return "Array";
+            if (v is IDictionary<string, object> || v is IDictionary) return "Object";
+            return "String";
+        }
+
+        static string NiceType(string t)
+        {
+            switch (t.ToLowerInvariant())
+            {
+                case "string": return "String";
+                case "securestring": return "SecureString";
+                case "int": return "Int";
+                case "bool": return "Bool";
+                case "array": return "Array";
+                case "object": return "Object";
+                case "secureobject": return "SecureObject";
+                default: return t;
+            }
+        }
+    }
+
+    /// <summary>A GPU VM without a template (asegpu_vm_create); the admin password is passed separately.</summary>
+    public sealed class AseVmRequest
+    {
+        public string ResourceGroupName { get; set; }
+        public string Name { get; set; }
+        /// <summary>Image name (in the resource group) or image resource id.</summary>
+        public string Image { get; set; }
+        public string VmSize { get; set; }
+        public string VnetName { get; set; }
+        public string VnetResourceGroup { get; set; }
+        public string SubnetName { get; set; }
+        public string PrivateIpAddress { get; set; }
+        public string NicName { get; set; }
+        public string AdminUsername { get; set; }
+        public bool Force { get; set; }
+
+        public string ToJson()
+        {
+            Dictionary<string, object> d = new Dictionary<string, object>();
+            d["resourceGroupName"] = ResourceGroupName;
+            d["name"] = Name;
+            d["image"] = Image;
+            Req.Put(d, "vmSize", VmSize);
+            Req.Put(d, "vnetName", VnetName);
+            Req.Put(d, "vnetResourceGroup", VnetResourceGroup);
+            Req.Put(d, "subnetName", SubnetName);
+            Req.Put(d, "privateIpAddress", PrivateIpAddress);
+            Req.Put(d, "nicName", NicName);
+            Req.Put(d, "adminUsername", AdminUsername);
+            if (Force) d["force"] = true;
+            return AseJson.Serialize(d);
+        }
+    }
+
+    /// <summary>The GPU extension (asegpu_gpu_extension_install): only the VM is required, the rest is chosen
+    /// from the VM's OS and the device release.</summary>
+    public sealed class AseGpuExtensionRequest
+    {
+        public string ResourceGroupName { get; set; }
+        public string VmName { get; set; }
+        public string Name { get; set; }
+        public string Publisher { get; set; }
+        public string ExtensionType { get; set; }
+        public string TypeHandlerVersion { get; set; }
+        public IDictionary Settings { get; set; }
+        /// <summary>Device software release (e.g. 2309); otherwise the connection's device facts.</summary>
+        public string Release { get; set; }
+        /// <summary>Linux or Windows; otherwise read from the VM.</summary>
+        public string OsType { get; set; }
+
+        public string ToJson()
+        {
+            Dictionary<string, object> d = new Dictionary<string, object>();
+            d["resourceGroupName"] = ResourceGroupName;
+            d["vmName"] = VmName;
+            Req.Put(d, "name", Name);
+            Req.Put(d, "publisher", Publisher);
+            Req.Put(d, "type", ExtensionType);
+            Req.Put(d, "typeHandlerVersion", TypeHandlerVersion);
+            Req.Put(d, "settings", Settings);
+            Req.Put(d, "release", Release);
+            Req.Put(d, "osType", OsType);
+            return AseJson.Serialize(d);
+        }
+    }
+
+    /// <summary>Bring an image from a local VHD (asegpu_image_create).</summary>
+    public sealed class AseImageRequest
+    {
+        public string ResourceGroup { get; set; }
+        public string StorageAccount { get; set; }
+        public string StorageSku { get; set; }
+        public string Container { get; set; }
+        public string BlobName { get; set; }
+        public string VhdPath { get; set; }
+        public string ImageName { get; set; }
+        /// <summary>Linux or Windows.</summary>
+        public string OsType { get; set; }
+        /// <summary>blob (default) or managedDisk.</summary>
+        public string Source { get; set; }
+        public string DiskName { get; set; }
+        /// <summary>Upload options {concurrency, chunkSizeBytes, resume, verifyExisting, verifySamples, overwrite}.</summary>
+        public IDictionary Upload { get; set; }
+        public IDictionary Tags { get; set; }
+
+        public string ToJson()
+        {
+            Dictionary<string, object> d = new Dictionary<string, object>();
+            d["resourceGroup"] = ResourceGroup;
+            d["storageAccount"] = StorageAccount;
+            Req.Put(d, "storageSku", StorageSku);
+            Req.Put(d, "container", Container);
+            Req.Put(d, "blobName", BlobName);
+            d["vhdPath"] = Req.FullPath(VhdPath);
+            d["imageName"] = ImageName;
+            d["osType"] = OsType;
+            Req.Put(d, "source", Source);
+            Req.Put(d, "diskName", DiskName);
+            if (Upload != null && Upload.Count > 0) d["upload"] = Upload;
+            if (Tags != null && Tags.Count > 0) d["tags"] = Tags;
+            return AseJson.Serialize(d);
+        }
+    }
+
+    /// <summary>Upload a fixed VHD to an existing storage account (asegpu_vhd_upload).</summary>
+    public sealed class AseVhdUploadRequest
+    {
+        public string ResourceGroup { get; set; }
+        public string StorageAccount { get; set; }
+        public string Container { get; set; }
+        public string BlobName { get; set; }
+        public string VhdPath { get; set; }
+        public IDictionary Options { get; set; }
+
+        public string ToJson()
+        {
+            Dictionary<string, object> d = new Dictionary<string, object>();
+            d["resourceGroup"] = ResourceGroup;
+            d["storageAccount"] = StorageAccount;
+            Req.Put(d, "container", Container);
+            Req.Put(d, "blobName", BlobName);
+            d["vhdPath"] = Req.FullPath(VhdPath);
+            if (Options != null && Options.Count > 0) d["options"] = Options;
             return AseJson.Serialize(d);
         }
     }
@@ -1355,6 +2340,392 @@ namespace AseGpu
         {
             return new AseOperation("resourceGroupDelete", name, (p, ct) => { RemoveResourceGroup(name, p, ct); return null; });
         }
+
+        // ---- GPU availability and preflight -----------------------------------------------------
+
+        /// <summary>asegpu_gpu_availability as JSON.</summary>
+        public string GetGpuAvailabilityJson(CancellationToken ct)
+        {
+            return Invoke("gpuAvailability", null, ct, null,
+                c => NativeMethods.asegpu_gpu_availability(c.Session, c.Cancel, out c.Json, out c.Error));
+        }
+
+        public AseGpuReport GetGpuAvailability() { return GetGpuAvailability(CancellationToken.None); }
+        public AseGpuReport GetGpuAvailability(CancellationToken ct) { return AseGpuReport.FromJson(GetGpuAvailabilityJson(ct)); }
+        public Task<AseGpuReport> GetGpuAvailabilityAsync(CancellationToken ct) { return Run(() => GetGpuAvailability(ct)); }
+        public AseOperation StartGetGpuAvailability()
+        {
+            return new AseOperation("gpuAvailability", null, (p, ct) => GetGpuAvailability(ct));
+        }
+
+        /// <summary>asegpu_gpu_preflight as JSON. A failing verdict is not an error (Ok = false).</summary>
+        public string TestDeploymentJson(string requestJson, CancellationToken ct)
+        {
+            byte[] r = Utf8.ToNullTerminated(requestJson);
+            return Invoke("gpuPreflight", null, ct, null,
+                c => NativeMethods.asegpu_gpu_preflight(c.Session, r, c.Cancel, out c.Json, out c.Error));
+        }
+
+        public AsePreflightReport TestDeployment(AseDeploymentRequest request) { return TestDeployment(request, CancellationToken.None); }
+        public AsePreflightReport TestDeployment(AseDeploymentRequest request, CancellationToken ct)
+        {
+            if (request == null) throw new ArgumentNullException("request");
+            return AsePreflightReport.FromJson(TestDeploymentJson(request.ToPreflightJson(), ct));
+        }
+
+        /// <summary>Preflight of <paramref name="count"/> VMs of one size (no template).</summary>
+        public AsePreflightReport TestVmSize(string vmSize, int count, CancellationToken ct)
+        {
+            return AsePreflightReport.FromJson(TestDeploymentJson(AseDeploymentRequest.SizePreflightJson(vmSize, count), ct));
+        }
+
+        public Task<AsePreflightReport> TestDeploymentAsync(AseDeploymentRequest request, CancellationToken ct) { return Run(() => TestDeployment(request, ct)); }
+        public AseOperation StartTestDeployment(AseDeploymentRequest request)
+        {
+            return new AseOperation("gpuPreflight", request == null ? null : request.ResourceGroupName, (p, ct) => TestDeployment(request, ct));
+        }
+        public AseOperation StartTestVmSize(string vmSize, int count)
+        {
+            return new AseOperation("gpuPreflight", vmSize, (p, ct) => TestVmSize(vmSize, count, ct));
+        }
+
+        // ---- template deployment ---------------------------------------------------------------
+
+        /// <summary>asegpu_deployment_create as JSON (long-running: progress + cancellable).</summary>
+        public string NewDeploymentJson(string requestJson, IProgress<AseProgressEvent> progress, Action<string> onProgressJson, CancellationToken ct)
+        {
+            byte[] r = Utf8.ToNullTerminated(requestJson);
+            return Invoke("deploymentCreate", null, ct, ProgressSink.For(progress, onProgressJson),
+                c => NativeMethods.asegpu_deployment_create(c.Session, r, c.Callback, c.UserData, c.Cancel, out c.Json, out c.Error));
+        }
+
+        /// <summary>Deploys a template after the preflight (PreflightFailed unless request.Force).</summary>
+        public AseDeploymentResult NewDeployment(AseDeploymentRequest request, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            if (request == null) throw new ArgumentNullException("request");
+            AseDeploymentResult r = AseDeploymentResult.FromJson(NewDeploymentJson(request.ToJson(), progress, null, ct));
+            r.Parameters = request.CollectParameters();
+            return r;
+        }
+
+        public AseDeploymentResult NewDeployment(AseDeploymentRequest request) { return NewDeployment(request, null, CancellationToken.None); }
+        public Task<AseDeploymentResult> NewDeploymentAsync(AseDeploymentRequest request, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            return Run(() => NewDeployment(request, progress, ct));
+        }
+        public AseOperation StartNewDeployment(AseDeploymentRequest request)
+        {
+            return new AseOperation("deploymentCreate", request == null ? null : request.Name, (p, ct) => NewDeployment(request, p, ct));
+        }
+
+        // ---- VMs -----------------------------------------------------------------------------
+
+        /// <summary>asegpu_vm_create as JSON; the admin password bytes are zeroed after the call.</summary>
+        public string NewVmJson(string requestJson, SecureString adminPassword, IProgress<AseProgressEvent> progress, Action<string> onProgressJson, CancellationToken ct)
+        {
+            return NewVmBytes(requestJson, Utf8.FromSecureString(adminPassword), ProgressSink.For(progress, onProgressJson), ct);
+        }
+
+        public string NewVmJson(string requestJson, string adminPassword, IProgress<AseProgressEvent> progress, Action<string> onProgressJson, CancellationToken ct)
+        {
+            return NewVmBytes(requestJson, Utf8.ToNullTerminated(adminPassword), ProgressSink.For(progress, onProgressJson), ct);
+        }
+
+        string NewVmBytes(string requestJson, byte[] password, ProgressSink sink, CancellationToken ct)
+        {
+            GCHandle pin = password == null ? default(GCHandle) : GCHandle.Alloc(password, GCHandleType.Pinned);
+            try
+            {
+                byte[] r = Utf8.ToNullTerminated(requestJson);
+                return Invoke("vmCreate", null, ct, sink,
+                    c => NativeMethods.asegpu_vm_create(c.Session, r, password, c.Callback, c.UserData, c.Cancel, out c.Json, out c.Error));
+            }
+            finally
+            {
+                if (password != null) Array.Clear(password, 0, password.Length);
+                if (pin.IsAllocated) pin.Free();
+            }
+        }
+
+        /// <summary>Creates a GPU VM (NIC + VM) after the preflight; the result has its IP address.</summary>
+        public AseVmView NewVm(AseVmRequest request, SecureString adminPassword, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            if (request == null) throw new ArgumentNullException("request");
+            return AseVmView.FromJson(NewVmJson(request.ToJson(), adminPassword, progress, null, ct));
+        }
+
+        public AseVmView NewVm(AseVmRequest request, string adminPassword, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            if (request == null) throw new ArgumentNullException("request");
+            return AseVmView.FromJson(NewVmJson(request.ToJson(), adminPassword, progress, null, ct));
+        }
+
+        public Task<AseVmView> NewVmAsync(AseVmRequest request, SecureString adminPassword, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            SecureString copy = adminPassword == null ? null : adminPassword.Copy();
+            return Run(() => { using (copy) return NewVm(request, copy, progress, ct); });
+        }
+
+        public AseOperation StartNewVm(AseVmRequest request, SecureString adminPassword)
+        {
+            SecureString copy = adminPassword == null ? null : adminPassword.Copy();
+            return new AseOperation("vmCreate", request == null ? null : request.Name, (p, ct) => { using (copy) return NewVm(request, copy, p, ct); });
+        }
+
+        public string GetVmJson(string resourceGroup, string name, CancellationToken ct)
+        {
+            byte[] g = Utf8.ToNullTerminated(resourceGroup), n = Utf8.ToNullTerminated(name);
+            return Invoke("vmGet", name, ct, null,
+                c => NativeMethods.asegpu_vm_get(c.Session, g, n, c.Cancel, out c.Json, out c.Error));
+        }
+
+        public AseVmView GetVm(string resourceGroup, string name) { return GetVm(resourceGroup, name, CancellationToken.None); }
+        public AseVmView GetVm(string resourceGroup, string name, CancellationToken ct) { return AseVmView.FromJson(GetVmJson(resourceGroup, name, ct)); }
+        public Task<AseVmView> GetVmAsync(string resourceGroup, string name, CancellationToken ct) { return Run(() => GetVm(resourceGroup, name, ct)); }
+        public AseOperation StartGetVm(string resourceGroup, string name)
+        {
+            return new AseOperation("vmGet", name, (p, ct) => GetVm(resourceGroup, name, ct));
+        }
+
+        /// <summary>VMs of a resource group, or of the whole device when <paramref name="resourceGroup"/> is null.</summary>
+        public string ListVmsJson(string resourceGroup, CancellationToken ct)
+        {
+            byte[] g = Utf8.ToNullTerminated(resourceGroup);
+            return Invoke("vmList", resourceGroup, ct, null,
+                c => NativeMethods.asegpu_vm_list(c.Session, g, c.Cancel, out c.Json, out c.Error));
+        }
+
+        public AseVmView[] ListVms(string resourceGroup) { return ListVms(resourceGroup, CancellationToken.None); }
+        public AseVmView[] ListVms(string resourceGroup, CancellationToken ct) { return AseVmView.ListFromJson(ListVmsJson(resourceGroup, ct)); }
+        public Task<AseVmView[]> ListVmsAsync(string resourceGroup, CancellationToken ct) { return Run(() => ListVms(resourceGroup, ct)); }
+        public AseOperation StartListVms(string resourceGroup)
+        {
+            return new AseOperation("vmList", resourceGroup, (p, ct) => ListVms(resourceGroup, ct));
+        }
+
+        /// <summary>asegpu_vm_power: action start | stop (stays provisioned, keeps the GPU) | deallocate | restart.</summary>
+        public string SetVmPowerStateJson(string resourceGroup, string name, string action, IProgress<AseProgressEvent> progress, Action<string> onProgressJson, CancellationToken ct)
+        {
+            byte[] g = Utf8.ToNullTerminated(resourceGroup), n = Utf8.ToNullTerminated(name), a = Utf8.ToNullTerminated(action);
+            return Invoke("vmPower", name, ct, ProgressSink.For(progress, onProgressJson),
+                c => NativeMethods.asegpu_vm_power(c.Session, g, n, a, c.Callback, c.UserData, c.Cancel, out c.Json, out c.Error));
+        }
+
+        public AseVmView SetVmPowerState(string resourceGroup, string name, string action, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            return AseVmView.FromJson(SetVmPowerStateJson(resourceGroup, name, action, progress, null, ct));
+        }
+
+        public AseVmView SetVmPowerState(string resourceGroup, string name, string action) { return SetVmPowerState(resourceGroup, name, action, null, CancellationToken.None); }
+        public Task<AseVmView> SetVmPowerStateAsync(string resourceGroup, string name, string action, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            return Run(() => SetVmPowerState(resourceGroup, name, action, progress, ct));
+        }
+        public AseOperation StartSetVmPowerState(string resourceGroup, string name, string action)
+        {
+            return new AseOperation("vmPower", name, (p, ct) => SetVmPowerState(resourceGroup, name, action, p, ct));
+        }
+
+        /// <summary>Deletes a VM (long-running).</summary>
+        public void RemoveVm(string resourceGroup, string name, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            RemoveVmCore(resourceGroup, name, ProgressSink.For(progress, null), ct);
+        }
+
+        public void RemoveVm(string resourceGroup, string name, Action<string> onProgressJson, CancellationToken ct)
+        {
+            RemoveVmCore(resourceGroup, name, ProgressSink.For(null, onProgressJson), ct);
+        }
+
+        void RemoveVmCore(string resourceGroup, string name, ProgressSink sink, CancellationToken ct)
+        {
+            byte[] g = Utf8.ToNullTerminated(resourceGroup), n = Utf8.ToNullTerminated(name);
+            Invoke("vmDelete", name, ct, sink,
+                c => NativeMethods.asegpu_vm_delete(c.Session, g, n, c.Callback, c.UserData, c.Cancel, out c.Error));
+        }
+
+        public Task RemoveVmAsync(string resourceGroup, string name, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            return Run<object>(() => { RemoveVm(resourceGroup, name, progress, ct); return null; });
+        }
+        public AseOperation StartRemoveVm(string resourceGroup, string name)
+        {
+            return new AseOperation("vmDelete", name, (p, ct) => { RemoveVm(resourceGroup, name, p, ct); return true; });
+        }
+
+        // ---- extensions ------------------------------------------------------------------------
+
+        /// <summary>asegpu_gpu_extension_install as JSON (waits until Succeeded/Failed).</summary>
+        public string InstallGpuExtensionJson(string requestJson, IProgress<AseProgressEvent> progress, Action<string> onProgressJson, CancellationToken ct)
+        {
+            byte[] r = Utf8.ToNullTerminated(requestJson);
+            return Invoke("gpuExtensionInstall", null, ct, ProgressSink.For(progress, onProgressJson),
+                c => NativeMethods.asegpu_gpu_extension_install(c.Session, r, c.Callback, c.UserData, c.Cancel, out c.Json, out c.Error));
+        }
+
+        public AseExtensionInstallResult InstallGpuExtension(AseGpuExtensionRequest request, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            if (request == null) throw new ArgumentNullException("request");
+            return AseExtensionInstallResult.FromJson(InstallGpuExtensionJson(request.ToJson(), progress, null, ct));
+        }
+
+        public AseExtensionInstallResult InstallGpuExtension(AseGpuExtensionRequest request) { return InstallGpuExtension(request, null, CancellationToken.None); }
+        public Task<AseExtensionInstallResult> InstallGpuExtensionAsync(AseGpuExtensionRequest request, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            return Run(() => InstallGpuExtension(request, progress, ct));
+        }
+        public AseOperation StartInstallGpuExtension(AseGpuExtensionRequest request)
+        {
+            return new AseOperation("gpuExtensionInstall", request == null ? null : request.VmName, (p, ct) => InstallGpuExtension(request, p, ct));
+        }
+
+        /// <summary>One extension (JSON object), or every extension of the VM (JSON array) when <paramref name="name"/> is null.</summary>
+        public string GetVmExtensionJson(string resourceGroup, string vmName, string name, CancellationToken ct)
+        {
+            byte[] g = Utf8.ToNullTerminated(resourceGroup), v = Utf8.ToNullTerminated(vmName), n = Utf8.ToNullTerminated(name);
+            return Invoke("vmExtensionGet", name ?? vmName, ct, null,
+                c => NativeMethods.asegpu_vm_extension_get(c.Session, g, v, n, c.Cancel, out c.Json, out c.Error));
+        }
+
+        public AseExtensionView GetVmExtension(string resourceGroup, string vmName, string name) { return GetVmExtension(resourceGroup, vmName, name, CancellationToken.None); }
+        public AseExtensionView GetVmExtension(string resourceGroup, string vmName, string name, CancellationToken ct)
+        {
+            if (name == null) throw new ArgumentNullException("name");
+            return AseExtensionView.FromJson(GetVmExtensionJson(resourceGroup, vmName, name, ct));
+        }
+        public AseExtensionView[] ListVmExtensions(string resourceGroup, string vmName) { return ListVmExtensions(resourceGroup, vmName, CancellationToken.None); }
+        public AseExtensionView[] ListVmExtensions(string resourceGroup, string vmName, CancellationToken ct)
+        {
+            return AseExtensionView.ListFromJson(GetVmExtensionJson(resourceGroup, vmName, null, ct));
+        }
+        public Task<AseExtensionView> GetVmExtensionAsync(string resourceGroup, string vmName, string name, CancellationToken ct) { return Run(() => GetVmExtension(resourceGroup, vmName, name, ct)); }
+        public Task<AseExtensionView[]> ListVmExtensionsAsync(string resourceGroup, string vmName, CancellationToken ct) { return Run(() => ListVmExtensions(resourceGroup, vmName, ct)); }
+        /// <summary>As an operation: the result is an AseExtensionView, or AseExtensionView[] when <paramref name="name"/> is null.</summary>
+        public AseOperation StartGetVmExtension(string resourceGroup, string vmName, string name)
+        {
+            if (name == null) return new AseOperation("vmExtensionList", vmName, (p, ct) => ListVmExtensions(resourceGroup, vmName, ct));
+            return new AseOperation("vmExtensionGet", name, (p, ct) => GetVmExtension(resourceGroup, vmName, name, ct));
+        }
+
+        public void RemoveVmExtension(string resourceGroup, string vmName, string name, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            byte[] g = Utf8.ToNullTerminated(resourceGroup), v = Utf8.ToNullTerminated(vmName), n = Utf8.ToNullTerminated(name);
+            Invoke("vmExtensionRemove", name, ct, ProgressSink.For(progress, null),
+                c => NativeMethods.asegpu_vm_extension_remove(c.Session, g, v, n, c.Callback, c.UserData, c.Cancel, out c.Error));
+        }
+
+        public Task RemoveVmExtensionAsync(string resourceGroup, string vmName, string name, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            return Run<object>(() => { RemoveVmExtension(resourceGroup, vmName, name, progress, ct); return null; });
+        }
+        public AseOperation StartRemoveVmExtension(string resourceGroup, string vmName, string name)
+        {
+            return new AseOperation("vmExtensionRemove", name, (p, ct) => { RemoveVmExtension(resourceGroup, vmName, name, p, ct); return true; });
+        }
+
+        // ---- device update helper ----------------------------------------------------------------
+
+        /// <summary>Before a device update: stops every running GPU VM staying provisioned; keep the record.</summary>
+        public string SuspendForUpdateJson(IProgress<AseProgressEvent> progress, Action<string> onProgressJson, CancellationToken ct)
+        {
+            return Invoke("updateSuspend", null, ct, ProgressSink.For(progress, onProgressJson),
+                c => NativeMethods.asegpu_update_suspend(c.Session, c.Callback, c.UserData, c.Cancel, out c.Json, out c.Error));
+        }
+
+        public AseUpdateRecord SuspendForUpdate(IProgress<AseProgressEvent> progress, CancellationToken ct) { return AseUpdateRecord.FromJson(SuspendForUpdateJson(progress, null, ct)); }
+        public Task<AseUpdateRecord> SuspendForUpdateAsync(IProgress<AseProgressEvent> progress, CancellationToken ct) { return Run(() => SuspendForUpdate(progress, ct)); }
+        public AseOperation StartSuspendForUpdate() { return new AseOperation("updateSuspend", null, (p, ct) => SuspendForUpdate(p, ct)); }
+
+        /// <summary>After a device update: starts the VMs of a record from SuspendForUpdate (its JSON).</summary>
+        public string ResumeAfterUpdateJson(string recordJson, IProgress<AseProgressEvent> progress, Action<string> onProgressJson, CancellationToken ct)
+        {
+            byte[] r = Utf8.ToNullTerminated(recordJson);
+            return Invoke("updateResume", null, ct, ProgressSink.For(progress, onProgressJson),
+                c => NativeMethods.asegpu_update_resume(c.Session, r, c.Callback, c.UserData, c.Cancel, out c.Json, out c.Error));
+        }
+
+        public AseVmView[] ResumeAfterUpdate(string recordJson, IProgress<AseProgressEvent> progress, CancellationToken ct) { return AseVmView.ListFromJson(ResumeAfterUpdateJson(recordJson, progress, null, ct)); }
+        public Task<AseVmView[]> ResumeAfterUpdateAsync(string recordJson, IProgress<AseProgressEvent> progress, CancellationToken ct) { return Run(() => ResumeAfterUpdate(recordJson, progress, ct)); }
+        public AseOperation StartResumeAfterUpdate(string recordJson) { return new AseOperation("updateResume", null, (p, ct) => ResumeAfterUpdate(recordJson, p, ct)); }
+
+        // ---- images ------------------------------------------------------------------------------
+
+        /// <summary>asegpu_vhd_check (no session needed): throws InvalidArgument naming the problem and the fix.</summary>
+        public static string CheckVhdJson(string path)
+        {
+            byte[] p = Utf8.ToNullTerminated(path == null ? null : System.IO.Path.GetFullPath(path));
+            AseSessionHandle unused;
+            return Invoke(null, "vhdCheck", path, CancellationToken.None, null,
+                c => NativeMethods.asegpu_vhd_check(p, out c.Json, out c.Error), out unused);
+        }
+
+        public static AseVhdInfo CheckVhd(string path) { return AseVhdInfo.FromJson(CheckVhdJson(path)); }
+
+        public string NewStorageAccountJson(string requestJson, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            byte[] r = Utf8.ToNullTerminated(requestJson);
+            return Invoke("storageAccountCreate", null, ct, ProgressSink.For(progress, null),
+                c => NativeMethods.asegpu_storage_account_create(c.Session, r, c.Callback, c.UserData, c.Cancel, out c.Json, out c.Error));
+        }
+
+        /// <summary>Creates a storage account (kind Storage; Standard_LRS unless <paramref name="sku"/>), or returns the existing one.</summary>
+        public AseStorageAccount NewStorageAccount(string resourceGroup, string name, string sku, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            Dictionary<string, object> d = new Dictionary<string, object>();
+            d["resourceGroup"] = resourceGroup;
+            d["name"] = name;
+            Req.Put(d, "sku", sku);
+            return AseStorageAccount.FromJson(NewStorageAccountJson(AseJson.Serialize(d), progress, ct));
+        }
+
+        public Task<AseStorageAccount> NewStorageAccountAsync(string resourceGroup, string name, string sku, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            return Run(() => NewStorageAccount(resourceGroup, name, sku, progress, ct));
+        }
+        public AseOperation StartNewStorageAccount(string resourceGroup, string name, string sku)
+        {
+            return new AseOperation("storageAccountCreate", name, (p, ct) => NewStorageAccount(resourceGroup, name, sku, p, ct));
+        }
+
+        public string SendVhdJson(string requestJson, IProgress<AseProgressEvent> progress, Action<string> onProgressJson, CancellationToken ct)
+        {
+            byte[] r = Utf8.ToNullTerminated(requestJson);
+            return Invoke("vhdUpload", null, ct, ProgressSink.For(progress, onProgressJson),
+                c => NativeMethods.asegpu_vhd_upload(c.Session, r, c.Callback, c.UserData, c.Cancel, out c.Json, out c.Error));
+        }
+
+        /// <summary>Uploads a fixed VHD as a page blob (resumable; progress carries BytesDone/BytesTotal).</summary>
+        public AseUploadSummary SendVhd(AseVhdUploadRequest request, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            if (request == null) throw new ArgumentNullException("request");
+            return AseUploadSummary.FromJson(SendVhdJson(request.ToJson(), progress, null, ct));
+        }
+
+        public Task<AseUploadSummary> SendVhdAsync(AseVhdUploadRequest request, IProgress<AseProgressEvent> progress, CancellationToken ct) { return Run(() => SendVhd(request, progress, ct)); }
+        public AseOperation StartSendVhd(AseVhdUploadRequest request)
+        {
+            return new AseOperation("vhdUpload", request == null ? null : request.VhdPath, (p, ct) => SendVhd(request, p, ct));
+        }
+
+        public string NewImageJson(string requestJson, IProgress<AseProgressEvent> progress, Action<string> onProgressJson, CancellationToken ct)
+        {
+            byte[] r = Utf8.ToNullTerminated(requestJson);
+            return Invoke("imageCreate", null, ct, ProgressSink.For(progress, onProgressJson),
+                c => NativeMethods.asegpu_image_create(c.Session, r, c.Callback, c.UserData, c.Cancel, out c.Json, out c.Error));
+        }
+
+        /// <summary>The documented bring-an-image flow end to end (check, storage account, upload, image).</summary>
+        public AseImageResult NewImage(AseImageRequest request, IProgress<AseProgressEvent> progress, CancellationToken ct)
+        {
+            if (request == null) throw new ArgumentNullException("request");
+            return AseImageResult.FromJson(NewImageJson(request.ToJson(), progress, null, ct));
+        }
+
+        public Task<AseImageResult> NewImageAsync(AseImageRequest request, IProgress<AseProgressEvent> progress, CancellationToken ct) { return Run(() => NewImage(request, progress, ct)); }
+        public AseOperation StartNewImage(AseImageRequest request)
+        {
+            return new AseOperation("imageCreate", request == null ? null : request.ImageName, (p, ct) => NewImage(request, p, ct));
+        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1372,6 +2743,14 @@ namespace AseGpu
             SkipWs(json, ref i);
             if (i != json.Length) throw new FormatException("JSON: trailing characters at " + i);
             return v;
+        }
+
+        /// <summary>A JSON object as a case-insensitive Hashtable tree (arrays as object[]); for PowerShell callers.</summary>
+        public static Hashtable ToHashtable(string json)
+        {
+            Hashtable h = J.Plain(Parse(json)) as Hashtable;
+            if (h == null) throw new FormatException("JSON: not an object");
+            return h;
         }
 
         public static string Str(IDictionary<string, object> d, string key)

@@ -20,7 +20,7 @@ BeforeAll {
         $script:Password = 'Pester-' + [guid]::NewGuid().ToString('N').Substring(0, 12) + '!'
         $work = Join-Path ([System.IO.Path]::GetTempPath()) ('asegpu-pester-' + [guid]::NewGuid().ToString('N'))
         $null = New-Item -ItemType Directory -Path $work
-        $psi = New-Object System.Diagnostics.ProcessStartInfo($env:ASEGPU_SIM, ('--work-dir "' + $work + '"'))
+        $psi = New-Object System.Diagnostics.ProcessStartInfo($env:ASEGPU_SIM, ('--work-dir "' + $work + '" --time-scale 100000 --retry-after 0'))
         $psi.UseShellExecute = $false
         $psi.RedirectStandardOutput = $true
         $psi.EnvironmentVariables['ASEGPU_SIM_PASSWORD'] = $script:Password
@@ -46,10 +46,10 @@ AfterAll {
 Describe 'AseGpu module' {
     It 'exports exactly the documented commands' {
         $names = (Get-Command -Module AseGpu).Name | Sort-Object
-        $names | Should -Be @('Connect-AseDevice', 'Disconnect-AseDevice', 'Get-AseContext', 'Get-AseResourceGroup', 'New-AseResourceGroup', 'Remove-AseResourceGroup')
+        $names | Should -Be @('Connect-AseDevice', 'Disconnect-AseDevice', 'Get-AseContext', 'Get-AseGpuAvailability', 'Get-AseResourceGroup', 'Get-AseVM', 'Get-AseVMExtension', 'Install-AseGpuExtension', 'New-AseGpuVM', 'New-AseImage', 'New-AseResourceGroup', 'New-AseResourceGroupDeployment', 'Remove-AseResourceGroup', 'Remove-AseVM', 'Remove-AseVMExtension', 'Restart-AseVM', 'Resume-AseGpuVMsAfterUpdate', 'Send-AseVhd', 'Start-AseVM', 'Stop-AseVM', 'Suspend-AseGpuVMsForUpdate', 'Test-AseGpuDeployment', 'Test-AseVhd')
     }
 
-    It 'has help with an example for <_>' -ForEach @('Connect-AseDevice', 'Disconnect-AseDevice', 'Get-AseContext', 'New-AseResourceGroup', 'Get-AseResourceGroup', 'Remove-AseResourceGroup') {
+    It 'has help with an example for <_>' -ForEach @('Connect-AseDevice', 'Disconnect-AseDevice', 'Get-AseContext', 'Get-AseGpuAvailability', 'Get-AseResourceGroup', 'Get-AseVM', 'Get-AseVMExtension', 'Install-AseGpuExtension', 'New-AseGpuVM', 'New-AseImage', 'New-AseResourceGroup', 'New-AseResourceGroupDeployment', 'Remove-AseResourceGroup', 'Remove-AseVM', 'Remove-AseVMExtension', 'Restart-AseVM', 'Resume-AseGpuVMsAfterUpdate', 'Send-AseVhd', 'Start-AseVM', 'Stop-AseVM', 'Suspend-AseGpuVMsForUpdate', 'Test-AseGpuDeployment', 'Test-AseVhd') {
         (Get-Help $_).Examples.Example.Count | Should -BeGreaterThan 0
     }
 
@@ -157,6 +157,76 @@ Describe 'AseGpu against the emulator' -Skip:(-not $script:HaveSim) {
             (New-AzResourceGroup -Name $name -Location DBELocal).ResourceGroupName | Should -Be $name
             (Get-AzResourceGroup -Name $name).ProvisioningState | Should -Be 'Succeeded'
             Remove-AzResourceGroup -Name $name -Force | Should -Be $true
+        }
+    }
+
+    Context 'GPU VMs' {
+        BeforeAll {
+            Connect-AseDevice -ArmEndpoint $script:Ready.arm_endpoint -Credential $script:Credential -CaCertificate $script:Ready.ca_cert -HostMap $script:HostMap -GpuCount 2 -KubernetesConfigured $false -DeviceRelease 2309 | Out-Null
+            $script:Templates = $env:ASEGPU_TEMPLATES
+            if (-not $script:Templates) { $script:Templates = '/work/shared/fixtures/ase-templates/VmTemplates' }
+            $script:Rg = 'pester-gpu-' + [guid]::NewGuid().ToString('N').Substring(0, 6)
+            New-AseResourceGroup -Name $script:Rg | Out-Null
+            # An image through the CreateImage.json template (the blob is not read by the emulator).
+            New-AseResourceGroupDeployment -ResourceGroupName $script:Rg -TemplateFile (Join-Path $script:Templates 'CreateImage/CreateImage.json') -TemplateParameterFile (Join-Path $script:Templates 'CreateImage/CreateImage.parameters.json') -TemplateParameterObject @{ osType = 'Linux'; imageName = 'pesterimg' } -Force | Out-Null
+        }
+        AfterAll { Remove-AseResourceGroup -Name $script:Rg -Force }
+
+        It 'reports GPU availability from ARM and the device facts' {
+            $report = Get-AseGpuAvailability
+            $report.GpuModel | Should -Be 'T4'
+            $report.GpuCount | Should -Be 2
+            $report.FreeGpus | Should -Be 2
+        }
+
+        It 'preflights and deploys CreateVM.json with overrides, output like PSResourceGroupDeployment' {
+            $params = @{ vmSize = 'Standard_NC4as_T4_v3'; vnetRG = 'ASERG'; imageName = 'pesterimg'; vmName = 'pvm1'; nicName = 'pvm1-nic' }
+            $file = Join-Path $script:Templates 'CreateVM/CreateVM.json'
+            $pfile = Join-Path $script:Templates 'CreateVM/CreateVM.parameters.json'
+            (Test-AseGpuDeployment -ResourceGroupName $script:Rg -TemplateFile $file -TemplateParameterFile $pfile -TemplateParameterObject $params).Ok | Should -BeTrue
+            $d = New-AseResourceGroupDeployment -ResourceGroupName $script:Rg -TemplateFile $file -TemplateParameterFile $pfile -TemplateParameterObject $params -Name pvm1
+            $d.ProvisioningState | Should -Be 'Succeeded'
+            $d.DeploymentName | Should -Be 'pvm1'
+            $d.IpAddresses.Count | Should -Be 1
+            ($d.Parameters | Where-Object Name -eq 'vmSize').Value | Should -Be 'Standard_NC4as_T4_v3'
+        }
+
+        It 'installs the GPU extension and lists it' {
+            $x = Install-AseGpuExtension -ResourceGroupName $script:Rg -VMName pvm1
+            $x.ProvisioningState | Should -Be 'Succeeded'
+            (Get-AseVMExtension -ResourceGroupName $script:Rg -VMName pvm1).Count | Should -BeGreaterThan 0
+        }
+
+        It 'stops staying provisioned, starts, and pipes Get-AseVM into Stop-AseVM' {
+            (Stop-AseVM -ResourceGroupName $script:Rg -Name pvm1 -StayProvisioned -Force).PowerState | Should -Be 'stopped'
+            (Start-AseVM -ResourceGroupName $script:Rg -Name pvm1).PowerState | Should -Be 'running'
+            (Get-AseVM -ResourceGroupName $script:Rg -Name pvm1 | Stop-AseVM -Force).PowerState | Should -Be 'deallocated'
+            (Get-AseVM -ResourceGroupName $script:Rg -Name pvm1 -Status).Statuses.Code | Should -Contain 'PowerState/deallocated'
+            Start-AseVM -ResourceGroupName $script:Rg -Name pvm1 | Out-Null
+        }
+
+        It 'Stop-AseVM -WhatIf changes nothing' {
+            Stop-AseVM -ResourceGroupName $script:Rg -Name pvm1 -WhatIf
+            (Get-AseVM -ResourceGroupName $script:Rg -Name pvm1).PowerState | Should -Be 'running'
+        }
+
+        It 'suspends GPU VMs to a record file and resumes them' {
+            $path = Join-Path ([System.IO.Path]::GetTempPath()) ('ase-update-' + [guid]::NewGuid().ToString('N') + '.json')
+            Suspend-AseGpuVMsForUpdate -Path $path -Force | Out-Null
+            (Get-AseVM -ResourceGroupName $script:Rg -Name pvm1).PowerState | Should -Be 'stopped'
+            (Resume-AseGpuVMsAfterUpdate -Path $path).Name | Should -Contain 'pvm1'
+            Remove-Item -LiteralPath $path
+        }
+
+        It 'AzCompat: Set-AzVMExtension returns PSAzureOperationResponse fields; Get-AzVM -Status' {
+            Import-Module (Join-Path $script:ModuleDir 'AseGpu.AzCompat') -Force
+            $r = Set-AzVMExtension -ResourceGroupName $script:Rg -VMName pvm1 -Name gpuLinuxExt -Publisher Microsoft.HpcCompute -ExtensionType NvidiaGpuDriverLinux -TypeHandlerVersion 1.8
+            $r.IsSuccessStatusCode | Should -BeTrue
+            $r.StatusCode | Should -Be 'OK'
+            (Get-AzVMExtension -ResourceGroupName $script:Rg -VMName pvm1 -Name gpuLinuxExt).ProvisioningState | Should -Be 'Succeeded'
+            (Get-AzVM -ResourceGroupName $script:Rg -Name pvm1).HardwareProfile.VmSize | Should -Be 'Standard_NC4as_T4_v3'
+            (Stop-AzVM -ResourceGroupName $script:Rg -Name pvm1 -StayProvisioned -Force).Status | Should -Be 'Succeeded'
+            (Remove-AzVM -ResourceGroupName $script:Rg -Name pvm1 -Force).Status | Should -Be 'Succeeded'
         }
     }
 }

@@ -12,6 +12,10 @@ Checks:
   shouldprocess state-changing verbs declare SupportsShouldProcess and call $PSCmdlet.ShouldProcess
   binding       every [AseGpu.X], New-Object AseGpu.X, [AseGpu.X]::Member and member used on a binding-typed
                 variable exists in src/AseGpu.Interop.cs
+  methods       every -Method 'StartX' passed to Invoke-AseSessionMethod is a public AseSession member
+  workflow      tests/documented-workflow.ps1 (a script written the documented Az way) parses, uses the documented
+                commands, and every command and parameter it uses is provided by AseGpu.AzCompat (functions,
+                parameters, aliases, common parameters) or is a stock PowerShell command
   abi           the C# AseStatus enum and BindingAbiVersion match include/asegpu.h; every DllImport names a
                 header function (header functions not bound yet are listed as a note)
 Last line: "N passed, M failed"; exit code 1 on failure.
@@ -54,6 +58,12 @@ BINDING_VARS = {
     "$jobevent": ["AseProgressEvent"],
     "$group": ["AseResourceGroup"],
     "$inner": ["AseGpuException", "AseGpuLoadException"],
+    "$report": ["AseGpuReport", "AsePreflightReport"],
+    "$finding": ["AsePreflightFinding"],
+    "$request": ["AseDeploymentRequest", "AseVmRequest", "AseGpuExtensionRequest", "AseImageRequest", "AseVhdUploadRequest"],
+    "$vm": ["AseVmView"],
+    "$extension": ["AseExtensionView"],
+    "$updaterecord": ["AseUpdateRecord"],
 }
 INHERITED = {"Message", "InnerException", "Data", "GetType", "ToString", "StackTrace", "HResult"}
 
@@ -257,8 +267,8 @@ def main():
                 sp.append(f"{mrel}: {name} changes state ({verb}) but does not declare SupportsShouldProcess")
             if declares and not calls:
                 sp.append(f"{mrel}: {name} declares SupportsShouldProcess but never calls $PSCmdlet.ShouldProcess")
-            if name.startswith("Remove-") and "confirmimpact" not in cb.lower():
-                sp.append(f"{mrel}: {name} should set ConfirmImpact = 'High'")
+            if verb in ("Remove", "Stop") and name in public and not re.search(r"confirmimpact\s*=\s*'high'", cb.lower()):
+                sp.append(f"{mrel}: {name} should set ConfirmImpact = 'High' (and offer -Force)")
         # Binding members named in the script.
         for n in walk(tree.root_node):
             if n.type == "type_literal":
@@ -279,6 +289,8 @@ def main():
                 if member is None:
                     continue
                 mname = text(member)
+                if mname.startswith("$"):
+                    continue  # $obj.$name(...): dynamic; the names passed in are checked by the "methods" check
                 if target.type == "type_literal" and text(target)[1:-1].startswith("AseGpu."):
                     cls = text(target)[1:-1].split(".", 1)[1]
                     if not has_public_member(cs, cls, mname):
@@ -295,6 +307,19 @@ def main():
     c.check("approved verbs", verbs)
     c.check("SupportsShouldProcess on state-changing functions", sp)
     c.check("binding members used by the modules exist in AseGpu.Interop.cs", bind)
+
+    methods = []
+    for f, (tree, src) in trees.items():
+        if not f.endswith(".psm1"):
+            continue
+        for m in re.finditer(r"-Method\s+'(\w+)'", src):
+            if not has_public_member(cs, "AseSession", m.group(1)):
+                line = src[:m.start()].count("\n") + 1
+                methods.append(f"{os.path.relpath(f, root)}:{line}: -Method '{m.group(1)}' is not a public AseSession member")
+    c.check("methods passed to Invoke-AseSessionMethod exist on AseSession", methods)
+
+    workflow, wnotes = check_workflow(root, trees)
+    c.check("documented workflow script: every command and parameter is provided by AseGpu.AzCompat", workflow, wnotes)
 
     # C# binding vs the header.
     abi = []
@@ -327,6 +352,84 @@ def main():
     return 0 if c.failed == 0 else 1
 
 
+COMMON_PARAMETERS = {p.lower() for p in (
+    "Verbose Debug ErrorAction WarningAction InformationAction ProgressAction ErrorVariable WarningVariable "
+    "InformationVariable OutVariable OutBuffer PipelineVariable").split()}
+SHOULD_PROCESS_PARAMETERS = {"whatif", "confirm"}
+# Stock commands a documented script may use besides the Az ones (their parameters are not checked).
+STOCK_COMMANDS = {c.lower() for c in (
+    "Get-Credential ConvertTo-SecureString New-Object Write-Output Write-Host Write-Verbose Write-Warning Join-Path "
+    "Split-Path Test-Path Get-Content Set-Content ConvertFrom-Json ConvertTo-Json Select-Object Where-Object "
+    "ForEach-Object Format-Table Format-List Out-Null Start-Sleep Import-Module Get-Date").split()}
+# The documented flow (ase-workflow.md; issue 5): these commands must appear in the script.
+WORKFLOW_REQUIRED = ["Add-AzEnvironment", "Connect-AzAccount", "New-AzResourceGroupDeployment", "Set-AzVMExtension", "Get-AzVM"]
+
+
+def function_parameters(fn_node):
+    """{lower-case name or alias} of a function's param block, and whether it declares SupportsShouldProcess."""
+    names = set()
+    for n in walk(fn_node):
+        if n.type == "script_parameter":
+            var = next((c for c in n.children if c.type == "variable"), None)
+            if var is not None:
+                names.add(text(var)[1:].lower())
+            for a in walk(n):
+                if a.type == "attribute" and re.match(r"\[\s*Alias\s*\(", text(a), re.I):
+                    names.update(x.lower() for x in re.findall(r"'([^']+)'|\"([^\"]+)\"", text(a)) for x in x if x)
+    sp = "supportsshouldprocess" in (cmdletbinding_args(fn_node) or "").lower()
+    return names, sp
+
+
+def check_workflow(root, trees):
+    problems, notes = [], []
+    script = os.path.join(root, "tests", "documented-workflow.ps1")
+    compat = os.path.join(root, "AseGpu.AzCompat", "AseGpu.AzCompat.psm1")
+    if script not in trees:
+        return [f"{os.path.relpath(script, root)} is missing"], notes
+    if compat not in trees:
+        return [f"{os.path.relpath(compat, root)} is missing"], notes
+    ctree, csrc = trees[compat]
+    manifest = os.path.join(root, "AseGpu.AzCompat", "AseGpu.AzCompat.psd1")
+    exported = {n.lower() for n in names(quoted_list(trees[manifest][1], "FunctionsToExport") or [])} if manifest in trees else set()
+    provided = {}
+    for name, node in functions(ctree):
+        if name.lower() in exported:
+            provided[name.lower()] = function_parameters(node)
+    stree, ssrc = trees[script]
+    rel = os.path.relpath(script, root)
+    used = set()
+    for n in walk(stree.root_node):
+        if n.type != "command":
+            continue
+        cn = next((c for c in n.children if c.type == "command_name"), None)
+        if cn is None:
+            continue
+        cmd = text(cn)
+        line = n.start_point[0] + 1
+        used.add(cmd.lower())
+        if cmd.lower() in STOCK_COMMANDS:
+            continue
+        if cmd.lower() not in provided:
+            problems.append(f"{rel}:{line}: command {cmd} is not exported by AseGpu.AzCompat")
+            continue
+        params, sp = provided[cmd.lower()]
+        elements = next((c for c in n.children if c.type == "command_elements"), None)
+        for e in (elements.children if elements is not None else []):
+            if e.type != "command_parameter":
+                continue
+            pname = text(e).lstrip("-").rstrip(":").lower()
+            if pname in params or pname in COMMON_PARAMETERS or (sp and pname in SHOULD_PROCESS_PARAMETERS):
+                continue
+            problems.append(f"{rel}:{e.start_point[0] + 1}: {cmd} has no parameter -{text(e).lstrip('-').rstrip(':')} in AseGpu.AzCompat")
+    for req in WORKFLOW_REQUIRED:
+        if req.lower() not in used:
+            problems.append(f"{rel}: the documented workflow uses {req}, the script does not")
+    if "CreateVM.json" not in ssrc or "CreateVM.parameters.json" not in ssrc:
+        problems.append(f"{rel}: the script must deploy the real CreateVM.json with CreateVM.parameters.json")
+    notes.append(f"{len(used)} distinct commands in {rel}; parameters must be spelled in full (no prefix abbreviations)")
+    return problems, notes
+
+
 # Mutations of the real sources that each check must catch (run with --self-test).
 MUTATIONS = [
     ("syntax", "AseGpu/AseGpu.psm1", "function Disconnect-AseDevice {", "function Disconnect-AseDevice {{"),
@@ -340,6 +443,12 @@ MUTATIONS = [
     ("binding members", "AseGpu/AseGpu.psm1", "[AseGpu.AseSession]::StartConnect(", "[AseGpu.AseSession]::BeginConnect("),
     ("binding members", "AseGpu/AseGpu.psm1", "New-Object AseGpu.AseConnectOptions", "New-Object AseGpu.AseConnectionOptions"),
     ("C# binding matches", "src/AseGpu.Interop.cs", "        NotFound = 30,", "        NotFound = 31,"),
+    ("methods passed", "AseGpu/AseGpu.psm1", "-Method 'StartGetGpuAvailability'", "-Method 'StartGpuAvailability'"),
+    ("binding members", "AseGpu/AseGpu.psm1", "$request.VnetResourceGroup =", "$request.VnetResourceGroupName ="),
+    ("SupportsShouldProcess", "AseGpu/AseGpu.psm1", "    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]\n    [OutputType([AseGpu.AseVmView], [System.Management.Automation.Job])]", "    [CmdletBinding(SupportsShouldProcess)]\n    [OutputType([AseGpu.AseVmView], [System.Management.Automation.Job])]"),
+    ("documented workflow", "AseGpu.AzCompat/AseGpu.AzCompat.psm1", "        [Alias('HandlerVersion', 'Version')]\n        [string]$TypeHandlerVersion,\n\n        [string]$Location,", "        [string]$HandlerVersion,\n\n        [string]$Location,"),
+    ("documented workflow", "AseGpu.AzCompat/AseGpu.AzCompat.psd1", "        'Set-AzVMExtension'\n", ""),
+    ("documented workflow", "tests/documented-workflow.ps1", "Get-AzVM -ResourceGroupName", "Get-AzVM -ResourceGroup"),
 ]
 
 
@@ -355,7 +464,7 @@ def self_test():
         for check, rel, old, new in MUTATIONS:
             work = os.path.join(tmp, "powershell")
             shutil.rmtree(work, ignore_errors=True)
-            shutil.copytree(here, work, ignore=shutil.ignore_patterns("tests"))
+            shutil.copytree(here, work, ignore=shutil.ignore_patterns("cs"))
             path = os.path.join(work, rel)
             src = open(path, encoding="utf-8").read()
             if old not in src:

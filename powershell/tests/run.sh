@@ -74,27 +74,39 @@ JSON
 work="$(mktemp -d "${TMPDIR:-/tmp}/asegpu-ps-tests.XXXXXX")"
 password="Ps-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')!"
 sim_pid=
-cleanup() {
-    if [ -n "$sim_pid" ] && kill -0 "$sim_pid" 2>/dev/null; then
-        kill -TERM "$sim_pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$sim_pid" 2>/dev/null || true
+slow_pid=
+stop_pid() {
+    if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+        kill -TERM "$1" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$1" 2>/dev/null || true
     fi
+}
+cleanup() {
+    stop_pid "$sim_pid"
+    stop_pid "$slow_pid"
     rm -rf "$work" "$log"
 }
 trap cleanup EXIT
-ASEGPU_SIM_PASSWORD="$password" timeout 900 "$target/debug/asegpu-sim" --work-dir "$work/sim" >"$work/ready.json" 2>"$work/sim.log" &
+# The main emulator runs long operations fast (--time-scale 100000 --retry-after 0); a second one at the
+# default pace serves the test that cancels an operation while it runs.
+ASEGPU_SIM_PASSWORD="$password" timeout 900 "$target/debug/asegpu-sim" --work-dir "$work/sim" \
+    --time-scale 100000 --retry-after 0 >"$work/ready.json" 2>"$work/sim.log" &
 sim_pid=$!
-for _ in $(seq 1 200); do [ -s "$work/ready.json" ] && break; sleep 0.05; done
+ASEGPU_SIM_PASSWORD="$password" timeout 900 "$target/debug/asegpu-sim" --work-dir "$work/slow" >"$work/slow.json" 2>"$work/slow.log" &
+slow_pid=$!
+for _ in $(seq 1 200); do [ -s "$work/ready.json" ] && [ -s "$work/slow.json" ] && break; sleep 0.05; done
 if [ ! -s "$work/ready.json" ]; then echo "run.sh: emulator did not start:"; cat "$work/sim.log"; exit 1; fi
 head -n1 "$work/ready.json" > "$work/ready1.json"
+head -n1 "$work/slow.json" > "$work/slow1.json" || true
+export ASEGPU_TEMPLATES="${ASEGPU_TEMPLATES:-/work/shared/fixtures/ase-templates/VmTemplates}"
 
 export ASEGPU_TEST_PASSWORD="$password"
-step "C# binding tests on Mono" timeout 300 mono "$bin/BindingTests.exe" "$work/ready1.json"
+step "C# binding tests on Mono" timeout 300 mono "$bin/BindingTests.exe" "$work/ready1.json" "$work/slow1.json"
 if [ -z "$mono_only" ]; then
     dotnet="$(find "$venv" -path '*dnv/net/runtime/.net/dotnet' -type f | head -n1)"
     chmod +x "$dotnet"
-    step "C# binding tests on .NET 8" timeout 300 env DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 "$dotnet" "$bin/BindingTests.exe" "$work/ready1.json"
+    step "C# binding tests on .NET 8" timeout 300 env DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 "$dotnet" "$bin/BindingTests.exe" "$work/ready1.json" "$work/slow1.json"
 fi
 echo "run.sh: total $((SECONDS-t0)) s"
 echo "$passed passed, $failed failed"

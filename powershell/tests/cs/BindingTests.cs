@@ -115,6 +115,10 @@ static class BindingTests
             MaxRetries = 2,
             BaseDelayMs = 50,
             MaxDelayMs = 200,
+            GpuCount = 2,
+            GpuModel = "T4",
+            KubernetesConfigured = false,
+            DeviceRelease = "2309",
         };
     }
 
@@ -139,6 +143,127 @@ static class BindingTests
         return b.ToString();
     }
 
+    // ---------------------------------------------------------------- operation helpers
+    static string TemplatesDir()
+    {
+        string d = Environment.GetEnvironmentVariable("ASEGPU_TEMPLATES");
+        if (string.IsNullOrEmpty(d)) d = "/work/shared/fixtures/ase-templates/VmTemplates";
+        return d;
+    }
+
+    /// <summary>The real CreateVM.json + CreateVM.parameters.json with the overrides an admin makes.</summary>
+    static AseDeploymentRequest VmDeployment(string templates, string rg, string image, string vmName, string nicName)
+    {
+        return new AseDeploymentRequest
+        {
+            ResourceGroupName = rg,
+            TemplateFile = Path.Combine(templates, "CreateVM", "CreateVM.json"),
+            TemplateParameterFile = Path.Combine(templates, "CreateVM", "CreateVM.parameters.json"),
+            Parameters = new Hashtable
+            {
+                { "vmSize", "Standard_NC4as_T4_v3" }, { "vnetRG", "ASERG" }, { "imageName", image },
+                { "vmName", vmName }, { "nicName", nicName }, { "Password", "VmAdmin-Passw0rd!" },
+            },
+        };
+    }
+
+    /// <summary>A sparse fixed-size VHD of <paramref name="mib"/> MiB with an MBR signature (Generation 1).</summary>
+    static string MakeFixedVhd(int mib)
+    {
+        string path = Path.Combine(Path.GetTempPath(), "cs-img-" + Guid.NewGuid().ToString("N") + ".vhd");
+        long size = (long)mib << 20;
+        byte[] f = new byte[512];
+        Action<int, byte[]> put = (o, b) => Array.Copy(b, 0, f, o, b.Length);
+        Func<long, int, byte[]> be = (v, n) => { byte[] b = new byte[n]; for (int i = 0; i < n; i++) b[n - 1 - i] = (byte)(v >> (8 * i)); return b; };
+        put(0, Encoding.ASCII.GetBytes("conectix"));
+        put(8, be(2, 4));
+        put(12, be(0x00010000, 4));
+        put(16, be(-1, 8));
+        put(24, be((long)(DateTime.UtcNow - new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds, 4));
+        put(28, Encoding.ASCII.GetBytes("cstt"));
+        put(32, be(0x00010000, 4));
+        put(36, Encoding.ASCII.GetBytes("Wi2k"));
+        put(40, be(size, 8));
+        put(48, be(size, 8));
+        put(56, be(size / 512 / 16 / 63, 2)); f[58] = 16; f[59] = 63;
+        put(60, be(2, 4));
+        put(68, Guid.NewGuid().ToByteArray());
+        uint sum = 0;
+        for (int i = 0; i < 512; i++) if (i < 64 || i >= 68) sum += f[i];
+        put(64, be(~sum, 4));
+        using (FileStream fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        {
+            fs.Position = 510; fs.WriteByte(0x55); fs.WriteByte(0xAA);
+            fs.SetLength(size);
+            fs.Position = size;
+            fs.Write(f, 0, 512);
+        }
+        return path;
+    }
+
+    /// <summary>PATCH the emulator's control API (/_sim/device) over HTTPS, trusting the emulator's CA only.</summary>
+    static void SimDevice(string patchJson)
+    {
+        System.Security.Cryptography.X509Certificates.X509Certificate2 ca = LoadPem(S("ca_cert"));
+        System.Net.HttpWebRequest req = (System.Net.HttpWebRequest)System.Net.WebRequest.Create(S("control_endpoint") + "device");
+        req.Method = "PATCH";
+        req.ContentType = "application/json";
+        req.ServerCertificateValidationCallback = (sender, cert, chain, errors) =>
+        {
+            if (errors == System.Net.Security.SslPolicyErrors.None) return true;
+            if (cert == null) return false;
+            using (System.Security.Cryptography.X509Certificates.X509Chain c = new System.Security.Cryptography.X509Certificates.X509Chain())
+            {
+                c.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                c.ChainPolicy.VerificationFlags = System.Security.Cryptography.X509Certificates.X509VerificationFlags.AllowUnknownCertificateAuthority;
+                c.ChainPolicy.ExtraStore.Add(ca);
+                c.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(cert));
+                if (c.ChainElements.Count < 2) return false;
+                return c.ChainElements[c.ChainElements.Count - 1].Certificate.Thumbprint == ca.Thumbprint;
+            }
+        };
+        byte[] body = Encoding.UTF8.GetBytes(patchJson);
+        req.ContentLength = body.Length;
+        try
+        {
+            using (Stream s = req.GetRequestStream()) s.Write(body, 0, body.Length);
+            using (System.Net.HttpWebResponse resp = (System.Net.HttpWebResponse)req.GetResponse())
+            using (StreamReader r = new StreamReader(resp.GetResponseStream()))
+            {
+                string text = r.ReadToEnd();
+                if ((int)resp.StatusCode != 200) throw new Exception("PATCH /_sim/device: " + resp.StatusCode + " " + text);
+            }
+        }
+        catch (System.Net.WebException e)
+        {
+            // Mono's managed TLS cannot decode the emulator's ECDSA certificate ("unknown OID
+            // 1.2.840.10045.2.1"): fall back to curl, still trusting only the emulator's CA.
+            if (e.Status != System.Net.WebExceptionStatus.TrustFailure && e.Status != System.Net.WebExceptionStatus.SecureChannelFailure) throw;
+            ProcessStartInfo psi = new ProcessStartInfo("curl", "-sS --fail --cacert \"" + S("ca_cert") + "\" -X PATCH -H \"Content-Type: application/json\" --data-binary @- \"" + S("control_endpoint") + "device\"")
+            {
+                UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+            };
+            using (Process p = Process.Start(psi))
+            {
+                p.StandardInput.Write(patchJson);
+                p.StandardInput.Close();
+                string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+                p.WaitForExit(30000);
+                if (p.ExitCode != 0) throw new Exception("PATCH /_sim/device with curl (after " + e.Status + "): exit " + p.ExitCode + ": " + output);
+                Console.WriteLine("     (PATCH through curl: " + e.Status + " from HttpWebRequest on this runtime)");
+            }
+        }
+    }
+
+    static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadPem(string path)
+    {
+        string pem = File.ReadAllText(path);
+        int a = pem.IndexOf("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
+        int b = pem.IndexOf("-----END CERTIFICATE-----", StringComparison.Ordinal);
+        string b64 = pem.Substring(a + 27, b - a - 27).Replace("\r", "").Replace("\n", "").Trim();
+        return new System.Security.Cryptography.X509Certificates.X509Certificate2(Convert.FromBase64String(b64));
+    }
+
     // ---------------------------------------------------------------- main
     static int Main(string[] args)
     {
@@ -153,6 +278,15 @@ static class BindingTests
         Stopwatch total = Stopwatch.StartNew();
 
         AseSession session = null;
+        AseSession slow = null;
+        if (args.Length >= 2 && File.Exists(args[1]))
+        {
+            IDictionary<string, object> fast = Ready;
+            Ready = (IDictionary<string, object>)AseJson.Parse(File.ReadAllText(args[1]).Trim());
+            try { slow = AseSession.Connect(Options(), Password); }
+            catch (Exception e) { Console.WriteLine("slow emulator: " + e.Message); }
+            Ready = fast;
+        }
 
         Test("load: native library from runtimes/<rid>/native, ABI version matches", () =>
         {
@@ -520,6 +654,328 @@ static class BindingTests
             RunChild(null, "--child-first-call", "raw");
             RunChild(null, "--child-first-call", "connect");
         });
+
+
+        // ================================================================ operations (GPU, deploy, VMs, extensions, update)
+        string rg = NewName("cs-gpu");
+        string imageName = "cs-linux-img";
+        string vm1 = "cs-vm1";
+        string templates = TemplatesDir();
+        string vhd = null;
+        session.NewResourceGroup(rg, "DBELocal", null);
+
+        Test("gpu: availability numbers with device facts from the connect options", () =>
+        {
+            AseGpuReport r = session.GetGpuAvailability();
+            Eq("T4", r.GpuModel, "model (ARM sizes)");
+            Eq((int?)2, r.GpuCount, "count (profile)");
+            True(r.GpuCountSource.Contains("connection profile"), "count source says profile: " + r.GpuCountSource);
+            Eq((bool?)false, r.KubernetesConfigured, "kubernetes (profile)");
+            Eq((int?)0, r.GpusClaimedByKubernetes, "kubernetes GPUs");
+            Eq(r.GpuVms.Where(v => v.HoldsGpus).Sum(v => v.Gpus), r.GpusHeldByVms, "held = sum over holding VMs");
+            Eq((int?)(2 - r.GpusHeldByVms), r.FreeGpus, "free = 2 - held");
+            True(r.Json.Contains("\"freeGpus\""), "raw JSON kept");
+            // Without device facts the report says the count is unknown, and why.
+            AseConnectOptions o = Options();
+            o.GpuCount = null; o.KubernetesConfigured = null; o.DeviceRelease = null; o.GpuModel = null;
+            using (AseSession bare = AseSession.Connect(o, Password))
+            {
+                AseGpuReport u = bare.GetGpuAvailabilityAsync(CancellationToken.None).Result;
+                Eq((int?)null, u.GpuCount, "unknown count");
+                Eq((int?)null, u.FreeGpus, "unknown free");
+                True(u.Notes.Any(n => n.Contains("gpuCount")), "a note names the missing fact");
+            }
+            Console.WriteLine("     " + r.GpuModel + " x" + r.GpuCount + ", held " + r.GpusHeldByVms + ", free " + r.FreeGpus);
+        });
+
+        Test("image: asegpu_vhd_check on a made fixed VHD (and a refused one), asegpu_image_create end to end", () =>
+        {
+            vhd = MakeFixedVhd(2);
+            AseVhdInfo info = AseSession.CheckVhd(vhd);
+            Eq(2L << 20, info.DiskSize, "disk size");
+            Eq("MBR", info.Partitioning, "MBR");
+            Eq("V1", info.HyperVGeneration, "generation 1");
+            string raw = Path.Combine(Path.GetTempPath(), "cs-raw-" + Guid.NewGuid().ToString("N") + ".vhd");
+            File.WriteAllBytes(raw, new byte[1 << 20]);
+            try
+            {
+                AseGpuException e = Throws(() => AseSession.CheckVhd(raw), AseStatus.InvalidArgument, "raw disk refused");
+                True(e.Message.Contains("footer") || e.Message.Contains("raw"), "message names the problem: " + e.Message);
+            }
+            finally { File.Delete(raw); }
+            Collect progress = new Collect();
+            AseImageResult img = session.NewImage(new AseImageRequest
+            {
+                ResourceGroup = rg, StorageAccount = "csimgsa" + Guid.NewGuid().ToString("N").Substring(0, 6),
+                VhdPath = vhd, ImageName = imageName, OsType = "Linux",
+            }, progress, CancellationToken.None);
+            True(img.ImageId.EndsWith("/images/" + imageName, StringComparison.OrdinalIgnoreCase), "image id " + img.ImageId);
+            Eq(imageName, img.ImageName, "image name");
+            True(img.Upload != null && img.Upload.SizeBytes == (2L << 20) + 512, "upload summary size");
+            True(progress.Events.Any(ev => ev.BytesTotal.HasValue), "upload progress carries bytes");
+            Console.WriteLine("     " + img.ImageId + " (" + progress.Events.Count + " events, sent " + img.Upload.SentBytes + " bytes)");
+        });
+
+        Test("preflight: by size (fits / too many GPUs) and of the real CreateVM template", () =>
+        {
+            AsePreflightReport ok = session.TestVmSize("Standard_NC4as_T4_v3", 1, CancellationToken.None);
+            True(ok.Ok, "one T4 VM fits: " + ok.Verdict);
+            Eq(1, ok.GpusNeeded, "GPUs needed");
+            AsePreflightReport no = session.TestVmSize("Standard_NC4as_T4_v3", 3, CancellationToken.None);
+            True(!no.Ok, "three do not fit");
+            True(no.Findings.Any(f => f.Severity == "error" && f.Code == "InsufficientGpus" && f.Fix != null), "InsufficientGpus with a fix: " + string.Join("; ", no.Findings.Select(f => f.ToString()).ToArray()));
+            AsePreflightReport wrong = session.TestVmSize("Standard_NC4as_A2_v3".Replace("_v3", ""), 1, CancellationToken.None);
+            True(!wrong.Ok || wrong.Findings.Length > 0, "an unknown/mismatched size is reported");
+            AsePreflightReport t = session.TestDeployment(VmDeployment(templates, rg, imageName, "cs-pre", "cs-pre-nic"));
+            True(t.Ok, "template preflight ok: " + t.Verdict + " " + string.Join("; ", t.Findings.Select(f => f.ToString()).ToArray()));
+            Eq(1, t.Planned.Length, "one planned VM");
+            Eq("Standard_NC4as_T4_v3", t.Planned[0].VmSize, "planned size from the override");
+            True(t.Availability != null && t.Availability.GpuCount == 2, "availability inside the report");
+        });
+
+        Test("deploy: real CreateVM.json + parameter file with overrides (progress, Parameters, IPs)", () =>
+        {
+            Collect progress = new Collect();
+            AseDeploymentRequest req = VmDeployment(templates, rg, imageName, vm1, vm1 + "-nic");
+            req.Name = "cs-gpuvm-deployment";
+            AseDeploymentResult r = session.NewDeployment(req, progress, CancellationToken.None);
+            Eq("cs-gpuvm-deployment", r.DeploymentName, "deployment name");
+            Eq("Succeeded", r.ProvisioningState, "state");
+            EqI(rg, r.ResourceGroupName, "resource group");
+            Eq("Incremental", r.Mode, "mode");
+            True(r.Timestamp.HasValue, "timestamp");
+            Eq(1, r.Vms.Length, "one VM");
+            Eq(vm1, r.Vms[0].Name, "vm name");
+            Eq(1, r.Vms[0].Gpus, "one GPU");
+            Eq("running", r.Vms[0].PowerState, "running");
+            True(r.IpAddresses.Length == 1 && r.IpAddresses[0].Length > 6, "IP address " + string.Join(",", r.IpAddresses));
+            True(r.Preflight != null && r.Preflight.Ok, "preflight ran and passed");
+            AseDeploymentParameter size = r.Parameters.First(p => p.Name == "vmSize");
+            Eq("Standard_NC4as_T4_v3", (string)size.Value, "override wins over the parameter file");
+            Eq("String", size.Type, "type from the template");
+            True(r.Parameters.Any(p => p.Name == "subnetName" && (string)p.Value == "ASEVNETsubNet"), "value from the parameter file");
+            True(progress.Events.Count > 0 && progress.Events.All(e => e.Operation != null), "progress events");
+            Console.WriteLine("     " + r.DeploymentName + " " + r.ProvisioningState + ", " + vm1 + " at " + r.IpAddresses[0] + ", " + progress.Events.Count + " events");
+        });
+
+        Test("vm: get / list (resource group and device) / errors", () =>
+        {
+            AseVmView v = session.GetVm(rg, vm1);
+            Eq("Standard_NC4as_T4_v3", v.VmSize, "size");
+            Eq("Linux", v.OsType, "os type");
+            Eq("Succeeded", v.ProvisioningState, "provisioning");
+            True(v.Statuses.Any(s => s.Code == "PowerState/running" && s.DisplayStatus == "VM running"), "Az-style statuses");
+            True(v.ImageId != null && v.ImageId.EndsWith(imageName, StringComparison.OrdinalIgnoreCase), "image id " + v.ImageId);
+            True(session.ListVms(rg).Any(x => x.Name == vm1 && x.PrivateIpAddresses.Length > 0), "listed in the group with its IP");
+            True(session.ListVms(null).Any(x => x.Name == vm1), "listed on the device");
+            AseGpuException e = Throws(() => session.GetVm(rg, "no-such-vm"), AseStatus.NotFound, "missing VM");
+            Eq(404, e.HttpStatus, "404");
+            Eq("no-such-vm", e.Target, "target");
+            Throws(() => session.GetVm(null, vm1), AseStatus.NullArgument, "null group");
+            Throws(() => session.SetVmPowerState(rg, vm1, "hibernate"), AseStatus.InvalidArgument, "unknown action");
+        });
+
+        Test("vm: asegpu_vm_create with a SecureString admin password, then delete", () =>
+        {
+            AseVmView v = session.NewVm(new AseVmRequest { ResourceGroupName = rg, Name = "cs-cpu", Image = imageName, VmSize = "Standard_D2_v2", VnetResourceGroup = "ASERG" },
+                Secure("VmAdmin-Passw0rd!"), null, CancellationToken.None);
+            Eq("cs-cpu", v.Name, "created");
+            Eq(0, v.Gpus, "CPU size");
+            True(v.PrivateIpAddresses.Length > 0, "has an IP");
+            AseGpuException e = Throws(() => session.InstallGpuExtension(new AseGpuExtensionRequest { ResourceGroupName = rg, VmName = "cs-cpu" }),
+                AseStatus.InvalidArgument, "GPU extension on a CPU VM refused before sending");
+            True(e.Message.Contains("not a GPU VM size"), e.Message);
+            Collect progress = new Collect();
+            session.RemoveVmAsync(rg, "cs-cpu", progress, CancellationToken.None).Wait();
+            Throws(() => session.GetVm(rg, "cs-cpu"), AseStatus.NotFound, "deleted");
+        });
+
+        Test("extension: install from a Task (callbacks on pool threads), get, list, remove", () =>
+        {
+            Collect progress = new Collect();
+            int me = Thread.CurrentThread.ManagedThreadId;
+            AseExtensionInstallResult r = session.InstallGpuExtensionAsync(new AseGpuExtensionRequest { ResourceGroupName = rg, VmName = vm1 }, progress, CancellationToken.None).Result;
+            Eq("Microsoft.HpcCompute", (string)r.Chosen["publisher"], "publisher chosen");
+            Eq("NvidiaGpuDriverLinux", (string)r.Chosen["type"], "Linux driver chosen");
+            Eq("1.8", (string)r.Chosen["typeHandlerVersion"], "2309 -> 1.8");
+            Eq("Succeeded", r.Extension.ProvisioningState, "succeeded");
+            True(progress.Events.Count > 0, "progress events");
+            True(progress.Threads.All(id => id != me), "callbacks ran on the Task's pool thread, not the caller's");
+            AseExtensionView x = session.GetVmExtension(rg, vm1, r.Name);
+            Eq(vm1, x.VMName, "VMName");
+            Eq("NvidiaGpuDriverLinux", x.ExtensionType, "ExtensionType");
+            Eq("1.8", x.TypeHandlerVersion, "TypeHandlerVersion");
+            True(x.Statuses.Length > 0, "instance view statuses");
+            True(session.ListVmExtensions(rg, vm1).Any(y => y.Name == r.Name), "listed");
+            Throws(() => session.GetVmExtension(rg, vm1, "nope"), AseStatus.NotFound, "missing extension");
+            // Explicit Az-style values (the older release's 1.3) and removal.
+            session.RemoveVmExtensionAsync(rg, vm1, r.Name, null, CancellationToken.None).Wait();
+            Throws(() => session.GetVmExtension(rg, vm1, r.Name), AseStatus.NotFound, "removed");
+            Hashtable settings = new Hashtable();
+            AseExtensionInstallResult r2 = session.InstallGpuExtension(new AseGpuExtensionRequest
+            {
+                ResourceGroupName = rg, VmName = vm1, Name = "gpuLinuxExt", Publisher = "Microsoft.HpcCompute",
+                ExtensionType = "NvidiaGpuDriverLinux", TypeHandlerVersion = "1.8", Settings = settings,
+            }, null, CancellationToken.None);
+            Eq("gpuLinuxExt", r2.Extension.Name, "explicit name");
+            Console.WriteLine("     " + r.Name + " " + r.Extension.ProvisioningState + " (" + progress.Events.Count + " events, warnings: " + r.Warnings.Length + ")");
+        });
+
+        Test("power: stop (stay provisioned), start, restart, deallocate, start; availability follows", () =>
+        {
+            Eq("stopped", session.SetVmPowerState(rg, vm1, "stop").PowerState, "stop keeps it provisioned");
+            AseGpuReport r = session.GetGpuAvailability();
+            True(r.GpuVms.Any(v => v.Name == vm1 && v.HoldsGpus), "stopped VM still holds its GPU");
+            Eq("running", session.SetVmPowerStateAsync(rg, vm1, "start", null, CancellationToken.None).Result.PowerState, "start");
+            Eq("running", session.SetVmPowerState(rg, vm1, "restart").PowerState, "restart");
+            Eq("deallocated", session.SetVmPowerState(rg, vm1, "deallocate").PowerState, "deallocate");
+            r = session.GetGpuAvailability();
+            True(r.GpuVms.Any(v => v.Name == vm1 && !v.HoldsGpus), "deallocated VM releases its GPU");
+            Eq((int?)2, r.FreeGpus, "both GPUs free again");
+            AseOperation op = session.StartSetVmPowerState(rg, vm1, "start");
+            int drained = 0;
+            while (!op.Wait(50)) drained += op.DrainProgress().Length;
+            Eq("running", ((AseVmView)op.GetResult()).PowerState, "start through an AseOperation");
+        });
+
+        Test("update: suspend stops running GPU VMs staying provisioned; resume starts them", () =>
+        {
+            AseUpdateRecord rec = session.SuspendForUpdateAsync(null, CancellationToken.None).Result;
+            True(rec.Stopped.Any(s => s.Name == vm1), "record lists " + vm1);
+            EqI(S("subscription_id"), rec.SubscriptionId, "record's subscription");
+            Eq("stopped", session.GetVm(rg, vm1).PowerState, "stayed provisioned");
+            AseVmView[] started = session.ResumeAfterUpdate(rec.Json, null, CancellationToken.None);
+            True(started.Any(v => v.Name == vm1 && v.PowerState == "running"), "resumed");
+            string other = rec.Json.Replace(rec.SubscriptionId, "00000000-0000-0000-0000-000000000000");
+            Throws(() => session.ResumeAfterUpdate(other, null, CancellationToken.None), AseStatus.InvalidArgument, "record of another device");
+            Throws(() => session.ResumeAfterUpdate("{", null, CancellationToken.None), AseStatus.InvalidJson, "bad record");
+        });
+
+        Test("threads: 16 threads share one session over the new calls", () =>
+        {
+            ConcurrentQueue<Exception> errors = new ConcurrentQueue<Exception>();
+            int ok = 0;
+            Thread[] ts = Enumerable.Range(0, 16).Select(k => new Thread(() =>
+            {
+                try
+                {
+                    for (int i = 0; i < 3; i++)
+                    {
+                        switch ((k + i) % 4)
+                        {
+                            case 0: Eq(vm1, session.GetVm(rg, vm1).Name, "get"); break;
+                            case 1: True(session.ListVms(rg).Length >= 1, "list"); break;
+                            case 2: Eq((int?)2, session.GetGpuAvailability().GpuCount, "availability"); break;
+                            default: True(session.ListVmExtensions(rg, vm1).Length >= 1, "extensions"); break;
+                        }
+                    }
+                    if (k == 0) Eq("running", session.SetVmPowerState(rg, vm1, "restart", new Collect(), CancellationToken.None).PowerState, "restart meanwhile");
+                    if (k == 1) True(session.TestVmSize("Standard_NC4as_T4_v3", 1, CancellationToken.None).GpusNeeded == 1, "preflight meanwhile");
+                    Interlocked.Increment(ref ok);
+                }
+                catch (Exception e) { errors.Enqueue(e); }
+            })).ToArray();
+            foreach (Thread t in ts) t.Start();
+            foreach (Thread t in ts) t.Join();
+            Exception first;
+            if (errors.TryPeek(out first)) throw new Exception(errors.Count + " thread(s) failed, first: " + first.Message);
+            Eq(16, ok, "threads done");
+        });
+
+        Test("cancellation: a template deployment cancelled from its first progress event (before the first poll)", () =>
+        {
+            CancellationTokenSource cts = new CancellationTokenSource();
+            Collect progress = new Collect { OnEvent = ev => cts.Cancel() };
+            AseDeploymentRequest req = VmDeployment(templates, rg, imageName, "cs-cancelled", "cs-cancelled-nic");
+            req.Parameters["vmSize"] = "Standard_D2_v2";
+            req.Name = "cs-cancelled";
+            Stopwatch sw = Stopwatch.StartNew();
+            Exception e = null;
+            try { session.NewDeploymentAsync(req, progress, cts.Token).Wait(); } catch (Exception x) { e = Unwrap(x); }
+            True(e is AseGpuException && ((AseGpuException)e).Status == AseStatus.Cancelled, "Cancelled: " + (e == null ? "no exception" : e.Message));
+            True(sw.ElapsedMilliseconds < 10000, "promptly (" + sw.ElapsedMilliseconds + " ms)");
+            CancellationTokenSource pre = new CancellationTokenSource();
+            pre.Cancel();
+            Throws(() => session.SetVmPowerState(rg, vm1, "restart", null, pre.Token), AseStatus.Cancelled, "pre-cancelled power op");
+            Throws(() => session.SuspendForUpdate(null, pre.Token), AseStatus.Cancelled, "pre-cancelled suspend");
+        });
+
+        if (slow != null)
+            Test("cancellation: a template deployment on the slow emulator (default pace), cancelled while it runs", () =>
+            {
+                string srg = NewName("cs-slow");
+                slow.NewResourceGroup(srg, null, null);
+                try
+                {
+                    // A template with an inline VM needs no image upload: a CPU VM from an image resource made through the template path.
+                    AseDeploymentRequest img = new AseDeploymentRequest
+                    {
+                        ResourceGroupName = srg,
+                        TemplateFile = Path.Combine(templates, "CreateImage", "CreateImage.json"),
+                        TemplateParameterFile = Path.Combine(templates, "CreateImage", "CreateImage.parameters.json"),
+                        Parameters = new Hashtable { { "osType", "Linux" }, { "imageName", "slowimg" } },
+                    };
+                    CancellationTokenSource cts = new CancellationTokenSource();
+                    ManualResetEventSlim first = new ManualResetEventSlim(false);
+                    Collect progress = new Collect { OnEvent = ev => first.Set() };
+                    Task<AseDeploymentResult> t = slow.NewDeploymentAsync(img, progress, cts.Token);
+                    first.Wait(20000);
+                    Stopwatch sw = Stopwatch.StartNew();
+                    cts.Cancel();
+                    Exception e = null;
+                    try { t.Wait(); } catch (Exception x) { e = Unwrap(x); }
+                    sw.Stop();
+                    True(e is AseGpuException && ((AseGpuException)e).Status == AseStatus.Cancelled, "Cancelled: " + (e == null ? "no exception (finished first)" : e.Message));
+                    True(sw.ElapsedMilliseconds < 2000, "returned within 2 s of Cancel (" + sw.ElapsedMilliseconds + " ms)");
+                    Console.WriteLine("     cancelled " + sw.ElapsedMilliseconds + " ms after Cancel()");
+                }
+                finally { try { slow.RemoveResourceGroupAsync(srg, null, CancellationToken.None); } catch { } }
+            });
+
+        Test("preflight: Kubernetes holding the GPUs fails the preflight and refuses the deployment", () =>
+        {
+            SimDevice("{\"kubernetesConfigured\":true}");
+            try
+            {
+                AseConnectOptions o = Options();
+                o.KubernetesConfigured = true;
+                using (AseSession k = AseSession.Connect(o, Password))
+                {
+                    AseGpuReport a = k.GetGpuAvailability();
+                    Eq((int?)0, a.FreeGpus, "no free GPU");
+                    Eq((int?)1, a.GpusClaimedByKubernetes, "Kubernetes claimed the GPU no VM held");
+                    AseDeploymentRequest req = VmDeployment(templates, rg, imageName, "cs-k8s", "cs-k8s-nic");
+                    AsePreflightReport p = k.TestDeployment(req);
+                    True(!p.Ok, "preflight fails: " + p.Verdict);
+                    AsePreflightFinding f = p.Findings.First(x => x.Severity == "error");
+                    Eq("GpusClaimedByKubernetes", f.Code, "finding code");
+                    True(f.Fix != null && f.Fix.Contains("Kubernetes"), "fix: " + f.Fix);
+                    Throws(() => k.NewDeployment(req), AseStatus.PreflightFailed, "deployment refused before sending");
+                    Throws(() => k.GetVm(rg, "cs-k8s"), AseStatus.NotFound, "nothing was created");
+                    Console.WriteLine("     " + f.Code + ": " + f.Message);
+                }
+            }
+            finally { SimDevice("{\"kubernetesConfigured\":false}"); }
+        });
+
+        Test("AseOperation variants of the new calls (availability, extension list, delete VM)", () =>
+        {
+            True(session.StartGetGpuAvailability().GetResult() is AseGpuReport, "availability");
+            True(session.StartGetVmExtension(rg, vm1, null).GetResult() is AseExtensionView[], "extension list");
+            True(session.StartListVms(rg).GetResult() is AseVmView[], "vm list");
+            True(session.StartTestVmSize("Standard_NC4as_T4_v3", 1).GetResult() is AsePreflightReport, "preflight");
+            AseOperation del = session.StartRemoveVm(rg, vm1);
+            int drained = 0;
+            while (!del.Wait(50)) drained += del.DrainProgress().Length;
+            drained += del.DrainProgress().Length;
+            Eq(true, (bool)del.GetResult(), "deleted");
+            True(drained > 0, "delete progress drained (" + drained + ")");
+            Throws(() => session.GetVm(rg, vm1), AseStatus.NotFound, "gone");
+        });
+
+        try { session.RemoveResourceGroup(rg); } catch (Exception e) { Console.WriteLine("     cleanup: " + e.Message); }
+        if (vhd != null) try { File.Delete(vhd); } catch { }
+        if (slow != null) slow.Dispose();
 
         session.Dispose();
         Console.WriteLine("total " + total.ElapsedMilliseconds + " ms on " + AseNative.FrameworkDescription);
