@@ -66,14 +66,20 @@ fn tenants() -> Resp {
     json_resp(200, &json!({ "value": [{ "id": format!("/tenants/{}", device::TENANT_ID), "tenantId": device::TENANT_ID }] }))
 }
 
-fn subscription_json(shared: &Shared) -> Value {
+/// The subscription as the requested api-version shapes it: `tenantId` is not part of the 2016-06-01
+/// `Subscription` schema (which the 2019-03-01-hybrid profile's clients request), only of later versions.
+fn subscription_json(shared: &Shared, req: &Req) -> Value {
     let sub = shared.lock().subscription_id.clone();
-    json!({
+    let mut v = json!({
         "id": format!("/subscriptions/{sub}"), "subscriptionId": sub, "tenantId": device::TENANT_ID,
         "displayName": device::SUBSCRIPTION_NAME, "state": "Enabled",
         "subscriptionPolicies": { "locationPlacementId": "AzureStack", "quotaId": "", "spendingLimit": "Off" },
         "authorizationSource": "RoleBased",
-    })
+    });
+    if req.q("api-version").is_some_and(|av| av < "2018-06-01") {
+        v.as_object_mut().expect("object").remove("tenantId");
+    }
+    v
 }
 
 /// The resource providers as `Get-AzResourceProvider` shows them on a device.
@@ -104,7 +110,7 @@ pub fn providers() -> Vec<Value> {
 
 fn subscriptions(shared: &Shared, req: &Req) -> Resp {
     if req.segs.len() == 1 {
-        return with_version(shared, req, versions::SUBSCRIPTIONS, || json_resp(200, &json!({ "value": [subscription_json(shared)] })));
+        return with_version(shared, req, versions::SUBSCRIPTIONS, || json_resp(200, &json!({ "value": [subscription_json(shared, req)] })));
     }
     let sub = &req.segs[1];
     let ours = shared.lock().subscription_id.clone();
@@ -112,7 +118,7 @@ fn subscriptions(shared: &Shared, req: &Req) -> Resp {
         return arm_error(404, "SubscriptionNotFound", &format!("The subscription '{sub}' could not be found."));
     }
     match (req.segs.len(), req.kw(2).as_str()) {
-        (2, _) => with_version(shared, req, versions::SUBSCRIPTIONS, || json_resp(200, &subscription_json(shared))),
+        (2, _) => with_version(shared, req, versions::SUBSCRIPTIONS, || json_resp(200, &subscription_json(shared, req))),
         (3, "locations") => with_version(shared, req, versions::SUBSCRIPTIONS, || {
             json_resp(200, &json!({ "value": [{ "id": format!("/subscriptions/{ours}/locations/dbelocal"), "name": "dbelocal", "displayName": "DBELocal" }] }))
         }),
