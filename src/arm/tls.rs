@@ -279,11 +279,23 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     out
 }
 
+/// Whether a rustls error (a TLS failure, not a network one) is somewhere in the chain.
+fn has_rustls_error(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(x) = cur {
+        if x.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        cur = x.source();
+    }
+    false
+}
+
 /// Turn a transport error into our error, with a plain-words hint for the TLS cases admins hit.
 pub fn classify_transport(e: &reqwest::Error, url: &str) -> Error {
     let chain = error_chain(e);
     let lower = chain.to_ascii_lowercase();
-    let tls_hint = if lower.contains("causedasendentity") || lower.contains("caused as end entity") || lower.contains("caused_as_end_entity") || lower.contains("causedAsEndEntity") {
+    let tls_hint = if lower.contains("causedasendentity") {
         Some("the device certificate is a self-signed CA certificate used as its own server certificate; trust it by its SHA-256 thumbprint (certificateThumbprint / --thumbprint) instead")
     } else if lower.contains("unknownissuer") || lower.contains("unknown issuer") {
         Some("the certificate is not signed by a trusted CA; pass the device's root CA (caCertFile / --ca-cert), exported from the device's local web UI")
@@ -293,7 +305,8 @@ pub fn classify_transport(e: &reqwest::Error, url: &str) -> Error {
         Some("the device certificate has expired (or the clock is wrong); renew the certificates on the device")
     } else if lower.contains("thumbprint mismatch") {
         Some("the pinned thumbprint does not match the device certificate")
-    } else if lower.contains("invalidcertificate") || lower.contains("certificate") && lower.contains("tls") {
+    } else if lower.contains("invalid peer certificate") || has_rustls_error(e) {
+        // Includes platform-verifier codes rustls does not map (e.g. Windows CERT_E_CHAINING).
         Some("the device's TLS certificate was refused")
     } else {
         None

@@ -1,6 +1,7 @@
 /* C test of the asegpu C ABI against a running asegpu-sim.
  * Environment: ASEGPU_TEST_ARM (by host name), ASEGPU_TEST_ARM_IP, ASEGPU_TEST_CA, ASEGPU_TEST_PASSWORD,
- * ASEGPU_TEST_THUMBPRINT, ASEGPU_TEST_DEAD_ENDPOINT (an https URL where nothing listens). */
+ * ASEGPU_TEST_THUMBPRINT, ASEGPU_TEST_DEAD_ENDPOINT (an https URL where nothing listens).
+ * ASEGPU_TEST_WINE=1 (Windows build under Wine only): skips one known Wine artefact, see "untrusted CA". */
 #include "asegpu.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -27,6 +28,16 @@ static const char *opts(const char *arm, const char *tls) {
 
 static char ca_tls[2048];
 
+/* Copies s into dst as the inside of a JSON string: Windows paths (Z:\tmp\ca.pem) contain backslashes. */
+static void json_escape(char *dst, size_t cap, const char *s) {
+    size_t n = 0;
+    for (; *s && n + 2 < cap; s++) {
+        if (*s == '"' || *s == '\\') dst[n++] = '\\';
+        dst[n++] = *s;
+    }
+    dst[n] = 0;
+}
+
 struct progress { int events; int saw_succeeded; };
 static void on_progress(void *userdata, const char *event_json) {
     struct progress *p = userdata;
@@ -45,7 +56,11 @@ static void reentrant_cb(void *userdata, const char *event_json) {
     }
 }
 
-static void check_status(AsegpuStatus got, AsegpuStatus want, AsegpuError *err, const char *what) {
+/* Takes the address of the error slot and reads it here, after the call (an argument `err` next to
+ * `call(..., &err)` could be read before the call writes it: C leaves the order unspecified). */
+static void check_status(AsegpuStatus got, AsegpuStatus want, AsegpuError **errp, const char *what) {
+    AsegpuError *err = errp ? *errp : NULL;
+    if (errp) *errp = NULL;
     CHECK(got == want, "%s: got %s (%u), want %s; %s", what, asegpu_status_name(got), got, asegpu_status_name(want),
           err ? asegpu_error_message(err) : "(no error object)");
     if (err) CHECK(asegpu_error_status(err) == got, "%s: error object status matches", what);
@@ -75,7 +90,9 @@ int main(void) {
     password = env("ASEGPU_TEST_PASSWORD");
     const char *thumb = env("ASEGPU_TEST_THUMBPRINT");
     const char *dead = env("ASEGPU_TEST_DEAD_ENDPOINT");
-    snprintf(ca_tls, sizeof ca_tls, "{\"caCertFile\":\"%s\",\"caOnly\":true}", ca);
+    char ca_json[1024];
+    json_escape(ca_json, sizeof ca_json, ca);
+    snprintf(ca_tls, sizeof ca_tls, "{\"caCertFile\":\"%s\",\"caOnly\":true}", ca_json);
 
     /* Versions. */
     CHECK(asegpu_abi_version() == ASEGPU_ABI_VERSION, "ABI version %u vs header %d", asegpu_abi_version(), ASEGPU_ABI_VERSION);
@@ -88,13 +105,13 @@ int main(void) {
     AsegpuError *err = NULL;
     struct progress prog = {0, 0};
     AsegpuStatus st = asegpu_session_connect(opts(arm, ca_tls), password, on_progress, &prog, NULL, &s, &err);
-    check_status(st, ASEGPU_STATUS_OK, err, "connect");
+    check_status(st, ASEGPU_STATUS_OK, &err, "connect");
     if (!s) { printf("%d passed, %d failed\n", passed, failed + 1); return 1; }
     CHECK(prog.events > 0 && prog.saw_succeeded, "connect progress events: %d", prog.events);
 
     char *json = NULL;
     st = asegpu_session_info(s, &json, &err);
-    check_status(st, ASEGPU_STATUS_OK, err, "info");
+    check_status(st, ASEGPU_STATUS_OK, &err, "info");
     CHECK(json && strstr(json, "\"subscriptionName\":\"Default Provider Subscription\""), "info: %s", json ? json : "(null)");
     CHECK(json && strstr(json, "\"tlsVerification\":\"verified\""), "tls verified");
     CHECK(json && !strstr(json, password), "password not in info");
@@ -103,21 +120,21 @@ int main(void) {
     /* Resource groups. */
     json = NULL;
     st = asegpu_resource_group_create(s, "{\"name\":\"c-rg\",\"tags\":{\"owner\":\"c-test\"}}", NULL, &json, &err);
-    check_status(st, ASEGPU_STATUS_OK, err, "create");
+    check_status(st, ASEGPU_STATUS_OK, &err, "create");
     CHECK(json && strstr(json, "\"name\":\"c-rg\"") && strstr(json, "\"location\":\"dbelocal\""), "created: %s", json ? json : "");
     asegpu_string_free(json);
     json = NULL;
     st = asegpu_resource_group_list(s, NULL, &json, &err);
-    check_status(st, ASEGPU_STATUS_OK, err, "list");
+    check_status(st, ASEGPU_STATUS_OK, &err, "list");
     CHECK(json && json[0] == '[' && strstr(json, "\"c-rg\"") && strstr(json, "\"ASERG\""), "list: %s", json ? json : "");
     asegpu_string_free(json);
     json = NULL;
     st = asegpu_resource_group_get(s, "C-RG", NULL, &json, &err);
-    check_status(st, ASEGPU_STATUS_OK, err, "get (case-insensitive)");
+    check_status(st, ASEGPU_STATUS_OK, &err, "get (case-insensitive)");
     asegpu_string_free(json);
     struct progress del = {0, 0};
     st = asegpu_resource_group_delete(s, "c-rg", on_progress, &del, NULL, &err);
-    check_status(st, ASEGPU_STATUS_OK, err, "delete");
+    check_status(st, ASEGPU_STATUS_OK, &err, "delete");
     CHECK(del.events >= 2 && del.saw_succeeded, "delete progress: %d events", del.events);
 
     /* Not found carries the ARM details. */
@@ -138,28 +155,28 @@ int main(void) {
 
     /* Bad input: NULLs, invalid UTF-8, malformed JSON, unknown fields, bad location. */
     AsegpuSession *s2 = NULL;
-    check_status(asegpu_session_connect(NULL, password, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_NULL_ARGUMENT, err, "NULL options");
+    check_status(asegpu_session_connect(NULL, password, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_NULL_ARGUMENT, &err, "NULL options");
     err = NULL;
-    check_status(asegpu_session_connect(opts(arm, ca_tls), NULL, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_NULL_ARGUMENT, err, "NULL password");
+    check_status(asegpu_session_connect(opts(arm, ca_tls), NULL, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_NULL_ARGUMENT, &err, "NULL password");
     err = NULL;
-    check_status(asegpu_session_connect(opts(arm, ca_tls), password, NULL, NULL, NULL, NULL, &err), ASEGPU_STATUS_NULL_ARGUMENT, err, "NULL out_session");
+    check_status(asegpu_session_connect(opts(arm, ca_tls), password, NULL, NULL, NULL, NULL, &err), ASEGPU_STATUS_NULL_ARGUMENT, &err, "NULL out_session");
     err = NULL;
-    check_status(asegpu_resource_group_list(NULL, NULL, &json, &err), ASEGPU_STATUS_NULL_ARGUMENT, err, "NULL session");
+    check_status(asegpu_resource_group_list(NULL, NULL, &json, &err), ASEGPU_STATUS_NULL_ARGUMENT, &err, "NULL session");
     err = NULL;
-    check_status(asegpu_resource_group_list(s, NULL, NULL, &err), ASEGPU_STATUS_NULL_ARGUMENT, err, "NULL out_json");
+    check_status(asegpu_resource_group_list(s, NULL, NULL, &err), ASEGPU_STATUS_NULL_ARGUMENT, &err, "NULL out_json");
     CHECK(asegpu_resource_group_list(s, NULL, NULL, NULL) == ASEGPU_STATUS_NULL_ARGUMENT, "NULL out_error is allowed");
     err = NULL;
-    check_status(asegpu_session_connect("{\"armEndpoint\":\"https://x\xff\xfe/\"}", password, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_INVALID_UTF8, err, "invalid UTF-8 options");
+    check_status(asegpu_session_connect("{\"armEndpoint\":\"https://x\xff\xfe/\"}", password, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_INVALID_UTF8, &err, "invalid UTF-8 options");
     err = NULL;
-    check_status(asegpu_resource_group_get(s, "bad\xc3\x28name", NULL, &json, &err), ASEGPU_STATUS_INVALID_UTF8, err, "invalid UTF-8 name");
+    check_status(asegpu_resource_group_get(s, "bad\xc3\x28name", NULL, &json, &err), ASEGPU_STATUS_INVALID_UTF8, &err, "invalid UTF-8 name");
     err = NULL;
-    check_status(asegpu_session_connect("{\"armEndpoint\": ", password, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_INVALID_JSON, err, "malformed JSON");
+    check_status(asegpu_session_connect("{\"armEndpoint\": ", password, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_INVALID_JSON, &err, "malformed JSON");
     err = NULL;
-    check_status(asegpu_session_connect("{\"armEndpoint\":\"https://a/\",\"passwrd\":1}", password, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_INVALID_ARGUMENT, err, "unknown field");
+    check_status(asegpu_session_connect("{\"armEndpoint\":\"https://a/\",\"passwrd\":1}", password, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_INVALID_ARGUMENT, &err, "unknown field");
     err = NULL;
-    check_status(asegpu_resource_group_create(s, "{\"name\":\"x\",\"location\":\"westus\"}", NULL, &json, &err), ASEGPU_STATUS_INVALID_ARGUMENT, err, "location westus");
+    check_status(asegpu_resource_group_create(s, "{\"name\":\"x\",\"location\":\"westus\"}", NULL, &json, &err), ASEGPU_STATUS_INVALID_ARGUMENT, &err, "location westus");
     err = NULL;
-    check_status(asegpu_resource_group_create(s, "[1,2]", NULL, &json, &err), ASEGPU_STATUS_INVALID_ARGUMENT, err, "JSON of the wrong shape");
+    check_status(asegpu_resource_group_create(s, "[1,2]", NULL, &json, &err), ASEGPU_STATUS_INVALID_ARGUMENT, &err, "JSON of the wrong shape");
     CHECK(asegpu_error_status(NULL) == ASEGPU_STATUS_NULL_ARGUMENT && asegpu_error_message(NULL) == NULL, "NULL error accessors");
     asegpu_error_free(NULL);
     asegpu_string_free(NULL);
@@ -168,28 +185,39 @@ int main(void) {
 
     /* Sign-in and transport failures. */
     err = NULL;
-    check_status(asegpu_session_connect(opts(arm, ca_tls), "wrong-password", NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_AUTHENTICATION, NULL, "wrong password");
+    check_status(asegpu_session_connect(opts(arm, ca_tls), "wrong-password", NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_AUTHENTICATION, &err, "wrong password");
     err = NULL;
     st = asegpu_session_connect(opts(arm, ca_tls), "wrong-password", NULL, NULL, NULL, &s2, &err);
     CHECK(err && strcmp(asegpu_error_arm_code(err), "invalid_grant") == 0 && !strstr(asegpu_error_message(err), "wrong-password"), "AD FS code, no password in message");
     asegpu_error_free(err);
     err = NULL;
-    check_status(asegpu_session_connect(opts(arm, "{}"), password, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_TLS, err, "untrusted CA");
+    st = asegpu_session_connect(opts(arm, "{}"), password, NULL, NULL, NULL, &s2, &err);
+    /* Wine 8.0's crypt32 rejects valid ECDSA P-256 signatures whose r or s has fewer than 32 significant bytes
+     * (about 1 in 64 of the emulator's random two-certificate chains) with TRUST_E_CERT_SIGNATURE (0x80096004 =
+     * -2146869244) instead of CERT_E_UNTRUSTEDROOT. With ASEGPU_TEST_WINE=1 (set by tests/windows/run.sh) exactly
+     * that outcome is skipped; any other result is still checked. */
+    if (st != ASEGPU_STATUS_TLS && getenv("ASEGPU_TEST_WINE") && err && strstr(asegpu_error_message(err), "-2146869244")) {
+        printf("SKIP untrusted CA: Wine crypt32 ECDSA signature bug (TRUST_E_CERT_SIGNATURE): %s\n", asegpu_error_message(err));
+        asegpu_error_free(err);
+        err = NULL;
+    } else {
+        check_status(st, ASEGPU_STATUS_TLS, &err, "untrusted CA");
+    }
     err = NULL;
     char pin[256];
     snprintf(pin, sizeof pin, "{\"certificateThumbprint\":\"%s\"}", thumb);
     st = asegpu_session_connect(opts(arm_ip, pin), password, NULL, NULL, NULL, &s2, &err);
-    check_status(st, ASEGPU_STATUS_OK, err, "pinned thumbprint by IP");
+    check_status(st, ASEGPU_STATUS_OK, &err, "pinned thumbprint by IP");
     asegpu_session_free(s2);
     s2 = NULL;
     err = NULL;
-    check_status(asegpu_session_connect(opts(dead, ca_tls), password, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_CONNECTION, err, "unreachable endpoint");
+    check_status(asegpu_session_connect(opts(dead, ca_tls), password, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_CONNECTION, &err, "unreachable endpoint");
 
     /* Panics never cross the boundary. */
     err = NULL;
-    check_status(asegpu_debug_panic(0, &err), ASEGPU_STATUS_PANIC, err, "panic on the caller's thread");
+    check_status(asegpu_debug_panic(0, &err), ASEGPU_STATUS_PANIC, &err, "panic on the caller's thread");
     err = NULL;
-    check_status(asegpu_debug_panic(1, &err), ASEGPU_STATUS_PANIC, err, "panic in a runtime task");
+    check_status(asegpu_debug_panic(1, &err), ASEGPU_STATUS_PANIC, &err, "panic in a runtime task");
 
     /* Cancellation. */
     AsegpuCancelToken *tok = asegpu_cancel_token_new();
@@ -197,7 +225,7 @@ int main(void) {
     asegpu_cancel_token_cancel(tok);
     CHECK(asegpu_cancel_token_is_cancelled(tok) == 1, "cancelled token");
     err = NULL;
-    check_status(asegpu_resource_group_list(s, tok, &json, &err), ASEGPU_STATUS_CANCELLED, err, "cancelled list");
+    check_status(asegpu_resource_group_list(s, tok, &json, &err), ASEGPU_STATUS_CANCELLED, &err, "cancelled list");
     asegpu_cancel_token_free(tok);
 
     /* A callback that calls back into asegpu is refused cleanly; the outer call still succeeds. */
@@ -207,7 +235,7 @@ int main(void) {
     asegpu_string_free(json);
     err = NULL;
     st = asegpu_resource_group_delete(s, "reentry", reentrant_cb, NULL, NULL, &err);
-    check_status(st, ASEGPU_STATUS_OK, err, "outer call with a re-entrant callback");
+    check_status(st, ASEGPU_STATUS_OK, &err, "outer call with a re-entrant callback");
     CHECK(reentrant_status == ASEGPU_STATUS_INTERNAL, "re-entrant call refused: %u", reentrant_status);
 
     /* One session, many threads. */
@@ -224,7 +252,7 @@ int main(void) {
     /* The runtime comes back on demand. */
     s2 = NULL;
     err = NULL;
-    check_status(asegpu_session_connect(opts(arm, ca_tls), password, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_OK, err, "connect after shutdown");
+    check_status(asegpu_session_connect(opts(arm, ca_tls), password, NULL, NULL, NULL, &s2, &err), ASEGPU_STATUS_OK, &err, "connect after shutdown");
     asegpu_session_free(s2);
     asegpu_shutdown();
 
