@@ -303,6 +303,268 @@ char *asegpu_last_error_message(void);
 AsegpuStatus asegpu_last_error_status(void);
 
 /*
+ Check that a file is what the device accepts for an image: a fixed-size VHD (`.vhd`, valid footer,
+ disk type fixed, size = file length - 512 and 1 MiB aligned) of a Generation 1 (MBR) disk. On success
+ `out_json` receives `{path, fileSize, diskSize, diskSizeGb, creatorApplication, uniqueId, partitioning,
+ hyperVGeneration}`; otherwise `ASEGPU_STATUS_INVALID_ARGUMENT` (or `ASEGPU_STATUS_IO`) with a message
+ that names the problem and the fix (e.g. the `qemu-img convert` command).
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_vhd_check(const char *path,
+                              char **out_json,
+                              struct AsegpuError **out_error);
+
+/*
+ Create a storage account (kind Storage) and wait for it: `{"resourceGroup", "name", "sku"?: "Standard_LRS" |
+ "Premium_LRS", "tags"?}`. An account that already exists in the group is returned unchanged. `out_json`
+ receives the account as ARM returns it (`properties.primaryEndpoints.blob` is its blob endpoint).
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_storage_account_create(const struct AsegpuSession *session,
+                                           const char *request_json,
+                                           AsegpuProgressCallback callback,
+                                           void *userdata,
+                                           const struct AsegpuCancelToken *cancel,
+                                           char **out_json,
+                                           struct AsegpuError **out_error);
+
+/*
+ Upload a fixed VHD as a page blob to an existing storage account on the device (the container is created
+ when missing): `{"resourceGroup", "storageAccount", "container"?: "vhds", "blobName"?: <file name>,
+ "vhdPath", "options"?: {"concurrency": 8, "chunkSizeBytes": 4194304, "resume": true, "verifyExisting":
+ false, "verifySamples": 0, "overwrite": false}}`. Holes and all-zero ranges are not sent; an interrupted
+ upload of the same VHD resumes without resending what the blob holds. Progress events carry `bytesDone`
+ and `bytesTotal`. `out_json` receives the summary (`blobUri`, `sizeBytes`, `dataBytes`, `holeBytes`,
+ `zeroBytes`, `presentBytes`, `sentBytes`, `requests`, `resumed`, `seconds`, `mibPerSecond`...).
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_vhd_upload(const struct AsegpuSession *session,
+                               const char *request_json,
+                               AsegpuProgressCallback callback,
+                               void *userdata,
+                               const struct AsegpuCancelToken *cancel,
+                               char **out_json,
+                               struct AsegpuError **out_error);
+
+/*
+ Bring an image, the documented flow end to end: check the VHD, create the storage account when missing,
+ get its keys, create the container, upload the VHD, and create the image from the blob URI (or through
+ a managed disk imported from it). Request: `{"resourceGroup", "storageAccount", "storageSku"?,
+ "container"?: "vhds", "blobName"?, "vhdPath", "imageName", "osType": "Linux" | "Windows", "source"?:
+ "blob" | "managedDisk", "diskName"?, "upload"?: {upload options}, "tags"?}`. `out_json` receives
+ `{vhd, storageAccountId, blobEndpoint, blobUri, upload, diskId?, imageId, image, seconds}`.
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_image_create(const struct AsegpuSession *session,
+                                 const char *request_json,
+                                 AsegpuProgressCallback callback,
+                                 void *userdata,
+                                 const struct AsegpuCancelToken *cancel,
+                                 char **out_json,
+                                 struct AsegpuError **out_error);
+
+/*
+ GPU availability: the device's GPUs (model, count), the GPU VMs holding them and their power states,
+ Kubernetes, and how many are free; `notes` say which facts came from the profile (`device` in the
+ connect options) because ARM does not expose them.
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_gpu_availability(const struct AsegpuSession *session,
+                                     const struct AsegpuCancelToken *cancel,
+                                     char **out_json,
+                                     struct AsegpuError **out_error);
+
+/*
+ Preflight of a planned deployment. `request_json`: `{"resourceGroupName", "templateFile" | "template",
+ "templateParameterFile", "parameters"}` or `{"vmSize", "count"}`. The result says whether it will
+ succeed (`ok`, `verdict`) and lists findings with causes and fixes. A failing verdict is not an error:
+ the call returns OK with `ok: false`.
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_gpu_preflight(const struct AsegpuSession *session,
+                                  const char *request_json,
+                                  const struct AsegpuCancelToken *cancel,
+                                  char **out_json,
+                                  struct AsegpuError **out_error);
+
+/*
+ Deploy a template (`{"resourceGroupName", "name", "templateFile" | "template", "templateParameterFile",
+ "parameters", "force"}`), after the preflight (refused with `ASEGPU_STATUS_PREFLIGHT_FAILED` unless
+ `force`). Result: deployment name, state, outputs, the VMs with their IP addresses, the preflight.
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_deployment_create(const struct AsegpuSession *session,
+                                      const char *request_json,
+                                      AsegpuProgressCallback callback,
+                                      void *userdata,
+                                      const struct AsegpuCancelToken *cancel,
+                                      char **out_json,
+                                      struct AsegpuError **out_error);
+
+/*
+ Create a GPU VM without a template: `{"resourceGroupName", "name", "image", "vmSize", "vnetName",
+ "vnetResourceGroup", "subnetName", "privateIpAddress", "nicName", "adminUsername", "force"}`; the VM's
+ admin password is a separate argument. Result: the VM with its IP address.
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_vm_create(const struct AsegpuSession *session,
+                              const char *request_json,
+                              const char *admin_password,
+                              AsegpuProgressCallback callback,
+                              void *userdata,
+                              const struct AsegpuCancelToken *cancel,
+                              char **out_json,
+                              struct AsegpuError **out_error);
+
+/*
+ One VM: size, GPUs, OS type, power state (`running`, `stopped` = still provisioned, `deallocated`...),
+ provisioning state and private IP addresses.
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_vm_get(const struct AsegpuSession *session,
+                           const char *resource_group,
+                           const char *name,
+                           const struct AsegpuCancelToken *cancel,
+                           char **out_json,
+                           struct AsegpuError **out_error);
+
+/*
+ VMs of a resource group, or of the whole device when `resource_group` is NULL (JSON array).
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_vm_list(const struct AsegpuSession *session,
+                            const char *resource_group,
+                            const struct AsegpuCancelToken *cancel,
+                            char **out_json,
+                            struct AsegpuError **out_error);
+
+/*
+ Power operations: `action` is `start`, `stop` (stays provisioned: keeps its GPU, as
+ `Stop-AzVM -StayProvisioned`), `deallocate` (releases the GPU) or `restart`. Result: the VM afterwards.
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_vm_power(const struct AsegpuSession *session,
+                             const char *resource_group,
+                             const char *name,
+                             const char *action,
+                             AsegpuProgressCallback callback,
+                             void *userdata,
+                             const struct AsegpuCancelToken *cancel,
+                             char **out_json,
+                             struct AsegpuError **out_error);
+
+/*
+ Delete a VM (long-running).
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_vm_delete(const struct AsegpuSession *session,
+                              const char *resource_group,
+                              const char *name,
+                              AsegpuProgressCallback callback,
+                              void *userdata,
+                              const struct AsegpuCancelToken *cancel,
+                              struct AsegpuError **out_error);
+
+/*
+ Install the NVIDIA GPU extension: `{"resourceGroupName", "vmName", "name", "publisher", "type",
+ "typeHandlerVersion", "settings", "release", "osType"}` (only the VM is required: the rest is chosen
+ from the VM's OS and the device release). Refused with `ASEGPU_STATUS_INVALID_ARGUMENT` before sending
+ when the VM is not a GPU size. Waits until Succeeded/Failed. Result: chosen values, warnings, and the
+ extension with its instance view.
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_gpu_extension_install(const struct AsegpuSession *session,
+                                          const char *request_json,
+                                          AsegpuProgressCallback callback,
+                                          void *userdata,
+                                          const struct AsegpuCancelToken *cancel,
+                                          char **out_json,
+                                          struct AsegpuError **out_error);
+
+/*
+ One VM extension with its instance view (`name` NULL: every extension of the VM, as a JSON array).
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_vm_extension_get(const struct AsegpuSession *session,
+                                     const char *resource_group,
+                                     const char *vm_name,
+                                     const char *name,
+                                     const struct AsegpuCancelToken *cancel,
+                                     char **out_json,
+                                     struct AsegpuError **out_error);
+
+/*
+ Remove a VM extension (long-running; the portal cannot remove the GPU extension, this can).
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_vm_extension_remove(const struct AsegpuSession *session,
+                                        const char *resource_group,
+                                        const char *vm_name,
+                                        const char *name,
+                                        AsegpuProgressCallback callback,
+                                        void *userdata,
+                                        const struct AsegpuCancelToken *cancel,
+                                        struct AsegpuError **out_error);
+
+/*
+ Before a device update: stop every running GPU VM staying provisioned. Result: the record of which VMs
+ were stopped; keep it and pass it to `asegpu_update_resume` after the update.
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_update_suspend(const struct AsegpuSession *session,
+                                   AsegpuProgressCallback callback,
+                                   void *userdata,
+                                   const struct AsegpuCancelToken *cancel,
+                                   char **out_json,
+                                   struct AsegpuError **out_error);
+
+/*
+ After a device update: start the VMs of a record from `asegpu_update_suspend`.
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_update_resume(const struct AsegpuSession *session,
+                                  const char *record_json,
+                                  AsegpuProgressCallback callback,
+                                  void *userdata,
+                                  const struct AsegpuCancelToken *cancel,
+                                  char **out_json,
+                                  struct AsegpuError **out_error);
+
+/*
  Stop the runtime's worker threads (waits up to 5 s). Later calls start a new runtime. Returns
  `ASEGPU_STATUS_INTERNAL` if other threads are still inside asegpu calls.
  */

@@ -4,7 +4,9 @@ set -euo pipefail
 need=()
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v python3 >/dev/null || need+=(python3)
+command -v qemu-img >/dev/null || need+=(qemu-utils)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+command -v valgrind >/dev/null || need+=(valgrind)
 if [ -d powershell ]; then
     command -v mcs >/dev/null || need+=(mono-mcs)
     command -v mono >/dev/null || need+=(mono-runtime)

@@ -3,7 +3,7 @@
 //! exit codes and JSON output.
 
 use asegpu::sim::{Sim, SimConfig};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::process::Command;
 
 const PW: &str = "Cli-Secret-Passw0rd";
@@ -82,16 +82,23 @@ async fn cli_workflow() {
         assert_eq!(code, 7, "a failing preflight exits 7");
         assert!(out.contains("GpuModelMismatch"), "{out}");
 
-        // An image, then a GPU VM without a template; its IP is reported.
-        let img = json!({ "location": "dbelocal", "properties": { "storageProfile": { "osDisk": {
-            "osType": "Linux", "osState": "Generalized", "blobUri": "https://sa.blob.other.example/v/ubuntu18.04.vhd" } } } });
-        futures_block(async {
-            let mut o = asegpu::arm::ConnectOptions::new(&sim.info.arm_endpoint);
-            o.tls.ca_cert_file = Some(sim.info.ca_cert.clone().into());
-            o.device_ip = Some("127.0.0.1".into());
-            let s = asegpu::arm::Session::connect(o, PW.to_string().into(), &asegpu::progress::Progress::none(), &Default::default()).await.unwrap();
-            s.call_lro("image", reqwest::Method::PUT, &s.image_path("rg1", "ubuntu"), Some(&img), &asegpu::progress::Progress::none(), &Default::default()).await.unwrap();
-        });
+        // An image from a sparse fixed VHD (check, upload, image), then a GPU VM without a template.
+        let vhd = cli.config.path().join("ubuntu18.04.vhd");
+        {
+            use std::io::{Seek, SeekFrom, Write};
+            let size = 8u64 << 20;
+            let mut f = std::fs::File::create(&vhd).unwrap();
+            f.write_all(&[7u8; 65536]).unwrap();
+            f.seek(SeekFrom::Start(size)).unwrap();
+            f.write_all(&asegpu::ops::image::fixed_vhd_footer(size, [9; 16])).unwrap();
+        }
+        let info = cli.json(&["image", "check", vhd.to_str().unwrap()]);
+        assert_eq!(info["diskSize"], 8 << 20);
+        let (code, _, err) = cli.run(&["image", "check", record_dummy(&cli).to_str().unwrap()], None);
+        assert_ne!(code, 0, "a non-VHD is refused: {err}");
+        let img = cli.json(&["image", "create", "-g", "rg1", "--storage-account", "clisa", "--vhd", vhd.to_str().unwrap(), "--name", "ubuntu", "--os-type", "Linux"]);
+        assert!(img["imageId"].as_str().unwrap().ends_with("/images/ubuntu"), "{img}");
+        assert!(img["upload"]["sentBytes"].as_u64().unwrap() < 1 << 20, "holes are not sent: {img}");
         let v = cli.json(&["vm", "create", "-g", "rg1", "--name", "gpu1", "--image", "ubuntu"]);
         assert_eq!((v["powerState"].as_str(), v["gpus"].as_u64()), (Some("running"), Some(1)));
         assert!(v["privateIpAddresses"][0].as_str().is_some_and(|ip| ip.contains('.')), "{v}");
@@ -117,8 +124,10 @@ async fn cli_workflow() {
     sim.stop().await;
 }
 
-fn futures_block<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Handle::current().block_on(f)
+fn record_dummy(cli: &Cli) -> std::path::PathBuf {
+    let p = cli.config.path().join("not-a-vhd.vhd");
+    std::fs::write(&p, b"hello").unwrap();
+    p
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

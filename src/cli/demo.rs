@@ -1,13 +1,23 @@
-//! `asegpu demo`: start an emulated device in-process and run the documented workflow against it over
-//! real HTTPS, so a newcomer sees the whole job with no device.
+//! `asegpu demo`: start an emulated device in-process and run the documented GPU workflow against it over
+//! real HTTPS: connect, check GPUs, bring an image (VHD upload), preflight and deploy the real
+//! `CreateVM.json` with a GPU size, install the GPU extension, report the VM's IP, then show what the
+//! preflight says once Kubernetes holds the remaining GPU, and the update helper.
 
+use super::ops::{print_availability, print_preflight};
 use super::output::{self, Bar, Format};
 use crate::arm::resources::NewResourceGroup;
 use crate::arm::{ConnectOptions, Session};
-use crate::error::Result;
+use crate::error::{Error, Result, Status};
+use crate::ops::{deploy, extension, gpu, image, update, vm};
 use crate::progress::{CancelToken, Progress, ProgressEvent};
 use crate::sim::{Sim, SimConfig};
+use serde_json::json;
+use std::path::Path;
 use zeroize::Zeroizing;
+
+/// The public Azure Stack Edge templates (MIT, Azure-Samples/azure-stack-edge-deploy-vms), unchanged.
+const CREATE_VM: &str = include_str!("../../tests/data/template/ase-templates/VmTemplates/CreateVM/CreateVM.json");
+const CREATE_VM_PARAMS: &str = include_str!("../../tests/data/template/ase-templates/VmTemplates/CreateVM/CreateVM.parameters.json");
 
 #[derive(clap::Args, Debug)]
 pub struct DemoArgs {
@@ -25,72 +35,147 @@ fn step(n: u32, text: &str) {
     let _ = std::io::stdout().flush();
 }
 
+async fn with_bar<T>(what: &str, f: impl AsyncFnOnce(&Progress<'_>) -> Result<T>) -> Result<T> {
+    let bar = Bar::new(what);
+    let sink = |e: &ProgressEvent| bar.update(e);
+    let r = f(&Progress::new(&sink)).await;
+    bar.finish();
+    r
+}
+
+/// A sparse fixed-size VHD: 2 GiB disk, a few MiB of data (like a real image, mostly empty).
+fn make_vhd(path: &Path) -> Result<()> {
+    use std::io::{Seek, SeekFrom, Write};
+    let size: u64 = 2 << 30;
+    let mut f = std::fs::File::create(path).map_err(|e| Error::io("create", path, e))?;
+    f.set_len(size + 512).map_err(|e| Error::io("size", path, e))?;
+    for (i, at) in [0u64, 1 << 20, 512 << 20, 1536 << 20].iter().enumerate() {
+        f.seek(SeekFrom::Start(*at)).map_err(|e| Error::io("seek", path, e))?;
+        let block: Vec<u8> = (0..(1u32 << 20)).map(|x| (x as u8) ^ (i as u8 * 37) ^ 0x5a).collect();
+        f.write_all(&block).map_err(|e| Error::io("write", path, e))?;
+    }
+    f.seek(SeekFrom::Start(size)).map_err(|e| Error::io("seek", path, e))?;
+    f.write_all(&image::fixed_vhd_footer(size, *uuid::Uuid::new_v4().as_bytes())).map_err(|e| Error::io("write", path, e))
+}
+
 pub async fn run(args: DemoArgs, format: Format, cancel: &CancelToken) -> Result<()> {
     let dir = std::env::temp_dir().join(format!("asegpu-demo-{}", uuid::Uuid::new_v4().simple()));
     let password = Zeroizing::new(format!("Demo-{}", uuid::Uuid::new_v4().simple()));
     let mut cfg = SimConfig::new(&password, dir.clone());
     cfg.time_scale = args.time_scale;
     let sim = Sim::start(cfg).await?;
-    let dev = sim.with_state(|s| s.device.clone());
-    step(1, "Emulated Azure Stack Edge Pro GPU device");
-    println!(
-        "   {} ({} x NVIDIA {:?}, release {}, compute enabled, Kubernetes {})",
-        sim.info.arm_endpoint,
-        dev.gpu_count,
-        dev.gpu_model,
-        dev.release,
-        if dev.kubernetes_configured { "configured" } else { "not configured" }
-    );
-
-    step(2, "Connect to the device's local ARM as EdgeArmUser (AD FS password grant, device CA trusted)");
-    let mut o = ConnectOptions::new(&sim.info.arm_endpoint);
-    o.tls.ca_cert_file = Some(sim.info.ca_cert.clone().into());
-    o.tls.ca_only = true;
-    o.device_ip = Some(sim.info.listen.rsplit_once(':').map(|(ip, _)| ip.to_string()).unwrap_or_default());
-    let bar = Bar::new("connect");
-    let sink = |e: &ProgressEvent| bar.update(e);
-    let s = Session::connect(o, password.clone(), &Progress::new(&sink), cancel).await;
-    bar.finish();
-    let s = s?;
-    output::print(format, &serde_json::to_value(s.info().await)?, &[
-        ("Account", "/account"),
-        ("SubscriptionName", "/subscriptionName"),
-        ("TenantId", "/tenantId"),
-        ("Environment", "/environment"),
-    ]);
-
-    step(3, "Create a resource group in dbelocal");
-    let rg = NewResourceGroup { name: "asegpu-demo".into(), location: None, tags: Default::default() };
-    let g = s.create_resource_group(&rg, cancel).await?;
-    output::print(format, &serde_json::to_value(&g)?, super::GROUP_COLUMNS);
-
-    step(4, "List resource groups");
-    output::print(format, &serde_json::to_value(s.list_resource_groups(cancel).await?)?, super::GROUP_COLUMNS);
-
-    step(5, "Delete the resource group (a long-running operation)");
-    let bar = Bar::new("delete");
-    let sink = |e: &ProgressEvent| bar.update(e);
-    let r = s.delete_resource_group("asegpu-demo", &Progress::new(&sink), cancel).await;
-    bar.finish();
-    r?;
-    println!("   deleted; {} resource group(s) left", s.list_resource_groups(cancel).await?.len());
-
-    if args.keep_running {
+    let r = workflow(&sim, &dir, &password, format, cancel).await;
+    if r.is_ok() && args.keep_running {
         let pw_file = dir.join("password.txt");
         super::profile::write_private(&pw_file, password.as_bytes())?;
-        eprintln!("\nThe emulated device keeps running. Connect with:");
-        eprintln!(
-            "   asegpu connect --arm-endpoint {} --ca-cert {} --device-ip 127.0.0.1 --password-file {}",
+        println!("\nThe emulated device keeps running. Connect with:");
+        println!(
+            "   asegpu connect --arm-endpoint {} --ca-cert {} --device-ip 127.0.0.1 --password-file {} --gpu-count 2 --kubernetes true --release 2309",
             sim.info.arm_endpoint,
             sim.info.ca_cert,
             pw_file.display()
         );
-        eprintln!("Press Ctrl+C to stop it.");
+        println!("Press Ctrl+C to stop it.");
         cancel.cancelled().await;
-    } else {
-        println!("\nDemo complete: the workflow ran against the emulated device over HTTPS.");
     }
     sim.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
+    r
+}
+
+async fn workflow(sim: &Sim, dir: &Path, password: &Zeroizing<String>, format: Format, cancel: &CancelToken) -> Result<()> {
+    let dev = sim.with_state(|s| s.device.clone());
+    step(1, "An emulated Azure Stack Edge Pro GPU device");
+    println!(
+        "   {} ({} x NVIDIA {:?}, release {}, compute enabled, Kubernetes not configured)",
+        sim.info.arm_endpoint, dev.gpu_count, dev.gpu_model, dev.release
+    );
+
+    step(2, "Connect to its local ARM as EdgeArmUser (AD FS password grant over HTTPS, device CA trusted)");
+    let mut o = ConnectOptions::new(&sim.info.arm_endpoint);
+    o.tls.ca_cert_file = Some(sim.info.ca_cert.clone().into());
+    o.tls.ca_only = true;
+    o.device_ip = Some("127.0.0.1".into());
+    o.device.gpu_count = Some(dev.gpu_count);
+    o.device.kubernetes_configured = Some(false);
+    o.device.release = Some(dev.release.clone());
+    let s = with_bar("connect", async |p| Session::connect(o.clone(), password.clone(), p, cancel).await).await?;
+    let cols = [("Account", "/account"), ("SubscriptionName", "/subscriptionName"), ("TenantId", "/tenantId"), ("Environment", "/environment")];
+    output::print(format, &serde_json::to_value(s.info().await)?, &cols);
+
+    step(3, "Check GPU availability before acting");
+    print_availability(&gpu::availability(&s, cancel).await?, format);
+
+    step(4, "Create a resource group and bring an image (VHD upload as a page blob, then the image)");
+    s.create_resource_group(&NewResourceGroup { name: "asegpu-demo".into(), location: None, tags: Default::default() }, cancel).await?;
+    let vhd = dir.join("ubuntu18.04-demo.vhd");
+    make_vhd(&vhd)?;
+    let req: image::BringImageRequest = serde_json::from_value(json!({
+        "resourceGroup": "asegpu-demo", "storageAccount": "asegpudemosa", "container": "vmimages",
+        "vhdPath": vhd, "imageName": "ubuntu1804", "osType": "Linux" }))?;
+    let img = with_bar("image", async |p| image::bring_image(&s, &req, p, cancel).await).await?;
+    let u = &img.upload;
+    println!(
+        "   uploaded {} ({} MiB disk): {} MiB of data sent, the rest skipped as empty; image {}",
+        img.blob_uri,
+        u.size_bytes >> 20,
+        u.sent_bytes >> 20,
+        img.image_id.rsplit('/').next().unwrap_or_default()
+    );
+
+    step(5, "Preflight, then deploy the real CreateVM.json with a GPU size (New-AzResourceGroupDeployment)");
+    let (t, p) = (dir.join("CreateVM.json"), dir.join("CreateVM.parameters.json"));
+    std::fs::write(&t, CREATE_VM).map_err(|e| Error::io("write", &t, e))?;
+    std::fs::write(&p, CREATE_VM_PARAMS).map_err(|e| Error::io("write", &p, e))?;
+    let deployment: deploy::TemplateDeployment = serde_json::from_value(json!({
+        "resourceGroupName": "asegpu-demo", "templateFile": t, "templateParameterFile": p,
+        "parameters": { "vmName": "gpuvm1", "imageName": "ubuntu1804", "vmSize": "Standard_NC4as_T4_v3",
+                        "vnetRG": "ASERG", "nicName": "gpuvm1-nic", "Password": format!("Vm-{}", uuid::Uuid::new_v4().simple()) } }))?;
+    let d = with_bar("deploy", async |p| deploy::deploy_template(&s, &deployment, p, cancel).await).await?;
+    print_preflight(&d.preflight, format);
+    let vm_cols = [("Name", "/name"), ("VmSize", "/vmSize"), ("GPUs", "/gpus"), ("PowerState", "/powerState"), ("PrivateIP", "/privateIpAddresses/0")];
+    output::print(format, &serde_json::to_value(&d.vms)?, &vm_cols);
+
+    step(6, "Install the NVIDIA GPU extension (version chosen from the VM's OS and the device release)");
+    let req = extension::InstallRequest { resource_group_name: "asegpu-demo".into(), vm_name: "gpuvm1".into(), ..Default::default() };
+    let x = with_bar("extension", async |p| extension::install(&s, &req, p, cancel).await).await?;
+    let _ = &x.warnings; // shown by the progress display as they happen
+    output::print(format, &serde_json::to_value(&x.extension)?, &[("Name", "/name"), ("Publisher", "/publisher"), ("ExtensionType", "/extensionType"), ("TypeHandlerVersion", "/typeHandlerVersion"), ("ProvisioningState", "/provisioningState")]);
+    let v = vm::get(&s, "asegpu-demo", "gpuvm1", cancel).await?;
+    println!("   The GPU VM is ready at {}", v.private_ip_addresses.join(", "));
+
+    step(7, "Someone configures Kubernetes on the device: it claims the free GPU. Would a second GPU VM work?");
+    configure_kubernetes(sim).await?;
+    let mut o2 = s.options().clone();
+    o2.device.kubernetes_configured = Some(true);
+    let s2 = Session::connect(o2, password.clone(), &Progress::none(), cancel).await?;
+    let plan = gpu::Plan::of_size("Standard_NC4as_T4_v3", 1);
+    print_preflight(&gpu::preflight(&s2, &plan, cancel).await?, format);
+
+    step(8, "Before a device update: stop GPU VMs staying provisioned (they keep their GPUs), then start them");
+    let rec = with_bar("suspend", async |p| update::suspend(&s2, p, cancel).await).await?;
+    println!("   stopped: {}", rec.stopped.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", "));
+    let started = with_bar("resume", async |p| update::resume(&s2, &rec, p, cancel).await).await?;
+    println!("   started again: {}", started.iter().map(|v| format!("{} ({})", v.name, v.power_state.as_deref().unwrap_or("?"))).collect::<Vec<_>>().join(", "));
+
+    step(9, "Clean up: delete the resource group (a long-running operation)");
+    with_bar("delete", async |p| s.delete_resource_group("asegpu-demo", p, cancel).await).await?;
+    println!("\nDemo complete: the whole GPU VM workflow ran against the emulated device over HTTPS.");
+    Ok(())
+}
+
+/// Configure Kubernetes on the emulated device through its control API (on a real device: the local UI).
+async fn configure_kubernetes(sim: &Sim) -> Result<()> {
+    let ca = std::fs::read(&sim.info.ca_cert).map_err(|e| Error::io("read", Path::new(&sim.info.ca_cert), e))?;
+    crate::arm::tls::install_crypto_provider();
+    let cert = reqwest::Certificate::from_pem(&ca).map_err(|e| Error::new(Status::Tls, e.to_string()))?;
+    let client = reqwest::Client::builder().tls_certs_only(vec![cert]).build().map_err(|e| Error::new(Status::Tls, e.to_string()))?;
+    client
+        .patch(format!("{}device", sim.info.control_endpoint))
+        .json(&json!({ "kubernetesConfigured": true }))
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .map_err(|e| Error::new(Status::Connection, format!("emulator control API: {e}")))?;
     Ok(())
 }

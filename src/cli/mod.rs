@@ -2,6 +2,7 @@
 //! the whole workflow against the built-in emulator with `asegpu demo`.
 
 mod demo;
+mod image;
 mod ops;
 mod output;
 pub mod profile;
@@ -46,6 +47,9 @@ pub enum Command {
     /// Resource groups.
     #[command(subcommand)]
     Group(GroupCommand),
+    /// Bring an image: check a VHD, upload it as a page blob, create the image.
+    #[command(subcommand)]
+    Image(image::ImageCommand),
     /// GPU availability and the preflight of a planned deployment.
     #[command(subcommand)]
     Gpu(ops::GpuCommand),
@@ -201,6 +205,8 @@ async fn run(cli: Cli, cancel: &CancelToken) -> Result<()> {
             let s = session(&cli.profile, &pw, cancel).await?;
             group(&s, g, cli.output, cancel).await
         }
+        Command::Image(image::ImageCommand::Check { vhd }) => image::image_cmd(None, image::ImageCommand::Check { vhd }, cli.output, cancel).await,
+        Command::Image(c) => image::image_cmd(Some(&session(&cli.profile, &pw, cancel).await?), c, cli.output, cancel).await,
         Command::Gpu(c) => ops::gpu_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
         Command::Deploy(a) => ops::deploy_cmd(&session(&cli.profile, &pw, cancel).await?, a, cli.output, cancel).await,
         Command::Vm(c) => ops::vm_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,

@@ -72,6 +72,8 @@ pub enum VmCommand {
         resource_group: String,
         name: String,
     },
+    /// The VM sizes the device offers (GPU sizes match its GPU model).
+    Sizes,
     /// Create a GPU VM without a template (preflight first). The admin password comes from
     /// ASEGPU_VM_PASSWORD, --admin-password-file, or a prompt.
     Create(CreateVmArgs),
@@ -304,6 +306,14 @@ pub async fn vm_cmd(s: &Session, cmd: VmCommand, format: Format, cancel: &Cancel
             output::print(format, &serde_json::to_value(vms)?, VM_COLUMNS);
         }
         VmCommand::Show { resource_group, name } => show(&vm::get(s, &resource_group, &name, cancel).await?),
+        VmCommand::Sizes => {
+            let mut sizes = s.list_vm_sizes(cancel).await?;
+            for v in sizes.iter_mut() {
+                let gpus = crate::device::sizes::gpu_count(v.get("name").and_then(Value::as_str).unwrap_or_default());
+                v["gpus"] = gpus.into();
+            }
+            output::print(format, &Value::Array(sizes), &[("Name", "/name"), ("vCPUs", "/numberOfCores"), ("MemoryMB", "/memoryInMB"), ("GPUs", "/gpus"), ("MaxDataDisks", "/maxDataDiskCount")]);
+        }
         VmCommand::Create(a) => {
             let pw = vm_password(&a.admin_password_file)?;
             let req = deploy::DirectVm {

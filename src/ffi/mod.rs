@@ -5,12 +5,14 @@
 
 mod cancel;
 mod error;
+mod image;
 mod ops;
 mod runtime;
 mod session;
 
 pub use cancel::*;
 pub use error::*;
+pub use image::*;
 pub use ops::*;
 pub use runtime::*;
 pub use session::*;

@@ -6,8 +6,10 @@ cd "$root"
 cargo build --quiet --lib --bins
 out=target/ctest
 mkdir -p "$out"
-gcc -std=c11 -Wall -Wextra -Werror -O1 -g -o "$out/test_foundation" tests/c/test_foundation.c \
-    -Iinclude -Ltarget/debug -lasegpu -lpthread -Wl,-rpath,"$root/target/debug"
+for t in test_foundation test_ops; do
+    gcc -std=c11 -Wall -Wextra -Werror -O1 -g -o "$out/$t" "tests/c/$t.c" \
+        -Iinclude -Ltarget/debug -lasegpu -lpthread -Wl,-rpath,"$root/target/debug"
+done
 
 work=$(mktemp -d)
 trap 'kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -22,4 +24,9 @@ export ASEGPU_TEST_ARM=$(field arm_endpoint) ASEGPU_TEST_ARM_IP=$(field arm_endp
 export ASEGPU_TEST_CA=$(field ca_cert) ASEGPU_TEST_THUMBPRINT=$(field thumbprint)
 dead_port=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
 export ASEGPU_TEST_DEAD_ENDPOINT="https://127.0.0.1:$dead_port/"
+export ASEGPU_TEST_TEMPLATES="$root/tests/data/template/ase-templates/VmTemplates"
+[ -d "$root/../shared/fixtures/ase-templates/VmTemplates" ] && export ASEGPU_TEST_TEMPLATES="$root/../shared/fixtures/ase-templates/VmTemplates"
+qemu-img create -q -f vpc -o subformat=fixed,force_size "$work/ubuntu18.04.vhd" 4M
+export ASEGPU_TEST_VHD="$work/ubuntu18.04.vhd" ASEGPU_TEST_NOT_VHD="$work/ready.json"
 ${ASEGPU_C_TEST_WRAPPER:-} "$out/test_foundation"
+${ASEGPU_C_TEST_WRAPPER:-} "$out/test_ops"

@@ -1,0 +1,173 @@
+/* C test of the asegpu operations ABI against a running asegpu-sim: GPU availability and preflight, the
+ * image flow, template and direct deployments, VM power, the GPU extension, the update helper, bad input
+ * and cancellation. Environment as test_foundation.c, plus ASEGPU_TEST_TEMPLATES (the VmTemplates folder)
+ * and ASEGPU_TEST_VHD (a small fixed VHD) and ASEGPU_TEST_NOT_VHD (any other file). */
+#include "asegpu.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passed, failed;
+#define CHECK(cond, ...) do { if (cond) { passed++; } else { failed++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); } } while (0)
+
+static const char *env(const char *name) {
+    const char *v = getenv(name);
+    if (!v || !*v) { fprintf(stderr, "missing environment variable %s\n", name); exit(2); }
+    return v;
+}
+
+/* The inside of a JSON string (Windows paths contain backslashes). */
+static const char *js(const char *s) {
+    static char bufs[4][1024];
+    static int next;
+    char *d = bufs[next++ % 4];
+    size_t n = 0;
+    for (; *s && n + 2 < sizeof bufs[0]; s++) { if (*s == '"' || *s == '\\') d[n++] = '\\'; d[n++] = *s; }
+    d[n] = 0;
+    return d;
+}
+
+/* Call, then check the status; the error (if any) is read after the call. */
+#define EXPECT(want, call, what) do { AsegpuError *e_ = NULL; AsegpuError **err = &e_; AsegpuStatus st_ = (call); \
+    CHECK(st_ == (want), "%s: got %s, want %s: %s", what, asegpu_status_name(st_), asegpu_status_name(want), e_ ? asegpu_error_message(e_) : ""); \
+    if (e_) { CHECK(asegpu_error_status(e_) == st_, "%s: error status", what); } \
+    asegpu_error_free(e_); (void)err; } while (0)
+
+static int events;
+static void on_progress(void *userdata, const char *event_json) { (void)event_json; (*(int *)userdata)++; events++; }
+
+static int contains(const char *json, const char *needle) { return json && strstr(json, needle) != NULL; }
+
+int main(void) {
+    const char *arm = env("ASEGPU_TEST_ARM"), *ca = env("ASEGPU_TEST_CA"), *password = env("ASEGPU_TEST_PASSWORD");
+    const char *templates = env("ASEGPU_TEST_TEMPLATES"), *vhd = env("ASEGPU_TEST_VHD"), *not_vhd = env("ASEGPU_TEST_NOT_VHD");
+    char opts[4096], req[8192];
+    snprintf(opts, sizeof opts, "{\"armEndpoint\":\"%s\",\"deviceIp\":\"127.0.0.1\",\"tls\":{\"caCertFile\":\"%s\",\"caOnly\":true},"
+             "\"device\":{\"gpuCount\":2,\"kubernetesConfigured\":false,\"release\":\"2309\"}}", arm, js(ca));
+    AsegpuSession *s = NULL;
+    EXPECT(ASEGPU_STATUS_OK, asegpu_session_connect(opts, password, NULL, NULL, NULL, &s, err), "connect");
+    if (!s) { printf("%d passed, %d failed\n", passed, failed + 1); return 1; }
+    char *out = NULL;
+    int n = 0;
+
+    /* GPU availability. */
+    EXPECT(ASEGPU_STATUS_OK, asegpu_gpu_availability(s, NULL, &out, err), "availability");
+    CHECK(contains(out, "\"gpuCount\":2") && contains(out, "\"freeGpus\":2") && contains(out, "\"gpuModel\":\"T4\""), "availability: %s", out);
+    asegpu_string_free(out); out = NULL;
+
+    /* The image flow: VHD check, then storage account + upload + image. */
+    EXPECT(ASEGPU_STATUS_OK, asegpu_vhd_check(vhd, &out, err), "vhd check");
+    CHECK(contains(out, "\"diskSize\""), "vhd info: %s", out);
+    asegpu_string_free(out); out = NULL;
+    EXPECT(ASEGPU_STATUS_INVALID_ARGUMENT, asegpu_vhd_check(not_vhd, &out, err), "not a fixed VHD");
+    EXPECT(ASEGPU_STATUS_NULL_ARGUMENT, asegpu_vhd_check(NULL, &out, err), "NULL path");
+    EXPECT(ASEGPU_STATUS_OK, asegpu_resource_group_create(s, "{\"name\":\"crg\"}", NULL, &out, err), "group");
+    asegpu_string_free(out); out = NULL;
+    snprintf(req, sizeof req, "{\"resourceGroup\":\"crg\",\"storageAccount\":\"cimagesa\",\"vhdPath\":\"%s\",\"imageName\":\"ubuntu1804\",\"osType\":\"Linux\"}", js(vhd));
+    n = 0;
+    EXPECT(ASEGPU_STATUS_OK, asegpu_image_create(s, req, on_progress, &n, NULL, &out, err), "bring image");
+    CHECK(contains(out, "/images/ubuntu1804") && n > 0, "image (%d events): %s", n, out);
+    asegpu_string_free(out); out = NULL;
+
+    /* Preflight: a size, a wrong GPU model, a template. */
+    EXPECT(ASEGPU_STATUS_OK, asegpu_gpu_preflight(s, "{\"vmSize\":\"Standard_NC4as_T4_v3\",\"count\":2}", NULL, &out, err), "preflight size");
+    CHECK(contains(out, "\"ok\":true"), "two T4 VMs fit: %s", out);
+    asegpu_string_free(out); out = NULL;
+    EXPECT(ASEGPU_STATUS_OK, asegpu_gpu_preflight(s, "{\"vmSize\":\"Standard_NC4as_A2\"}", NULL, &out, err), "preflight A2");
+    CHECK(contains(out, "\"ok\":false") && contains(out, "GpuModelMismatch"), "A2 on a T4 device: %s", out);
+    asegpu_string_free(out); out = NULL;
+    char params[2048];
+    snprintf(params, sizeof params, "\"templateFile\":\"%s/CreateVM/CreateVM.json\",\"templateParameterFile\":\"%s/CreateVM/CreateVM.parameters.json\","
+             "\"parameters\":{\"vmName\":\"cvm1\",\"nicName\":\"cnic1\",\"imageName\":\"ubuntu1804\",\"vmSize\":\"Standard_NC4as_T4_v3\",\"vnetRG\":\"ASERG\"}",
+             js(templates), js(templates));
+    snprintf(req, sizeof req, "{\"resourceGroupName\":\"crg\",%s}", params);
+    EXPECT(ASEGPU_STATUS_OK, asegpu_gpu_preflight(s, req, NULL, &out, err), "preflight template");
+    CHECK(contains(out, "\"ok\":true") && contains(out, "\"gpusNeeded\":1"), "template preflight: %s", out);
+    asegpu_string_free(out); out = NULL;
+
+    /* Deploy the real CreateVM.json: the result reports the VM's IP. */
+    snprintf(req, sizeof req, "{\"resourceGroupName\":\"crg\",\"name\":\"c-deploy\",%s}", params);
+    n = 0;
+    EXPECT(ASEGPU_STATUS_OK, asegpu_deployment_create(s, req, on_progress, &n, NULL, &out, err), "deploy template");
+    CHECK(contains(out, "\"provisioningState\":\"Succeeded\"") && contains(out, "\"privateIpAddresses\":[\"") && n > 0, "deployment: %s", out);
+    asegpu_string_free(out); out = NULL;
+
+    /* VM get / list / power. */
+    EXPECT(ASEGPU_STATUS_OK, asegpu_vm_get(s, "crg", "cvm1", NULL, &out, err), "vm get");
+    CHECK(contains(out, "\"powerState\":\"running\"") && contains(out, "\"gpus\":1"), "vm: %s", out);
+    asegpu_string_free(out); out = NULL;
+    EXPECT(ASEGPU_STATUS_OK, asegpu_vm_list(s, NULL, NULL, &out, err), "vm list (device)");
+    CHECK(contains(out, "\"cvm1\""), "list: %s", out);
+    asegpu_string_free(out); out = NULL;
+    const char *actions[][2] = {{"stop", "stopped"}, {"deallocate", "deallocated"}, {"start", "running"}, {"restart", "running"}};
+    for (int i = 0; i < 4; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "\"powerState\":\"%s\"", actions[i][1]);
+        EXPECT(ASEGPU_STATUS_OK, asegpu_vm_power(s, "crg", "cvm1", actions[i][0], NULL, NULL, NULL, &out, err), actions[i][0]);
+        CHECK(contains(out, want), "%s: %s", actions[i][0], out);
+        asegpu_string_free(out); out = NULL;
+    }
+    EXPECT(ASEGPU_STATUS_INVALID_ARGUMENT, asegpu_vm_power(s, "crg", "cvm1", "explode", NULL, NULL, NULL, &out, err), "bad action");
+    EXPECT(ASEGPU_STATUS_NOT_FOUND, asegpu_vm_get(s, "crg", "nosuchvm", NULL, &out, err), "missing VM");
+
+    /* GPU extension: chosen from the OS and release; get, list, remove. */
+    n = 0;
+    EXPECT(ASEGPU_STATUS_OK, asegpu_gpu_extension_install(s, "{\"resourceGroupName\":\"crg\",\"vmName\":\"cvm1\"}", on_progress, &n, NULL, &out, err), "extension install");
+    CHECK(contains(out, "\"typeHandlerVersion\":\"1.8\"") && contains(out, "\"provisioningState\":\"Succeeded\"") && n > 0, "extension: %s", out);
+    asegpu_string_free(out); out = NULL;
+    EXPECT(ASEGPU_STATUS_OK, asegpu_vm_extension_get(s, "crg", "cvm1", "gpuLinux", NULL, &out, err), "extension get");
+    CHECK(contains(out, "NvidiaGpuDriverLinux"), "get: %s", out);
+    asegpu_string_free(out); out = NULL;
+    EXPECT(ASEGPU_STATUS_OK, asegpu_vm_extension_get(s, "crg", "cvm1", NULL, NULL, &out, err), "extension list");
+    CHECK(out && out[0] == '[' && contains(out, "gpuLinux"), "list: %s", out);
+    asegpu_string_free(out); out = NULL;
+    EXPECT(ASEGPU_STATUS_OK, asegpu_vm_extension_remove(s, "crg", "cvm1", "gpuLinux", NULL, NULL, NULL, err), "extension remove");
+    EXPECT(ASEGPU_STATUS_NOT_FOUND, asegpu_vm_extension_get(s, "crg", "cvm1", "gpuLinux", NULL, &out, err), "removed");
+
+    /* Direct GPU VM; bad input; cancellation. */
+    const char *direct = "{\"resourceGroupName\":\"crg\",\"name\":\"cvm2\",\"image\":\"ubuntu1804\",\"vmSize\":\"Standard_NC4as_T4_v3\"}";
+    AsegpuCancelToken *tok = asegpu_cancel_token_new();
+    asegpu_cancel_token_cancel(tok);
+    EXPECT(ASEGPU_STATUS_CANCELLED, asegpu_vm_create(s, direct, "VmAdmin-Passw0rd", NULL, NULL, tok, &out, err), "cancelled create");
+    asegpu_cancel_token_free(tok);
+    EXPECT(ASEGPU_STATUS_NULL_ARGUMENT, asegpu_vm_create(s, direct, NULL, NULL, NULL, NULL, &out, err), "NULL admin password");
+    EXPECT(ASEGPU_STATUS_INVALID_JSON, asegpu_vm_create(s, "{\"name\":", "pw", NULL, NULL, NULL, &out, err), "malformed request");
+    EXPECT(ASEGPU_STATUS_INVALID_ARGUMENT, asegpu_vm_create(s, "{\"name\":\"x\"}", "pw", NULL, NULL, NULL, &out, err), "missing fields");
+    EXPECT(ASEGPU_STATUS_INVALID_UTF8, asegpu_vm_get(s, "crg", "bad\xff", NULL, &out, err), "invalid UTF-8");
+    EXPECT(ASEGPU_STATUS_NULL_ARGUMENT, asegpu_gpu_availability(NULL, NULL, &out, err), "NULL session");
+    EXPECT(ASEGPU_STATUS_OK, asegpu_vm_create(s, direct, "VmAdmin-Passw0rd", NULL, NULL, NULL, &out, err), "direct GPU VM");
+    CHECK(contains(out, "\"powerState\":\"running\"") && contains(out, "\"privateIpAddresses\":[\""), "direct: %s", out);
+    asegpu_string_free(out); out = NULL;
+    /* The device is full now (2 GPUs): a third GPU VM is refused by the preflight, naming the cause. */
+    AsegpuError *perr = NULL;
+    AsegpuStatus st = asegpu_vm_create(s, "{\"resourceGroupName\":\"crg\",\"name\":\"cvm3\",\"image\":\"ubuntu1804\"}", "VmAdmin-Passw0rd", NULL, NULL, NULL, &out, &perr);
+    CHECK(st == ASEGPU_STATUS_PREFLIGHT_FAILED, "third GPU VM: %s", asegpu_status_name(st));
+    char *ej = asegpu_error_to_json(perr);
+    CHECK(contains(ej, "InsufficientGpus") && contains(ej, "\"findings\""), "preflight details in the error: %s", ej);
+    asegpu_string_free(ej);
+    asegpu_error_free(perr);
+    /* The extension is refused before sending on a CPU VM. */
+    EXPECT(ASEGPU_STATUS_OK, asegpu_vm_create(s, "{\"resourceGroupName\":\"crg\",\"name\":\"cpu1\",\"image\":\"ubuntu1804\",\"vmSize\":\"Standard_D1_v2\"}", "VmAdmin-Passw0rd", NULL, NULL, NULL, &out, err), "CPU VM");
+    asegpu_string_free(out); out = NULL;
+    EXPECT(ASEGPU_STATUS_INVALID_ARGUMENT, asegpu_gpu_extension_install(s, "{\"resourceGroupName\":\"crg\",\"vmName\":\"cpu1\"}", NULL, NULL, NULL, &out, err), "extension on CPU VM");
+
+    /* Update helper. */
+    char *record = NULL;
+    EXPECT(ASEGPU_STATUS_OK, asegpu_update_suspend(s, NULL, NULL, NULL, &record, err), "suspend");
+    CHECK(contains(record, "\"cvm1\"") && contains(record, "\"cvm2\"") && !contains(record, "cpu1"), "record: %s", record);
+    EXPECT(ASEGPU_STATUS_OK, asegpu_update_resume(s, record, NULL, NULL, NULL, &out, err), "resume");
+    CHECK(contains(out, "\"powerState\":\"running\""), "resumed: %s", out);
+    asegpu_string_free(out); out = NULL;
+    asegpu_string_free(record);
+    EXPECT(ASEGPU_STATUS_INVALID_ARGUMENT, asegpu_update_resume(s, "{\"subscriptionId\":\"other\",\"stopped\":[]}", NULL, NULL, NULL, &out, err), "record of another device");
+
+    /* Delete. */
+    EXPECT(ASEGPU_STATUS_OK, asegpu_vm_delete(s, "crg", "cvm2", NULL, NULL, NULL, err), "vm delete");
+    EXPECT(ASEGPU_STATUS_NOT_FOUND, asegpu_vm_get(s, "crg", "cvm2", NULL, &out, err), "deleted");
+    CHECK(events > 0, "progress events arrived");
+
+    asegpu_session_free(s);
+    asegpu_shutdown();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
