@@ -143,9 +143,11 @@ fn abi_overhead() {
     let n = 200_000u32;
     let t = Instant::now();
     for _ in 0..n {
-        let s = asegpu::ffi::asegpu_error_to_json(err);
-        // SAFETY: s was returned by asegpu and is freed once.
-        unsafe { asegpu::ffi::asegpu_string_free(s) };
+        // SAFETY: err is a live error; the returned string is freed once.
+        unsafe {
+            let s = asegpu::ffi::asegpu_error_to_json(err);
+            asegpu::ffi::asegpu_string_free(s);
+        }
     }
     let via_abi = t.elapsed();
     let e = asegpu::Error::new(asegpu::Status::Panic, "internal error (panic caught at the C ABI boundary): asegpu_debug_panic");

@@ -248,6 +248,9 @@ void asegpu_cancel_token_free(struct AsegpuCancelToken *token);
 
 /*
  The error's status code. `ASEGPU_STATUS_NULL_ARGUMENT` for a NULL error.
+
+ # Safety
+ `err` must be NULL or a live error from asegpu.
  */
 AsegpuStatus asegpu_error_status(const struct AsegpuError *err);
 
@@ -274,12 +277,18 @@ const char *asegpu_error_correlation_id(const struct AsegpuError *err);
 
 /*
  HTTP status of the device's answer, or 0 when there was none.
+
+ # Safety
+ `err` must be NULL or a live error from asegpu.
  */
 uint16_t asegpu_error_http_status(const struct AsegpuError *err);
 
 /*
  The whole error as JSON (`status`, `statusName`, `message`, `httpStatus`, `armCode`, `requestId`,
  `correlationId`, `details`). Owned: free with `asegpu_string_free`. NULL for a NULL error.
+
+ # Safety
+ `err` must be NULL or a live error from asegpu.
  */
 char *asegpu_error_to_json(const struct AsegpuError *err);
 

@@ -8,6 +8,10 @@
 //! - [`sim`]: `asegpu-sim`, the device emulator used by the tests and for dry runs;
 //! - [`cli`]: the `asegpu` command line.
 
+// Errors carry the ARM details (code, message, HTTP status, request ids) by value: they are rare and travel
+// on slow network paths, so their size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod arm;
 pub mod cli;
 pub mod device;

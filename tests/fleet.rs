@@ -79,7 +79,7 @@ async fn gpu_table_and_rollout_across_devices() {
     let summary: Vec<(&str, bool, &str)> = rows.iter().map(|r| (r.device.as_str(), r.ok, r.stage.as_str())).collect();
     assert_eq!(summary[0], ("edge-01", true, "extension installed"));
     assert_eq!(summary[1], ("edge-02", true, "extension installed"));
-    assert_eq!(summary[2].1, false, "Kubernetes holds edge-03's GPUs: {:?}", rows[2]);
+    assert!(!summary[2].1, "Kubernetes holds edge-03's GPUs: {:?}", rows[2]);
     assert_eq!(rows[2].error.as_ref().unwrap()["statusName"], "PREFLIGHT_FAILED");
     assert_eq!((summary[3].1, summary[3].2), (false, "connect"));
     assert!(rows[0].extension.as_deref().unwrap().contains("NvidiaGpuDriverLinux 1.8 Succeeded"), "{:?}", rows[0]);

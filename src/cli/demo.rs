@@ -4,12 +4,12 @@
 //! preflight says once Kubernetes holds the remaining GPU, and the update helper.
 
 use super::ops::{print_availability, print_preflight};
-use super::output::{self, Bar, Format};
+use super::output::{self, with_bar, Format};
 use crate::arm::resources::NewResourceGroup;
 use crate::arm::{ConnectOptions, Session};
 use crate::error::{Error, Result, Status};
 use crate::ops::{deploy, extension, gpu, image, update, vm};
-use crate::progress::{CancelToken, Progress, ProgressEvent};
+use crate::progress::{CancelToken, Progress};
 use crate::sim::{Sim, SimConfig};
 use serde_json::json;
 use std::path::Path;
@@ -35,13 +35,6 @@ fn step(n: u32, text: &str) {
     let _ = std::io::stdout().flush();
 }
 
-async fn with_bar<T>(what: &str, f: impl AsyncFnOnce(&Progress<'_>) -> Result<T>) -> Result<T> {
-    let bar = Bar::new(what);
-    let sink = |e: &ProgressEvent| bar.update(e);
-    let r = f(&Progress::new(&sink)).await;
-    bar.finish();
-    r
-}
 
 /// A sparse fixed-size VHD: 2 GiB disk, a few MiB of data (like a real image, mostly empty).
 fn make_vhd(path: &Path) -> Result<()> {

@@ -1,11 +1,11 @@
 //! CLI commands for the operations: `gpu`, `deploy`, `vm`, `extension`, `update`.
 
-use super::output::{self, Bar, Format};
+use super::output::{self, with_bar, Format};
 use crate::arm::compute::VmAction;
 use crate::arm::Session;
 use crate::error::{Error, Result, Status};
 use crate::ops::{deploy, extension, gpu, update, vm};
-use crate::progress::{CancelToken, Progress, ProgressEvent};
+use crate::progress::CancelToken;
 use clap::{Args, Subcommand};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -176,14 +176,6 @@ const VM_COLUMNS: &[(&str, &str)] = &[
     ("PrivateIP", "/privateIpAddresses/0"),
 ];
 
-/// Run a long operation with a progress bar.
-async fn with_bar<T>(what: &str, f: impl AsyncFnOnce(&Progress<'_>) -> Result<T>) -> Result<T> {
-    let bar = Bar::new(what);
-    let sink = |e: &ProgressEvent| bar.update(e);
-    let r = f(&Progress::new(&sink)).await;
-    bar.finish();
-    r
-}
 
 pub async fn gpu_cmd(s: &Session, cmd: GpuCommand, format: Format, cancel: &CancelToken) -> Result<()> {
     match cmd {

@@ -1,7 +1,8 @@
 //! Printing results: `--output table` (default, for people) or `--output json` (ARM shapes, for scripts),
 //! and progress bars on stderr for long operations.
 
-use crate::progress::ProgressEvent;
+use crate::error::Result;
+use crate::progress::{Progress, ProgressEvent};
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -92,4 +93,13 @@ impl Bar {
     pub fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// Run a long operation with a progress bar named `what`.
+pub async fn with_bar<T>(what: &str, f: impl AsyncFnOnce(&Progress<'_>) -> Result<T>) -> Result<T> {
+    let bar = Bar::new(what);
+    let sink = |e: &ProgressEvent| bar.update(e);
+    let r = f(&Progress::new(&sink)).await;
+    bar.finish();
+    r
 }

@@ -58,8 +58,11 @@ fn borrowed(err: *const AsegpuError, pick: fn(&Texts) -> Option<&CString>) -> *c
 }
 
 /// The error's status code. `ASEGPU_STATUS_NULL_ARGUMENT` for a NULL error.
+///
+/// # Safety
+/// `err` must be NULL or a live error from asegpu.
 #[no_mangle]
-pub extern "C" fn asegpu_error_status(err: *const AsegpuError) -> Status {
+pub unsafe extern "C" fn asegpu_error_status(err: *const AsegpuError) -> Status {
     if err.is_null() {
         return Status::NullArgument;
     }
@@ -93,8 +96,11 @@ pub extern "C" fn asegpu_error_correlation_id(err: *const AsegpuError) -> *const
 }
 
 /// HTTP status of the device's answer, or 0 when there was none.
+///
+/// # Safety
+/// `err` must be NULL or a live error from asegpu.
 #[no_mangle]
-pub extern "C" fn asegpu_error_http_status(err: *const AsegpuError) -> u16 {
+pub unsafe extern "C" fn asegpu_error_http_status(err: *const AsegpuError) -> u16 {
     if err.is_null() {
         return 0;
     }
@@ -104,8 +110,11 @@ pub extern "C" fn asegpu_error_http_status(err: *const AsegpuError) -> u16 {
 
 /// The whole error as JSON (`status`, `statusName`, `message`, `httpStatus`, `armCode`, `requestId`,
 /// `correlationId`, `details`). Owned: free with `asegpu_string_free`. NULL for a NULL error.
+///
+/// # Safety
+/// `err` must be NULL or a live error from asegpu.
 #[no_mangle]
-pub extern "C" fn asegpu_error_to_json(err: *const AsegpuError) -> *mut c_char {
+pub unsafe extern "C" fn asegpu_error_to_json(err: *const AsegpuError) -> *mut c_char {
     if err.is_null() {
         return std::ptr::null_mut();
     }

@@ -59,17 +59,16 @@ pub fn model_from_sizes(names: &[String]) -> Option<GpuModel> {
     }
 }
 
+/// The names of the VM sizes the device offers.
+async fn size_names(session: &Session, cancel: &CancelToken) -> Result<Vec<String>> {
+    Ok(session.list_vm_sizes(cancel).await?.iter().filter_map(|s| s.get("name").and_then(Value::as_str).map(str::to_string)).collect())
+}
+
 /// The availability report (reads the VM sizes and every VM's power state).
 pub async fn availability(session: &Session, cancel: &CancelToken) -> Result<GpuReport> {
-    let facts = session.options().device.clone();
-    let size_names: Vec<String> = session
-        .list_vm_sizes(cancel)
-        .await?
-        .iter()
-        .filter_map(|s| s.get("name").and_then(Value::as_str).map(str::to_string))
-        .collect();
+    let size_names = size_names(session, cancel).await?;
     let vms = vm::list(session, None, false, cancel).await?;
-    Ok(report(&facts, &size_names, &vms))
+    Ok(report(&session.options().device, &size_names, &vms))
 }
 
 /// Compose the report from what ARM showed and the profile's facts (pure, for testing).
@@ -243,12 +242,7 @@ fn finding(severity: Severity, code: &str, message: String, fix: Option<&str>) -
 
 /// Check a plan against the device: sizes, GPU model, free GPUs, Kubernetes, images, static IPs.
 pub async fn preflight(session: &Session, plan: &Plan, cancel: &CancelToken) -> Result<PreflightReport> {
-    let size_names: Vec<String> = session
-        .list_vm_sizes(cancel)
-        .await?
-        .iter()
-        .filter_map(|s| s.get("name").and_then(Value::as_str).map(str::to_string))
-        .collect();
+    let size_names = size_names(session, cancel).await?;
     let vms = vm::list(session, None, false, cancel).await?;
     let availability = report(&session.options().device, &size_names, &vms);
     let mut findings = check_plan(plan, &size_names, &vms, &availability);

@@ -20,7 +20,7 @@ pub fn handle(shared: &Shared, req: &Req) -> Resp {
     // Template deployments advance lazily, while requests are served.
     super::deployments::pump(shared, &req.host);
     match req.kw(0).as_str() {
-        "tenants" => with_version(shared, req, versions::SUBSCRIPTIONS, || tenants()),
+        "tenants" => with_version(shared, req, versions::SUBSCRIPTIONS, tenants),
         "providers" => with_version(shared, req, versions::RESOURCES, || json_resp(200, &json!({ "value": providers() }))),
         "subscriptions" => subscriptions(shared, req),
         _ => not_found_path(req),
