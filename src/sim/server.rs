@@ -219,7 +219,7 @@ fn finish(shared: &Shared, req: &Req, mut resp: Resp) -> Resp {
     resp
 }
 
-/// Accept TLS connections until `stop` fires.
+/// Accept TLS connections until `stop` fires; then drop every open connection (like a device restart).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     tls: Arc<rustls::ServerConfig>,
@@ -227,7 +227,10 @@ pub async fn serve(
     mut stop: tokio::sync::oneshot::Receiver<()>,
 ) {
     let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    let mut connections = tokio::task::JoinSet::new();
     loop {
+        // Reap finished connections so the set does not grow.
+        while connections.try_join_next().is_some() {}
         let (tcp, _peer) = tokio::select! {
             _ = &mut stop => break,
             r = listener.accept() => match r {
@@ -237,7 +240,7 @@ pub async fn serve(
         };
         let acceptor = acceptor.clone();
         let shared = shared.clone();
-        tokio::spawn(async move {
+        connections.spawn(async move {
             let Ok(Ok(stream)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await else {
                 return;
             };
@@ -246,4 +249,5 @@ pub async fn serve(
             let _ = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(io, svc).await;
         });
     }
+    connections.shutdown().await;
 }
