@@ -299,3 +299,20 @@ async fn one_session_many_tasks() {
     assert_eq!(s.list_resource_groups(&CancelToken::new()).await.unwrap().len(), 33);
     sim.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_operation_outlives_a_token_renewal() {
+    let (sim, _d) = sim_with(|c| {
+        c.token_lifetime = Duration::from_secs(2);
+        c.time_scale = 10.0; // deleting a group takes 3 s
+        c.retry_after_secs = 1;
+    })
+    .await;
+    let s = connect(options(&sim)).await.unwrap();
+    let c = CancelToken::new();
+    s.create_resource_group(&NewResourceGroup { name: "long".into(), location: None, tags: Default::default() }, &c).await.unwrap();
+    let before = s.token_renewals();
+    s.delete_resource_group("long", &Progress::none(), &c).await.expect("the deletion keeps going across the renewal");
+    assert!(s.token_renewals() > before, "the token was renewed while polling");
+    sim.stop().await;
+}

@@ -501,13 +501,13 @@ static class BindingTests
             }
         });
 
-        Test("threads: 32 threads share one session", () =>
+        Test("threads: 64 threads share one session", () =>
         {
             string shared = NewName("cs-shared");
             session.NewResourceGroup(shared, null, null);
             int ok = 0;
             ConcurrentQueue<Exception> errors = new ConcurrentQueue<Exception>();
-            Thread[] ts = new Thread[32];
+            Thread[] ts = new Thread[64];
             for (int t = 0; t < ts.Length; t++)
             {
                 int k = t;
@@ -538,7 +538,7 @@ static class BindingTests
             session.RemoveResourceGroup(shared);
             Exception first;
             if (errors.TryPeek(out first)) throw new Exception(errors.Count + " thread(s) failed, first: " + first.Message);
-            Eq(32, ok, "threads done");
+            Eq(64, ok, "threads done");
         });
 
         Test("tasks: Task-returning variants (and WhenAll)", () =>
