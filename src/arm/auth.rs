@@ -146,9 +146,16 @@ pub enum Grant<'a> {
     Refresh { refresh_token: &'a str },
 }
 
-/// The urlencoded token request (holds the password: zeroised when dropped).
+/// The urlencoded token request (holds the password: zeroised when dropped). The buffer is sized for the
+/// worst case up front (every byte percent-encoded), so it never grows: growing would free a copy of the
+/// password without wiping it.
 fn token_form(client_id: &str, resource: &str, grant: &Grant<'_>) -> Zeroizing<String> {
-    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    let secret_len = match grant {
+        Grant::Password { username, password } => username.len() + password.len(),
+        Grant::Refresh { refresh_token } => refresh_token.len(),
+    };
+    let capacity = 3 * (client_id.len() + resource.len() + secret_len) + 128;
+    let mut form = url::form_urlencoded::Serializer::new(String::with_capacity(capacity));
     form.append_pair("client_id", client_id).append_pair("resource", resource);
     match grant {
         Grant::Password { username, password } => {
@@ -174,12 +181,16 @@ pub async fn request_token(
     cancel: &CancelToken,
 ) -> Result<Token> {
     let url = endpoints.token_url()?;
-    let body = token_form(client_id, &endpoints.audience, &grant);
+    let mut form = token_form(client_id, &endpoints.audience, &grant);
+    // Moved, not copied, into a buffer that is wiped on drop.
+    let body = Zeroizing::new(std::mem::take(&mut *form).into_bytes());
     let req = http::Request {
         method: Method::POST,
         url: url.clone(),
         bearer: None,
-        body: Some(bytes::Bytes::copy_from_slice(body.as_bytes())),
+        // The one buffer handed to the HTTP stack: shared (not copied) by retries, wiped when the last
+        // reference is dropped. Copies hyper/rustls make while sending are outside asegpu's control.
+        body: Some(bytes::Bytes::from_owner(body)),
         content_type: "application/x-www-form-urlencoded",
         extra_headers: vec![],
         client_request_id: uuid::Uuid::new_v4().to_string(),

@@ -64,6 +64,11 @@ static void check_status(AsegpuStatus got, AsegpuStatus want, AsegpuError **errp
     CHECK(got == want, "%s: got %s (%u), want %s; %s", what, asegpu_status_name(got), got, asegpu_status_name(want),
           err ? asegpu_error_message(err) : "(no error object)");
     if (err) CHECK(asegpu_error_status(err) == got, "%s: error object status matches", what);
+    if (err && password) { /* Secrets: the ARM password is in no error message or error JSON. */
+        char *j = asegpu_error_to_json(err);
+        CHECK(!strstr(asegpu_error_message(err), password) && j && !strstr(j, password), "%s: the password appears in the error", what);
+        asegpu_string_free(j);
+    }
     asegpu_error_free(err);
 }
 
@@ -239,7 +244,7 @@ int main(void) {
     CHECK(reentrant_status == ASEGPU_STATUS_INTERNAL, "re-entrant call refused: %u", reentrant_status);
 
     /* One session, many threads. */
-    enum { N = 16 };
+    enum { N = 64 };
     pthread_t th[N];
     struct thread_arg args[N];
     for (int i = 0; i < N; i++) { args[i].s = s; args[i].index = i; args[i].ok = 0; pthread_create(&th[i], NULL, worker, &args[i]); }

@@ -1,0 +1,16 @@
+//! The lenient JSON reader of the template engine (comments, trailing commas, unquoted keys, BOM):
+//! no panic, and whatever it accepts survives a round trip through serde_json unchanged.
+#![no_main]
+use asegpu::template::jsonc;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(v) = jsonc::parse(&text) {
+        let again = serde_json::to_string(&v).expect("serialises");
+        let back = jsonc::parse(&again).unwrap_or_else(|e| panic!("re-reading its own output failed: {e:?}: {again}"));
+        assert_eq!(v, back, "round trip changed the value");
+    }
+    let _ = jsonc::parse_request(&text);
+    let _ = jsonc::parse_template(&text);
+});
