@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export ASEGPU_CACHE="${ASEGPU_CACHE:-$HOME/.cache/asegpu}"
 tests/azcli/install.sh                       # the Azure CLI baseline
-cargo build --release --bins
+cargo build --release --lib --bins
+gcc -O2 -o target/release/abi_overhead benches/c/abi_overhead.c -Iinclude -Ltarget/release -lasegpu -Wl,-rpath,"$PWD/target/release"
 out=$(mktemp)
 {
     echo "# Benchmarks"
@@ -16,6 +17,7 @@ out=$(mktemp)
     echo
     echo '```'
     cargo bench --quiet --bench workflow 2>/dev/null
+    target/release/abi_overhead
     echo '```'
     echo
     echo '```'
