@@ -17,7 +17,9 @@ use zeroize::Zeroizing;
 
 const PW: &str = "Bench-Passw0rd";
 
-/// Run a command to completion; return (wall time, peak RSS in KiB, success).
+/// Run a command to completion; return (wall time, peak RSS in KiB, success). (Reaped with wait4, which
+/// clippy cannot see.)
+#[allow(clippy::zombie_processes)]
 fn measure(cmd: &mut Command) -> (Duration, i64, bool) {
     let t = Instant::now();
     let child = cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().expect("spawn");

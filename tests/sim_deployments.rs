@@ -324,7 +324,7 @@ async fn every_sample_template_deploys() {
     assert_eq!(ops[0]["properties"]["targetResource"]["resourceType"], "Microsoft.Compute/images");
     assert_eq!(ops[0]["properties"]["targetResource"]["resourceName"], "Windowsimg1");
     // The same operations at the older path without providers/Microsoft.Resources, and one by id.
-    let old = api.get(&format!("subscriptions/{{sub}}/resourcegroups/rg1/deployments/image/operations?api-version=2019-10-01")).await;
+    let old = api.get("subscriptions/{sub}/resourcegroups/rg1/deployments/image/operations?api-version=2019-10-01").await;
     assert_eq!(old.status, 200, "{}", old.body);
     assert_eq!(old.body["value"].as_array().unwrap().len(), 1);
     let op_id = ops[0]["operationId"].as_str().unwrap();
@@ -488,7 +488,7 @@ async fn gpu_vm_by_templates_then_gpu_extension() {
     assert_eq!(vm.body["properties"]["hardwareProfile"]["vmSize"], T4);
     let statuses = vm.body["properties"]["instanceView"]["statuses"].as_array().unwrap();
     assert!(statuses.iter().any(|s| s["code"] == "PowerState/running"), "{statuses:?}");
-    let nic = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nicgpu?api-version=2017-10-01")).await;
+    let nic = api.get("subscriptions/{sub}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nicgpu?api-version=2017-10-01").await;
     assert!(nic.body["properties"]["virtualMachine"]["id"].as_str().is_some_and(|v| v.ends_with("LinuxGPUVM")));
 
     api.deploy_ok(
@@ -586,7 +586,7 @@ async fn az_cli_jsonc_body_validate_and_template_errors() {
     assert_eq!(v.body["properties"]["provisioningState"], "Succeeded");
     assert_eq!(v.body["properties"]["parameters"]["greeting"]["value"], "hello");
     assert!(v.body["properties"]["parameters"]["secret"].get("value").is_none(), "secure values are omitted");
-    let nic = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic-hello?api-version=2017-10-01")).await;
+    let nic = api.get("subscriptions/{sub}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic-hello?api-version=2017-10-01").await;
     assert_eq!(nic.status, 404);
     assert_eq!(api.get(&format!("{}?{RES}", Api::dep_path("rg1", "d1"))).await.status, 404);
 
@@ -597,7 +597,7 @@ async fn az_cli_jsonc_body_validate_and_template_errors() {
     assert_eq!(status["status"], "Succeeded", "{status}");
     assert_eq!(d["properties"]["outputs"]["echo"]["value"], "hello");
     assert!(d["properties"]["outputs"]["ip"]["value"].as_str().unwrap().starts_with("10.57."), "{d}");
-    let nic = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic-hello?api-version=2017-10-01")).await;
+    let nic = api.get("subscriptions/{sub}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic-hello?api-version=2017-10-01").await;
     assert_eq!(nic.status, 200);
 
     // Template errors: 400 InvalidTemplate (expression, missing parameter),

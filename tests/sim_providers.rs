@@ -711,7 +711,7 @@ async fn storage_blobs_and_image_from_a_fixed_vhd() {
     }
 
     // Image from the fixed VHD works and takes its size; a dynamic VHD and a missing blob are refused.
-    let uri = format!("https://sa1.blob.dbe-asesim.microsoftdatabox.com/vhds/ubuntu18.04.vhd");
+    let uri = "https://sa1.blob.dbe-asesim.microsoftdatabox.com/vhds/ubuntu18.04.vhd".to_string();
     let img = api.image("rg1", "img", &uri).await;
     assert_eq!(img.status, 201, "{}", img.body);
     let (s, _, _) = b

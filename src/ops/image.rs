@@ -138,7 +138,7 @@ fn chs(sectors: u64) -> (u16, u8, u8) {
     } else {
         let mut s = 17u64;
         let mut cxh = total / s;
-        let mut h = (cxh + 1023) / 1024;
+        let mut h = cxh.div_ceil(1024);
         if h < 4 {
             h = 4;
         }
@@ -735,7 +735,7 @@ pub async fn upload_vhd_with(
     {
         let ctx = &ctx;
         let mut stream =
-            futures_util::stream::iter(chunks.into_iter()).map(|(s, e)| upload_chunk(ctx, s, e)).buffer_unordered(options.concurrency);
+            futures_util::stream::iter(chunks).map(|(s, e)| upload_chunk(ctx, s, e)).buffer_unordered(options.concurrency);
         while let Some(r) = stream.next().await {
             let o = r.map_err(|e| if e.status == Status::Cancelled { e } else { e.context(format!("uploading {}", path.display())) })?;
             summary.sent_bytes += o.sent;

@@ -57,17 +57,12 @@ fn vnet_json(sub: &str, rg: &str, name: &str, prefix: &str, subnet: &str, subnet
 /// Create the device's `ASEVNET`/`ASEVNETsubNet` in `ASERG` (compute enabled), if missing.
 pub fn seed(st: &mut State) {
     let rg = device::COMPUTE_RESOURCE_GROUP;
-    if !st.resource_groups.contains_key(&rg.to_ascii_lowercase()) {
-        st.resource_groups.insert(
-            rg.to_ascii_lowercase(),
-            super::state::ResourceGroup {
-                name: rg.into(),
-                location: device::LOCATION.into(),
-                tags: Default::default(),
-                provisioning_state: "Succeeded".into(),
-            },
-        );
-    }
+    st.resource_groups.entry(rg.to_ascii_lowercase()).or_insert_with(|| super::state::ResourceGroup {
+        name: rg.into(),
+        location: device::LOCATION.into(),
+        tags: Default::default(),
+        provisioning_state: "Succeeded".into(),
+    });
     if res::list_of_type(st, VNET_TYPE, None).is_empty() {
         let prefix = st.device.compute_subnet.clone();
         let v = vnet_json(&st.subscription_id, rg, device::COMPUTE_VNET, &prefix, device::COMPUTE_SUBNET, &prefix);
