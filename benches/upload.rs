@@ -132,7 +132,16 @@ fn start_azurite(dir: &Path) -> Result<(KillOnDrop, String), String> {
     }
     let port = free_port();
     let child = Command::new(&bin)
-        .args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string(), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent"])
+        .args([
+            "--blobHost",
+            "127.0.0.1",
+            "--blobPort",
+            &port.to_string(),
+            "--inMemoryPersistence",
+            "--skipApiVersionCheck",
+            "--loose",
+            "--silent",
+        ])
         .current_dir(dir)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -160,7 +169,11 @@ fn line(name: &str, secs: Option<f64>, data: u64, base: f64, az: Option<f64>, no
     match secs {
         Some(s) => {
             let vs_az = az.map(|a| format!("{:>8.1}x", a / s)).unwrap_or_else(|| format!("{:>9}", "-"));
-            println!("{name:<44} {s:>9.2} s {:>8.0} MiB/s {:>8.2}x {vs_az}  {note}", data as f64 / MIB as f64 / s, s / base);
+            println!(
+                "{name:<44} {s:>9.2} s {:>8.0} MiB/s {:>8.2}x {vs_az}  {note}",
+                data as f64 / MIB as f64 / s,
+                s / base
+            );
         }
         None => println!("{name:<44} {:>11} {:>14} {:>9} {:>9}  {note}", "skipped", "", "", ""),
     }
@@ -199,13 +212,22 @@ fn main() {
         o.tls.ca_only = true;
         o.device_ip = Some("127.0.0.1".into());
         let cancel = CancelToken::new();
-        let s = Session::connect(o, zeroize::Zeroizing::new("Bench-Passw0rd!".into()), &Progress::none(), &cancel).await.expect("connect");
-        let req = NewStorageAccount { resource_group: "ASERG".into(), name: "benchsa".into(), sku: None, tags: Default::default() };
+        let s = Session::connect(o, zeroize::Zeroizing::new("Bench-Passw0rd!".into()), &Progress::none(), &cancel)
+            .await
+            .expect("connect");
+        let req = NewStorageAccount {
+            resource_group: "ASERG".into(),
+            name: "benchsa".into(),
+            sku: None,
+            tags: Default::default(),
+        };
         s.create_storage_account(&req, &Progress::none(), &cancel).await.expect("account");
         let acct = AccountRef { resource_group: "ASERG".into(), storage_account: "benchsa".into() };
         drop_cache(&vhd);
         let t = Instant::now();
-        let r = image::upload_vhd(&s, &acct, "vhds", "bench30g.vhd", &vhd, &opts, &Progress::none(), &cancel).await.expect("upload to the emulator");
+        let r = image::upload_vhd(&s, &acct, "vhds", "bench30g.vhd", &vhd, &opts, &Progress::none(), &cancel)
+            .await
+            .expect("upload to the emulator");
         let secs = t.elapsed().as_secs_f64();
         sim.stop().await;
         (r, secs)
@@ -231,7 +253,8 @@ fn main() {
                 client.create_container("bench", &cancel).await?;
                 drop_cache(&vhd);
                 let t = Instant::now();
-                let r = image::upload_vhd_with(&client, "bench", "asegpu.vhd", &vhd, &opts, &Progress::none(), &cancel).await?;
+                let r = image::upload_vhd_with(&client, "bench", "asegpu.vhd", &vhd, &opts, &Progress::none(), &cancel)
+                    .await?;
                 Ok::<_, asegpu::Error>((r, t.elapsed().as_secs_f64()))
             });
             match r {
@@ -256,7 +279,20 @@ fn main() {
                 drop_cache(&vhd);
                 let t = Instant::now();
                 let child = Command::new(&az)
-                    .args(["storage", "blob", "upload", "--type", "page", "--container-name", "bench", "--name", "az.vhd", "--overwrite", "--only-show-errors", "--no-progress"])
+                    .args([
+                        "storage",
+                        "blob",
+                        "upload",
+                        "--type",
+                        "page",
+                        "--container-name",
+                        "bench",
+                        "--name",
+                        "az.vhd",
+                        "--overwrite",
+                        "--only-show-errors",
+                        "--no-progress",
+                    ])
                     .arg("--file")
                     .arg(&vhd)
                     .arg("--connection-string")
@@ -290,11 +326,14 @@ fn main() {
                                 if let Some(mut e) = child.0.stderr.take() {
                                     let _ = e.read_to_string(&mut err);
                                 }
-                                az_note = format!("az failed ({s}): {}", err.trim().chars().take(300).collect::<String>());
+                                az_note =
+                                    format!("az failed ({s}): {}", err.trim().chars().take(300).collect::<String>());
                             }
                             None => {
                                 drop(child); // killed
-                                let ranges = rt.block_on(client.get_page_ranges("bench", "az.vhd", None, &CancelToken::new())).unwrap_or_default();
+                                let ranges = rt
+                                    .block_on(client.get_page_ranges("bench", "az.vhd", None, &CancelToken::new()))
+                                    .unwrap_or_default();
                                 let sent: u64 = ranges.iter().map(|(s, e)| e - s).sum();
                                 let reached = ranges.last().map(|r| r.1).unwrap_or(0);
                                 let est = if reached > 0 { secs * (DISK as f64) / reached as f64 } else { f64::NAN };
@@ -318,11 +357,22 @@ fn main() {
     drop(azurite);
 
     println!();
-    println!("VHD upload benchmark: 30 GiB fixed VHD, {} MiB of data in {EXTENTS} extents, {} CPUs", data / MIB, std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "VHD upload benchmark: 30 GiB fixed VHD, {} MiB of data in {EXTENTS} extents, {} CPUs",
+        data / MIB,
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
     println!("{:<44} {:>11} {:>14} {:>9} {:>9}", "", "time", "data rate", "vs read", "az/this");
     line("(a) read the data (SEEK_DATA + read, cold)", Some(t_read), data, t_read, t_az, "");
     line("    read the data (page cache, warm)", Some(t_read_warm), data, t_read, t_az, "for reference");
-    line("(b) asegpu upload -> emulator (HTTPS)", Some(t_sim), data, t_read, t_az, &format!("sent {} MiB in {} requests", sim_summary.sent_bytes / MIB, sim_summary.requests));
+    line(
+        "(b) asegpu upload -> emulator (HTTPS)",
+        Some(t_sim),
+        data,
+        t_read,
+        t_az,
+        &format!("sent {} MiB in {} requests", sim_summary.sent_bytes / MIB, sim_summary.requests),
+    );
     line("(c) asegpu upload -> Azurite (http)", t_azurite, data, t_read, t_az, &azurite_note);
     line("(d) az storage blob upload --type page", t_az, data, t_read, t_az, &az_note);
     let _ = std::fs::remove_file(&vhd);

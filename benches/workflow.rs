@@ -61,7 +61,8 @@ fn cli_vs_az(rt: &tokio::runtime::Runtime, dir: &Path) {
     println!("\n## 1. CLI: connect + GPU availability + VM list vs. Azure CLI 2.66 login + vm list");
     let sim = rt.block_on(Sim::start(sim_config(dir, "dbe-bench"))).unwrap();
     let asegpu = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/asegpu");
-    let asegpu = if asegpu.exists() { asegpu } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/asegpu") };
+    let asegpu =
+        if asegpu.exists() { asegpu } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/asegpu") };
     let runs = 5;
     let (mut ours, mut ours_rss) = (Duration::ZERO, 0i64);
     for i in 0..runs {
@@ -70,7 +71,19 @@ fn cli_vs_az(rt: &tokio::runtime::Runtime, dir: &Path) {
             measure(Command::new(&asegpu).args(args).env("ASEGPU_CONFIG_DIR", &cfg).env("ASEGPU_PASSWORD", PW))
         };
         let steps = [
-            run(&["connect", "--arm-endpoint", &sim.info.arm_endpoint, "--ca-cert", &sim.info.ca_cert, "--device-ip", "127.0.0.1", "--gpu-count", "2", "--kubernetes", "false"]),
+            run(&[
+                "connect",
+                "--arm-endpoint",
+                &sim.info.arm_endpoint,
+                "--ca-cert",
+                &sim.info.ca_cert,
+                "--device-ip",
+                "127.0.0.1",
+                "--gpu-count",
+                "2",
+                "--kubernetes",
+                "false",
+            ]),
             run(&["gpu", "availability", "-o", "json"]),
             run(&["vm", "list", "-o", "json"]),
         ];
@@ -79,8 +92,14 @@ fn cli_vs_az(rt: &tokio::runtime::Runtime, dir: &Path) {
         ours_rss = ours_rss.max(steps.iter().map(|s| s.1).max().unwrap_or(0));
     }
     let ours = ours / runs;
-    println!("asegpu ({}): {:.3} s per workflow (mean of {runs}), peak RSS {} MiB", asegpu.display(), ours.as_secs_f64(), ours_rss / 1024);
-    let cache = std::env::var("ASEGPU_CACHE").unwrap_or_else(|_| format!("{}/.cache/asegpu", std::env::var("HOME").unwrap_or_default()));
+    println!(
+        "asegpu ({}): {:.3} s per workflow (mean of {runs}), peak RSS {} MiB",
+        asegpu.display(),
+        ours.as_secs_f64(),
+        ours_rss / 1024
+    );
+    let cache = std::env::var("ASEGPU_CACHE")
+        .unwrap_or_else(|_| format!("{}/.cache/asegpu", std::env::var("HOME").unwrap_or_default()));
     let az = Path::new(&cache).join("venv-azcli-2.66/bin/az");
     if !az.exists() {
         println!("Azure CLI: skipped (run tests/azcli/install.sh to install azure-cli 2.66 into {})", az.display());
@@ -90,7 +109,13 @@ fn cli_vs_az(rt: &tokio::runtime::Runtime, dir: &Path) {
         for i in 0..az_runs {
             let cfg = dir.join(format!("az{i}"));
             let run = |args: &[&str]| {
-                measure(Command::new(&az).args(args).env("AZURE_CONFIG_DIR", &cfg).env("REQUESTS_CA_BUNDLE", &sim.info.ca_cert).env("AZURE_CORE_COLLECT_TELEMETRY", "no"))
+                measure(
+                    Command::new(&az)
+                        .args(args)
+                        .env("AZURE_CONFIG_DIR", &cfg)
+                        .env("REQUESTS_CA_BUNDLE", &sim.info.ca_cert)
+                        .env("AZURE_CORE_COLLECT_TELEMETRY", "no"),
+                )
             };
             let name = format!("asebench{i}");
             let steps = [
@@ -105,7 +130,11 @@ fn cli_vs_az(rt: &tokio::runtime::Runtime, dir: &Path) {
             theirs_rss = theirs_rss.max(steps.iter().map(|s| s.1).max().unwrap_or(0));
         }
         let theirs = theirs / az_runs;
-        println!("Azure CLI 2.66 (baseline): {:.3} s per workflow (mean of {az_runs}), peak RSS {} MiB", theirs.as_secs_f64(), theirs_rss / 1024);
+        println!(
+            "Azure CLI 2.66 (baseline): {:.3} s per workflow (mean of {az_runs}), peak RSS {} MiB",
+            theirs.as_secs_f64(),
+            theirs_rss / 1024
+        );
         println!(
             "ratio: asegpu is {:.1}x faster (wall time) and uses {:.1}x less peak memory",
             theirs.as_secs_f64() / ours.as_secs_f64(),
@@ -154,7 +183,10 @@ fn abi_overhead() {
         }
     }
     let via_abi = t.elapsed();
-    let e = asegpu::Error::new(asegpu::Status::Panic, "internal error (panic caught at the C ABI boundary): asegpu_debug_panic");
+    let e = asegpu::Error::new(
+        asegpu::Status::Panic,
+        "internal error (panic caught at the C ABI boundary): asegpu_debug_panic",
+    );
     let t = Instant::now();
     for _ in 0..n {
         std::hint::black_box(e.to_json().to_string());
@@ -176,7 +208,16 @@ fn fleet_report(rt: &tokio::runtime::Runtime, dir: &Path) {
     for i in 0..100 {
         sims.push(rt.block_on(Sim::start(sim_config(dir, &format!("edge{i:03}")))).unwrap());
     }
-    let devices: Vec<FleetDevice> = sims.iter().enumerate().map(|(i, s)| FleetDevice { name: format!("edge{i:03}"), connect: options(s), password_file: None, password_env: None }).collect();
+    let devices: Vec<FleetDevice> = sims
+        .iter()
+        .enumerate()
+        .map(|(i, s)| FleetDevice {
+            name: format!("edge{i:03}"),
+            connect: options(s),
+            password_file: None,
+            password_env: None,
+        })
+        .collect();
     let pw = Zeroizing::new(PW.to_string());
     let one = Fleet { devices: devices[..1].to_vec() };
     let all = Fleet { devices };
@@ -207,7 +248,10 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let only = std::env::args().skip(1).find(|a| !a.starts_with("--")).unwrap_or_default();
-    println!("# asegpu workflow benchmarks ({} cores)", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "# asegpu workflow benchmarks ({} cores)",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
     if only.is_empty() || only == "cli" {
         cli_vs_az(&rt, dir.path());
     }

@@ -157,7 +157,9 @@ impl Error {
         if let Some(s) = self.http_status {
             m.insert("httpStatus".into(), s.into());
         }
-        for (k, val) in [("armCode", &self.arm_code), ("requestId", &self.request_id), ("correlationId", &self.correlation_id)] {
+        for (k, val) in
+            [("armCode", &self.arm_code), ("requestId", &self.request_id), ("correlationId", &self.correlation_id)]
+        {
             if let Some(x) = val {
                 m.insert(k.into(), x.clone().into());
             }

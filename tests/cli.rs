@@ -15,12 +15,19 @@ struct Cli {
 impl Cli {
     fn run(&self, args: &[&str], password: Option<&str>) -> (i32, String, String) {
         let mut c = Command::new(env!("CARGO_BIN_EXE_asegpu"));
-        c.args(args).env("ASEGPU_CONFIG_DIR", self.config.path()).env_remove("ASEGPU_PASSWORD").env("ASEGPU_VM_PASSWORD", "VmAdmin-Passw0rd");
+        c.args(args)
+            .env("ASEGPU_CONFIG_DIR", self.config.path())
+            .env_remove("ASEGPU_PASSWORD")
+            .env("ASEGPU_VM_PASSWORD", "VmAdmin-Passw0rd");
         if let Some(p) = password {
             c.env("ASEGPU_PASSWORD", p);
         }
         let out = c.output().expect("run asegpu");
-        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
     fn json(&self, args: &[&str]) -> Value {
         let mut a = args.to_vec();
@@ -41,8 +48,23 @@ async fn cli_workflow() {
     let cli = Cli { config: tempfile::tempdir().unwrap() };
     let connect = |pw: &str| {
         cli.run(
-            &["connect", "--arm-endpoint", &sim.info.arm_endpoint, "--ca-cert", &sim.info.ca_cert, "--device-ip", "127.0.0.1",
-              "--gpu-count", "2", "--kubernetes", "false", "--release", "2309", "-o", "json"],
+            &[
+                "connect",
+                "--arm-endpoint",
+                &sim.info.arm_endpoint,
+                "--ca-cert",
+                &sim.info.ca_cert,
+                "--device-ip",
+                "127.0.0.1",
+                "--gpu-count",
+                "2",
+                "--kubernetes",
+                "false",
+                "--release",
+                "2309",
+                "-o",
+                "json",
+            ],
             Some(pw),
         )
     };
@@ -96,7 +118,20 @@ async fn cli_workflow() {
         assert_eq!(info["diskSize"], 8 << 20);
         let (code, _, err) = cli.run(&["image", "check", record_dummy(&cli).to_str().unwrap()], None);
         assert_ne!(code, 0, "a non-VHD is refused: {err}");
-        let img = cli.json(&["image", "create", "-g", "rg1", "--storage-account", "clisa", "--vhd", vhd.to_str().unwrap(), "--name", "ubuntu", "--os-type", "Linux"]);
+        let img = cli.json(&[
+            "image",
+            "create",
+            "-g",
+            "rg1",
+            "--storage-account",
+            "clisa",
+            "--vhd",
+            vhd.to_str().unwrap(),
+            "--name",
+            "ubuntu",
+            "--os-type",
+            "Linux",
+        ]);
         assert!(img["imageId"].as_str().unwrap().ends_with("/images/ubuntu"), "{img}");
         assert!(img["upload"]["sentBytes"].as_u64().unwrap() < 1 << 20, "holes are not sent: {img}");
         let v = cli.json(&["vm", "create", "-g", "rg1", "--name", "gpu1", "--image", "ubuntu"]);

@@ -62,20 +62,43 @@ async fn whole_workflow_completes_under_faults() {
     let cancel = CancelToken::new();
     // A burst of throttling first, then 10% 5xx, 5% dropped connections, 5% slow answers.
     sim.set_faults(Faults { burst_429: 4, retry_after_secs: 0, ..Default::default() });
-    let s = Session::connect(options(&sim), Zeroizing::new(PW.into()), &Progress::none(), &cancel).await.expect("connects through the 429 burst");
-    sim.set_faults(Faults { rate_500: 0.05, rate_503: 0.05, rate_drop: 0.05, rate_slow: 0.05, slow_ms: 300, retry_after_secs: 0, seed: 7, ..Default::default() });
+    let s = Session::connect(options(&sim), Zeroizing::new(PW.into()), &Progress::none(), &cancel)
+        .await
+        .expect("connects through the 429 burst");
+    sim.set_faults(Faults {
+        rate_500: 0.05,
+        rate_503: 0.05,
+        rate_drop: 0.05,
+        rate_slow: 0.05,
+        slow_ms: 300,
+        retry_after_secs: 0,
+        seed: 7,
+        ..Default::default()
+    });
 
     let a = gpu::availability(&s, &cancel).await.unwrap();
     assert_eq!(a.free_gpus, Some(2));
-    s.create_resource_group(&asegpu::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() }, &cancel).await.unwrap();
+    s.create_resource_group(
+        &asegpu::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
+        &cancel,
+    )
+    .await
+    .unwrap();
 
     // Upload + image under faults; then the blob must be byte-identical to the file.
     let path = vhd(dir.path());
     let req: image::BringImageRequest = serde_json::from_value(json!({
         "resourceGroup": "rg", "storageAccount": "faultsa", "container": "vhds", "vhdPath": path,
-        "imageName": "img", "osType": "Linux", "upload": { "concurrency": 4, "chunkSizeBytes": 1048576 } })).unwrap();
+        "imageName": "img", "osType": "Linux", "upload": { "concurrency": 4, "chunkSizeBytes": 1048576 } }))
+    .unwrap();
     let r = image::bring_image(&s, &req, &Progress::none(), &cancel).await.expect("image despite faults");
-    let (client, _) = image::blob_client(&s, &image::AccountRef { resource_group: "rg".into(), storage_account: "faultsa".into() }, &cancel).await.unwrap();
+    let (client, _) = image::blob_client(
+        &s,
+        &image::AccountRef { resource_group: "rg".into(), storage_account: "faultsa".into() },
+        &cancel,
+    )
+    .await
+    .unwrap();
     let file = std::fs::read(&path).unwrap();
     let mut blob = Vec::with_capacity(file.len());
     let mut off = 0u64;
@@ -97,21 +120,49 @@ async fn whole_workflow_completes_under_faults() {
     let d = deploy::deploy_template(&s, &dep, &Progress::none(), &cancel).await.expect("deployment despite faults");
     assert_eq!(d.provisioning_state, "Succeeded");
     assert!(s.token_renewals() > before, "the token was renewed during the workflow");
-    let x = extension::install(&s, &serde_json::from_value(json!({ "resourceGroupName": "rg", "vmName": "vm1" })).unwrap(), &Progress::none(), &cancel).await.unwrap();
+    let x = extension::install(
+        &s,
+        &serde_json::from_value(json!({ "resourceGroupName": "rg", "vmName": "vm1" })).unwrap(),
+        &Progress::none(),
+        &cancel,
+    )
+    .await
+    .unwrap();
     assert_eq!(x.extension.provisioning_state, "Succeeded");
     use asegpu::arm::compute::VmAction::*;
     for (action, want) in [(PowerOff, "stopped"), (Start, "running"), (Deallocate, "deallocated"), (Start, "running")] {
-        assert_eq!(vm::act(&s, "rg", "vm1", action, &Progress::none(), &cancel).await.unwrap().power_state.as_deref(), Some(want));
+        assert_eq!(
+            vm::act(&s, "rg", "vm1", action, &Progress::none(), &cancel).await.unwrap().power_state.as_deref(),
+            Some(want)
+        );
     }
 
     // Nothing was created twice, nothing is left half-made.
     sim.set_faults(Faults::default());
     let vms = vm::list(&s, None, true, &cancel).await.unwrap();
     assert_eq!(vms.len(), 1, "{vms:?}");
-    let nics = s.list_all(&format!("subscriptions/{}/providers/Microsoft.Network/networkInterfaces?api-version=2017-10-01", s.subscription_id()), &cancel).await.unwrap();
+    let nics = s
+        .list_all(
+            &format!(
+                "subscriptions/{}/providers/Microsoft.Network/networkInterfaces?api-version=2017-10-01",
+                s.subscription_id()
+            ),
+            &cancel,
+        )
+        .await
+        .unwrap();
     assert_eq!(nics.len(), 1, "one NIC");
     assert_eq!(extension::list(&s, "rg", "vm1", &cancel).await.unwrap().len(), 1);
-    let images = s.list_all(&format!("subscriptions/{}/resourceGroups/rg/providers/Microsoft.Compute/images?api-version=2017-03-30", s.subscription_id()), &cancel).await.unwrap();
+    let images = s
+        .list_all(
+            &format!(
+                "subscriptions/{}/resourceGroups/rg/providers/Microsoft.Compute/images?api-version=2017-03-30",
+                s.subscription_id()
+            ),
+            &cancel,
+        )
+        .await
+        .unwrap();
     assert_eq!(images.len(), 1);
     for v in &vms {
         assert_eq!(v.provisioning_state.as_deref(), Some("Succeeded"), "{v:?}");
@@ -136,14 +187,22 @@ async fn emulator_restart_mid_operation_resumes() {
     let sim = Sim::start(cfg(300.0)).await.unwrap(); // VM creation: 3 s
     let cancel = CancelToken::new();
     let s = Session::connect(options(&sim), Zeroizing::new(PW.into()), &Progress::none(), &cancel).await.unwrap();
-    s.create_resource_group(&asegpu::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() }, &cancel).await.unwrap();
+    s.create_resource_group(
+        &asegpu::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
+        &cancel,
+    )
+    .await
+    .unwrap();
     let img = json!({ "location": "dbelocal", "properties": { "storageProfile": { "osDisk": { "osType": "Linux", "osState": "Generalized", "blobUri": "https://sa.blob.x.example/v/ubuntu18.04.vhd" } } } });
-    s.call_lro("image", reqwest::Method::PUT, &s.image_path("rg", "img"), Some(&img), &Progress::none(), &cancel).await.unwrap();
+    s.call_lro("image", reqwest::Method::PUT, &s.image_path("rg", "img"), Some(&img), &Progress::none(), &cancel)
+        .await
+        .unwrap();
 
     // Start a VM creation, and restart the emulator (same state file and port) while it runs.
     let s2 = s.clone();
     let create = tokio::spawn(async move {
-        let req: deploy::DirectVm = serde_json::from_value(json!({ "resourceGroupName": "rg", "name": "vm1", "image": "img" })).unwrap();
+        let req: deploy::DirectVm =
+            serde_json::from_value(json!({ "resourceGroupName": "rg", "name": "vm1", "image": "img" })).unwrap();
         deploy::create_vm(&s2, &req, "VmAdmin-Passw0rd", &Progress::none(), &CancelToken::new()).await
     });
     tokio::time::sleep(Duration::from_millis(1200)).await;

@@ -62,13 +62,26 @@ async fn gpu_table_and_rollout_across_devices() {
         o.tls.ca_cert_file = Some(s.info.ca_cert.clone().into());
         o.device_ip = Some("127.0.0.1".into());
         let sess = asegpu::arm::Session::connect(o, pw.clone(), &Progress::none(), &c).await.unwrap();
-        sess.create_resource_group(&asegpu::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() }, &c).await.unwrap();
+        sess.create_resource_group(
+            &asegpu::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
+            &c,
+        )
+        .await
+        .unwrap();
         let img = json!({ "location": "dbelocal", "properties": { "storageProfile": { "osDisk": { "osType": "Linux", "osState": "Generalized", "blobUri": "https://sa.blob.x.example/v/ubuntu18.04.vhd" } } } });
-        sess.call_lro("image", reqwest::Method::PUT, &sess.image_path("rg", "img"), Some(&img), &Progress::none(), &c).await.unwrap();
+        sess.call_lro("image", reqwest::Method::PUT, &sess.image_path("rg", "img"), Some(&img), &Progress::none(), &c)
+            .await
+            .unwrap();
     }
     let templates = {
-        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/ase-templates/VmTemplates/CreateVM");
-        if shared.exists() { shared } else { std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/template/ase-templates/VmTemplates/CreateVM") }
+        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/fixtures/ase-templates/VmTemplates/CreateVM");
+        if shared.exists() {
+            shared
+        } else {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/template/ase-templates/VmTemplates/CreateVM")
+        }
     };
     let r: Rollout = serde_json::from_value(json!({
         "deployment": {

@@ -174,7 +174,11 @@ async fn tls_trust_modes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn broken_device_certificates_are_refused_specifically() {
-    for (mode, needle) in [(CertMode::Expired, "expired"), (CertMode::WrongHost, "does not name this host"), (CertMode::SelfSignedCa, "thumbprint")] {
+    for (mode, needle) in [
+        (CertMode::Expired, "expired"),
+        (CertMode::WrongHost, "does not name this host"),
+        (CertMode::SelfSignedCa, "thumbprint"),
+    ] {
         let (sim, _d) = sim_with(|c| c.cert_mode = mode).await;
         let e = connect(options(&sim)).await.unwrap_err();
         assert_eq!(e.status, Status::Tls, "{mode:?}: {e}");
@@ -199,7 +203,10 @@ async fn unreachable_and_invalid_endpoints() {
     let e = connect(o).await.unwrap_err();
     assert_eq!(e.status, Status::Connection, "{e}");
     assert!(t.elapsed() < Duration::from_secs(10));
-    assert_eq!(connect(ConnectOptions::new("http://management.x.y/")).await.unwrap_err().status, Status::InvalidArgument);
+    assert_eq!(
+        connect(ConnectOptions::new("http://management.x.y/")).await.unwrap_err().status,
+        Status::InvalidArgument
+    );
     assert_eq!(connect(ConnectOptions::new("not a url")).await.unwrap_err().status, Status::InvalidArgument);
     let mut o = ConnectOptions::new("https://management.x.y/");
     o.device_ip = Some("999.1.1.1".into());
@@ -238,7 +245,14 @@ async fn throttling_server_errors_and_dropped_connections_are_retried() {
     let c = CancelToken::new();
     sim.set_faults(Faults { burst_429: 3, retry_after_secs: 0, ..Default::default() });
     s.list_resource_groups(&c).await.expect("429 burst retried");
-    sim.set_faults(Faults { rate_503: 0.3, rate_500: 0.1, rate_drop: 0.2, retry_after_secs: 0, seed: 42, ..Default::default() });
+    sim.set_faults(Faults {
+        rate_503: 0.3,
+        rate_500: 0.1,
+        rate_drop: 0.2,
+        retry_after_secs: 0,
+        seed: 42,
+        ..Default::default()
+    });
     for i in 0..10 {
         let req = NewResourceGroup { name: format!("rg{i}"), location: None, tags: Default::default() };
         s.create_resource_group(&req, &c).await.expect("created despite faults");
@@ -264,7 +278,9 @@ async fn cancellation_stops_waiting_promptly() {
     .await;
     let s = connect(options(&sim)).await.unwrap();
     let c = CancelToken::new();
-    s.create_resource_group(&NewResourceGroup { name: "slow".into(), location: None, tags: Default::default() }, &c).await.unwrap();
+    s.create_resource_group(&NewResourceGroup { name: "slow".into(), location: None, tags: Default::default() }, &c)
+        .await
+        .unwrap();
     let c2 = c.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -289,7 +305,11 @@ async fn one_session_many_tasks() {
         tasks.push(tokio::spawn(async move {
             let c = CancelToken::new();
             let name = format!("par{i}");
-            s.create_resource_group(&NewResourceGroup { name: name.clone(), location: None, tags: Default::default() }, &c).await?;
+            s.create_resource_group(
+                &NewResourceGroup { name: name.clone(), location: None, tags: Default::default() },
+                &c,
+            )
+            .await?;
             s.get_resource_group(&name, &c).await
         }));
     }
@@ -310,7 +330,9 @@ async fn a_long_operation_outlives_a_token_renewal() {
     .await;
     let s = connect(options(&sim)).await.unwrap();
     let c = CancelToken::new();
-    s.create_resource_group(&NewResourceGroup { name: "long".into(), location: None, tags: Default::default() }, &c).await.unwrap();
+    s.create_resource_group(&NewResourceGroup { name: "long".into(), location: None, tags: Default::default() }, &c)
+        .await
+        .unwrap();
     let before = s.token_renewals();
     s.delete_resource_group("long", &Progress::none(), &c).await.expect("the deletion keeps going across the renewal");
     assert!(s.token_renewals() > before, "the token was renewed while polling");

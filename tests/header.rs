@@ -27,7 +27,9 @@ fn header_is_fresh() {
         committed == generated,
         "include/asegpu.h is stale: run `ASEGPU_BLESS=1 cargo test --test header` and commit it"
     );
-    for sym in ["asegpu_session_connect", "asegpu_error_free", "asegpu_string_free", "ASEGPU_STATUS_OK", "ASEGPU_ABI_VERSION"] {
+    for sym in
+        ["asegpu_session_connect", "asegpu_error_free", "asegpu_string_free", "ASEGPU_STATUS_OK", "ASEGPU_ABI_VERSION"]
+    {
         assert!(generated.contains(sym), "{sym} missing from the header");
     }
 }

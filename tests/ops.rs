@@ -44,14 +44,26 @@ async fn env(gpus: u32, kubernetes: bool, release: &str) -> Env {
     if kubernetes {
         e.configure_kubernetes().await;
     }
-    e.s.create_resource_group(&asegpu::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() }, &CancelToken::new())
-        .await
-        .unwrap();
+    e.s.create_resource_group(
+        &asegpu::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
+        &CancelToken::new(),
+    )
+    .await
+    .unwrap();
     // An image to create VMs from (the image upload flow has its own tests).
     let img = json!({ "location": "dbelocal", "properties": { "storageProfile": { "osDisk": {
         "osType": "Linux", "osState": "Generalized", "blobUri": "https://sa.blob.other.example/vhds/ubuntu18.04waagent.vhd",
         "storageAccountType": "Standard_LRS", "caching": "ReadWrite" } } } });
-    e.s.call_lro("image", reqwest::Method::PUT, &e.s.image_path("rg", "ubuntu1804"), Some(&img), &Progress::none(), &CancelToken::new()).await.unwrap();
+    e.s.call_lro(
+        "image",
+        reqwest::Method::PUT,
+        &e.s.image_path("rg", "ubuntu1804"),
+        Some(&img),
+        &Progress::none(),
+        &CancelToken::new(),
+    )
+    .await
+    .unwrap();
     e
 }
 
@@ -74,7 +86,8 @@ impl Env {
     }
     async fn new_vm(&self, s: &Session, name: &str, size: &str, force: bool) -> asegpu::Result<vm::VmView> {
         let req: deploy::DirectVm = serde_json::from_value(json!({
-            "resourceGroupName": "rg", "name": name, "image": "ubuntu1804", "vmSize": size, "force": force })).unwrap();
+            "resourceGroupName": "rg", "name": name, "image": "ubuntu1804", "vmSize": size, "force": force }))
+        .unwrap();
         deploy::create_vm(s, &req, "VmAdmin-Passw0rd", &Progress::none(), &CancelToken::new()).await
     }
 }
@@ -104,10 +117,14 @@ async fn gpu_vm_lifecycle_extension_and_availability() {
     // GPU extension: chosen from the VM's OS and the release (Linux, 2309 → NvidiaGpuDriverLinux 1.8).
     let events = Mutex::new(Vec::<ProgressEvent>::new());
     let sink = |ev: &ProgressEvent| events.lock().unwrap().push(ev.clone());
-    let req: extension::InstallRequest = serde_json::from_value(json!({ "resourceGroupName": "rg", "vmName": "gpuvm1" })).unwrap();
+    let req: extension::InstallRequest =
+        serde_json::from_value(json!({ "resourceGroupName": "rg", "vmName": "gpuvm1" })).unwrap();
     let r = extension::install(&e.s, &req, &Progress::new(&sink), &c).await.unwrap();
     assert_eq!(r.name, "gpuLinux");
-    assert_eq!((r.chosen["publisher"].as_str(), r.chosen["type"].as_str(), r.chosen["typeHandlerVersion"].as_str()), (Some("Microsoft.HpcCompute"), Some("NvidiaGpuDriverLinux"), Some("1.8")));
+    assert_eq!(
+        (r.chosen["publisher"].as_str(), r.chosen["type"].as_str(), r.chosen["typeHandlerVersion"].as_str()),
+        (Some("Microsoft.HpcCompute"), Some("NvidiaGpuDriverLinux"), Some("1.8"))
+    );
     assert_eq!(r.extension.provisioning_state, "Succeeded");
     assert!(events.lock().unwrap().iter().any(|ev| ev.stage == "succeeded"));
     assert_eq!(extension::list(&e.s, "rg", "gpuvm1", &c).await.unwrap().len(), 1);
@@ -116,7 +133,8 @@ async fn gpu_vm_lifecycle_extension_and_availability() {
 
     // Refused before sending on a CPU VM.
     e.new_vm(&e.s, "cpuvm", "Standard_D1_v2", false).await.unwrap();
-    let req: extension::InstallRequest = serde_json::from_value(json!({ "resourceGroupName": "rg", "vmName": "cpuvm" })).unwrap();
+    let req: extension::InstallRequest =
+        serde_json::from_value(json!({ "resourceGroupName": "rg", "vmName": "cpuvm" })).unwrap();
     let err = extension::install(&e.s, &req, &Progress::none(), &c).await.unwrap_err();
     assert_eq!(err.status, Status::InvalidArgument);
     assert!(err.message.contains("not a GPU VM size"), "{err}");
@@ -130,8 +148,14 @@ async fn gpu_vm_lifecycle_extension_and_availability() {
     let v = vm::act(&e.s, "rg", "gpuvm1", Deallocate, &Progress::none(), &c).await.unwrap();
     assert_eq!(v.power_state.as_deref(), Some("deallocated"));
     assert_eq!(gpu::availability(&e.s, &c).await.unwrap().free_gpus, Some(2));
-    assert_eq!(vm::act(&e.s, "rg", "gpuvm1", Start, &Progress::none(), &c).await.unwrap().power_state.as_deref(), Some("running"));
-    assert_eq!(vm::act(&e.s, "rg", "gpuvm1", Restart, &Progress::none(), &c).await.unwrap().power_state.as_deref(), Some("running"));
+    assert_eq!(
+        vm::act(&e.s, "rg", "gpuvm1", Start, &Progress::none(), &c).await.unwrap().power_state.as_deref(),
+        Some("running")
+    );
+    assert_eq!(
+        vm::act(&e.s, "rg", "gpuvm1", Restart, &Progress::none(), &c).await.unwrap().power_state.as_deref(),
+        Some("running")
+    );
     let all = vm::list(&e.s, None, true, &c).await.unwrap();
     assert_eq!(all.len(), 2);
     vm::delete(&e.s, "rg", "gpuvm1", &Progress::none(), &c).await.unwrap();
@@ -146,7 +170,11 @@ async fn one_gpu_device_vm_then_kubernetes() {
     e.configure_kubernetes().await;
     let s = e.with_kubernetes_fact();
     let a = gpu::availability(&s, &CancelToken::new()).await.unwrap();
-    assert_eq!((a.gpus_held_by_vms, a.gpus_claimed_by_kubernetes, a.free_gpus), (1, Some(0), Some(0)), "the VM keeps its GPU, Kubernetes gets none");
+    assert_eq!(
+        (a.gpus_held_by_vms, a.gpus_claimed_by_kubernetes, a.free_gpus),
+        (1, Some(0), Some(0)),
+        "the VM keeps its GPU, Kubernetes gets none"
+    );
     let r = gpu::preflight(&s, &gpu::Plan::of_size(T4, 1), &CancelToken::new()).await.unwrap();
     assert!(!r.ok);
     e.sim.stop().await;
@@ -191,7 +219,10 @@ async fn two_gpu_device_scenarios() {
     let e = env(2, true, "2309").await;
     let r = gpu::preflight(&e.s, &gpu::Plan::of_size(T4, 1), &CancelToken::new()).await.unwrap();
     assert_eq!(errors(&r), vec!["GpusClaimedByKubernetes"]);
-    assert_eq!(e.new_vm(&e.s, "vm1", T4, true).await.unwrap_err().arm_code.as_deref(), Some("InsufficientGpuResources"));
+    assert_eq!(
+        e.new_vm(&e.s, "vm1", T4, true).await.unwrap_err().arm_code.as_deref(),
+        Some("InsufficientGpuResources")
+    );
     e.sim.stop().await;
 }
 
@@ -201,11 +232,15 @@ async fn wrong_gpu_model_and_old_release_extension() {
     let r = gpu::preflight(&e.s, &gpu::Plan::of_size("Standard_NC4as_A2", 1), &CancelToken::new()).await.unwrap();
     assert_eq!(errors(&r), vec!["GpuModelMismatch"]);
     e.new_vm(&e.s, "vm1", T4, false).await.unwrap();
-    let req: extension::InstallRequest = serde_json::from_value(json!({ "resourceGroupName": "rg", "vmName": "vm1" })).unwrap();
+    let req: extension::InstallRequest =
+        serde_json::from_value(json!({ "resourceGroupName": "rg", "vmName": "vm1" })).unwrap();
     let r = extension::install(&e.s, &req, &Progress::none(), &CancelToken::new()).await.unwrap();
     assert_eq!(r.chosen["typeHandlerVersion"], "1.3", "before 2205 the extension is 1.3");
     // An explicit wrong version fails on the device, as documented.
-    let req: extension::InstallRequest = serde_json::from_value(json!({ "resourceGroupName": "rg", "vmName": "vm1", "name": "gpu2", "typeHandlerVersion": "1.8" })).unwrap();
+    let req: extension::InstallRequest = serde_json::from_value(
+        json!({ "resourceGroupName": "rg", "vmName": "vm1", "name": "gpu2", "typeHandlerVersion": "1.8" }),
+    )
+    .unwrap();
     let err = extension::install(&e.s, &req, &Progress::none(), &CancelToken::new()).await.unwrap_err();
     assert_eq!(err.status, Status::OperationFailed, "{err}");
     e.sim.stop().await;
@@ -223,7 +258,11 @@ async fn update_helper_stops_and_restarts_gpu_vms() {
     names.sort();
     assert_eq!(names, vec!["vm1", "vm2"]);
     for n in ["vm1", "vm2"] {
-        assert_eq!(vm::get(&e.s, "rg", n, &c).await.unwrap().power_state.as_deref(), Some("stopped"), "stayed provisioned");
+        assert_eq!(
+            vm::get(&e.s, "rg", n, &c).await.unwrap().power_state.as_deref(),
+            Some("stopped"),
+            "stayed provisioned"
+        );
     }
     assert_eq!(vm::get(&e.s, "rg", "cpu", &c).await.unwrap().power_state.as_deref(), Some("running"));
     let started = update::resume(&e.s, &rec, &Progress::none(), &c).await.unwrap();
@@ -238,11 +277,15 @@ async fn static_ip_conflicts_are_caught_before_sending() {
     let v = e.new_vm(&e.s, "vm1", "Standard_D1_v2", false).await.unwrap();
     let used = v.private_ip_addresses[0].clone();
     let req: deploy::DirectVm = serde_json::from_value(json!({
-        "resourceGroupName": "rg", "name": "vm2", "image": "ubuntu1804", "vmSize": T4, "privateIpAddress": used })).unwrap();
+        "resourceGroupName": "rg", "name": "vm2", "image": "ubuntu1804", "vmSize": T4, "privateIpAddress": used }))
+    .unwrap();
     let err = deploy::create_vm(&e.s, &req, "VmAdmin-Passw0rd", &Progress::none(), &c).await.unwrap_err();
     assert_eq!(err.status, Status::PreflightFailed);
     assert!(err.message.contains("already used"), "{err}");
-    let req: deploy::DirectVm = serde_json::from_value(json!({ "resourceGroupName": "rg", "name": "vm3", "image": "nosuchimage", "vmSize": T4 })).unwrap();
+    let req: deploy::DirectVm = serde_json::from_value(
+        json!({ "resourceGroupName": "rg", "name": "vm3", "image": "nosuchimage", "vmSize": T4 }),
+    )
+    .unwrap();
     let err = deploy::create_vm(&e.s, &req, "VmAdmin-Passw0rd", &Progress::none(), &c).await.unwrap_err();
     assert!(err.message.contains("does not exist"), "{err}");
     e.sim.stop().await;
@@ -311,6 +354,9 @@ async fn real_templates_deploy_a_gpu_vm_after_the_preflight() {
     // A broken template is refused locally with the engine's error.
     let mut bad = vm.clone();
     bad.parameters.insert("noSuchParameter".into(), json!(1));
-    assert_eq!(deploy::deploy_template(&e.s, &bad, &Progress::none(), &c).await.unwrap_err().status, Status::InvalidArgument);
+    assert_eq!(
+        deploy::deploy_template(&e.s, &bad, &Progress::none(), &c).await.unwrap_err().status,
+        Status::InvalidArgument
+    );
     e.sim.stop().await;
 }

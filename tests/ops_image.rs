@@ -97,13 +97,19 @@ async fn start() -> (Sim, Session, tempfile::TempDir) {
     o.device_ip = Some("127.0.0.1".into());
     o.retry.base_delay_ms = 10;
     o.retry.max_delay_ms = 50;
-    let s = Session::connect(o, Zeroizing::new(PW.into()), &Progress::none(), &CancelToken::new()).await.expect("connects");
+    let s =
+        Session::connect(o, Zeroizing::new(PW.into()), &Progress::none(), &CancelToken::new()).await.expect("connects");
     (sim, s, dir)
 }
 
 async fn account(s: &Session, name: &str) -> AccountRef {
     let c = CancelToken::new();
-    let req = asegpu::arm::storage::NewStorageAccount { resource_group: "ASERG".into(), name: name.into(), sku: None, tags: Default::default() };
+    let req = asegpu::arm::storage::NewStorageAccount {
+        resource_group: "ASERG".into(),
+        name: name.into(),
+        sku: None,
+        tags: Default::default(),
+    };
     let a = s.create_storage_account(&req, &Progress::none(), &c).await.expect("storage account");
     assert_eq!(a.kind, "Storage");
     assert!(a.blob_endpoint().unwrap().contains(&format!("{name}.blob.")), "{:?}", a.blob_endpoint());
@@ -123,7 +129,11 @@ async fn assert_identical(client: &BlobClient, container: &str, blob: &str, path
     while off < file.len() as u64 {
         let len = (4 * MIB).min(file.len() as u64 - off);
         let got = client.get_range(container, blob, off, len, &c).await.unwrap();
-        assert!(got.as_ref() == &file[off as usize..(off + len) as usize], "blob differs from the file in [{off}, {})", off + len);
+        assert!(
+            got.as_ref() == &file[off as usize..(off + len) as usize],
+            "blob differs from the file in [{off}, {})",
+            off + len
+        );
         off += len;
     }
 }
@@ -246,7 +256,13 @@ async fn bring_image_from_blob_uploads_only_data_and_the_blob_is_identical() {
     assert!(ev.iter().any(|e| e.operation == "createStorageAccount" && e.stage == "succeeded"));
     assert!(ev.iter().any(|e| e.operation == "createImage" && e.stage == "succeeded"));
 
-    let (client, _) = image::blob_client(&s, &AccountRef { resource_group: "ASERG".into(), storage_account: "imgsa1".into() }, &CancelToken::new()).await.unwrap();
+    let (client, _) = image::blob_client(
+        &s,
+        &AccountRef { resource_group: "ASERG".into(), storage_account: "imgsa1".into() },
+        &CancelToken::new(),
+    )
+    .await
+    .unwrap();
     assert_identical(&client, "vhds", "ubuntu.vhd", &path).await;
 
     // A second run of the same flow: nothing but the footer is sent again.
@@ -271,20 +287,31 @@ async fn image_through_a_managed_disk() {
     let disk_id = r.disk_id.clone().expect("a disk");
     assert!(disk_id.ends_with("/disks/win-img-disk"), "{disk_id}");
     assert_eq!(r.image["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"], disk_id.as_str());
-    let disk: serde_json::Value = s.get_json(&format!("{disk_id}?api-version=2017-03-30"), &CancelToken::new()).await.unwrap();
+    let disk: serde_json::Value =
+        s.get_json(&format!("{disk_id}?api-version=2017-03-30"), &CancelToken::new()).await.unwrap();
     assert_eq!(disk["properties"]["creationData"]["createOption"], "Import");
     assert_eq!(disk["properties"]["creationData"]["sourceUri"], r.blob_uri.as_str());
 
     // Bad requests are refused before anything is sent.
     let mut bad = req.clone();
     bad.os_type = "Solaris".into();
-    assert_eq!(image::bring_image(&s, &bad, &Progress::none(), &CancelToken::new()).await.unwrap_err().status, Status::InvalidArgument);
+    assert_eq!(
+        image::bring_image(&s, &bad, &Progress::none(), &CancelToken::new()).await.unwrap_err().status,
+        Status::InvalidArgument
+    );
     let mut bad = req.clone();
     bad.storage_sku = Some("Standard_GRS".into());
-    assert!(image::bring_image(&s, &bad, &Progress::none(), &CancelToken::new()).await.unwrap_err().message.contains("Standard_LRS or Premium_LRS"));
+    assert!(image::bring_image(&s, &bad, &Progress::none(), &CancelToken::new())
+        .await
+        .unwrap_err()
+        .message
+        .contains("Standard_LRS or Premium_LRS"));
     let mut bad = req.clone();
     bad.resource_group = "NoSuchRg".into();
-    assert_eq!(image::bring_image(&s, &bad, &Progress::none(), &CancelToken::new()).await.unwrap_err().status, Status::NotFound);
+    assert_eq!(
+        image::bring_image(&s, &bad, &Progress::none(), &CancelToken::new()).await.unwrap_err().status,
+        Status::NotFound
+    );
     sim.stop().await;
 }
 
@@ -305,11 +332,14 @@ async fn cancel_then_resume_sends_only_what_is_missing() {
         }
     };
     let o = UploadOptions { concurrency: 2, ..opts() };
-    let e = image::upload_vhd(&s, &acct, "vhds", "big.vhd", &path, &o, &Progress::new(&sink), &cancel).await.unwrap_err();
+    let e =
+        image::upload_vhd(&s, &acct, "vhds", "big.vhd", &path, &o, &Progress::new(&sink), &cancel).await.unwrap_err();
     assert_eq!(e.status, Status::Cancelled, "{e}");
     assert!(seen.lock().unwrap().len() >= 2);
 
-    let r = image::upload_vhd(&s, &acct, "vhds", "big.vhd", &path, &o, &Progress::none(), &CancelToken::new()).await.expect("resume");
+    let r = image::upload_vhd(&s, &acct, "vhds", "big.vhd", &path, &o, &Progress::none(), &CancelToken::new())
+        .await
+        .expect("resume");
     assert!(r.resumed, "{r:?}");
     assert!(r.present_bytes >= 16 * MIB / 3, "{r:?}");
     assert_eq!(r.present_bytes + r.sent_bytes, 16 * MIB + 512, "nothing is sent twice: {r:?}");
@@ -322,16 +352,22 @@ async fn cancel_then_resume_sends_only_what_is_missing() {
     f.write_all(&random(4096, 77)).unwrap();
     drop(f);
     let v = UploadOptions { verify_existing: true, ..o.clone() };
-    let r = image::upload_vhd(&s, &acct, "vhds", "big.vhd", &path, &v, &Progress::none(), &CancelToken::new()).await.expect("verify");
+    let r = image::upload_vhd(&s, &acct, "vhds", "big.vhd", &path, &v, &Progress::none(), &CancelToken::new())
+        .await
+        .expect("verify");
     assert_eq!(r.sent_bytes, MIB + 512, "one 1 MiB chunk differs: {r:?}");
     assert_identical(&client, "vhds", "big.vhd", &path).await;
 
     // A different VHD under the same name is refused unless overwrite is set.
     let (other, _) = standard_vhd(dir.path(), "other.vhd");
-    let e = image::upload_vhd(&s, &acct, "vhds", "big.vhd", &other, &o, &Progress::none(), &CancelToken::new()).await.unwrap_err();
+    let e = image::upload_vhd(&s, &acct, "vhds", "big.vhd", &other, &o, &Progress::none(), &CancelToken::new())
+        .await
+        .unwrap_err();
     assert_eq!(e.status, Status::Conflict, "{e}");
     let w = UploadOptions { overwrite: true, ..o.clone() };
-    image::upload_vhd(&s, &acct, "vhds", "big.vhd", &other, &w, &Progress::none(), &CancelToken::new()).await.expect("overwrite");
+    image::upload_vhd(&s, &acct, "vhds", "big.vhd", &other, &w, &Progress::none(), &CancelToken::new())
+        .await
+        .expect("overwrite");
     assert_identical(&client, "vhds", "big.vhd", &other).await;
     sim.stop().await;
 }
@@ -343,7 +379,9 @@ async fn faults_are_retried_and_a_failed_upload_resumes() {
     let acct = account(&s, "faultsa").await;
     // Transient 503s and dropped connections: retried, the upload succeeds.
     sim.set_faults(Faults { rate_503: 0.2, rate_drop: 0.05, seed: 7, ..Default::default() });
-    let r = image::upload_vhd(&s, &acct, "vhds", "flaky.vhd", &path, &opts(), &Progress::none(), &CancelToken::new()).await.expect("retried");
+    let r = image::upload_vhd(&s, &acct, "vhds", "flaky.vhd", &path, &opts(), &Progress::none(), &CancelToken::new())
+        .await
+        .expect("retried");
     assert_eq!(r.sent_bytes, nonzero + 512);
     sim.set_faults(Faults::default());
     let (client, _) = image::blob_client(&s, &acct, &CancelToken::new()).await.unwrap();
@@ -359,10 +397,13 @@ async fn faults_are_retried_and_a_failed_upload_resumes() {
         }
     };
     let o = UploadOptions { concurrency: 1, ..opts() };
-    let e = image::upload_vhd(&s, &acct, "vhds", "half.vhd", &path2, &o, &Progress::new(&sink), &cancel).await.unwrap_err();
+    let e =
+        image::upload_vhd(&s, &acct, "vhds", "half.vhd", &path2, &o, &Progress::new(&sink), &cancel).await.unwrap_err();
     assert_eq!(e.status, Status::Server, "{e}");
     sim.set_faults(Faults::default());
-    let r = image::upload_vhd(&s, &acct, "vhds", "half.vhd", &path2, &o, &Progress::none(), &CancelToken::new()).await.expect("resumed");
+    let r = image::upload_vhd(&s, &acct, "vhds", "half.vhd", &path2, &o, &Progress::none(), &CancelToken::new())
+        .await
+        .expect("resumed");
     assert!(r.resumed && r.present_bytes >= 3 * MIB, "{r:?}");
     assert_eq!(r.present_bytes + r.sent_bytes, 8 * MIB + 512, "{r:?}");
     assert_identical(&client, "vhds", "half.vhd", &path2).await;
@@ -379,12 +420,18 @@ async fn cancelled_before_start_and_bad_options() {
     let e = image::upload_vhd(&s, &acct, "vhds", "c.vhd", &path, &opts(), &Progress::none(), &c).await.unwrap_err();
     assert_eq!(e.status, Status::Cancelled);
     let bad = UploadOptions { chunk_size_bytes: 5 * MIB, ..opts() };
-    let e = image::upload_vhd(&s, &acct, "vhds", "c.vhd", &path, &bad, &Progress::none(), &CancelToken::new()).await.unwrap_err();
+    let e = image::upload_vhd(&s, &acct, "vhds", "c.vhd", &path, &bad, &Progress::none(), &CancelToken::new())
+        .await
+        .unwrap_err();
     assert_eq!(e.status, Status::InvalidArgument);
-    let e = image::upload_vhd(&s, &acct, "vhds", "c.txt", &path, &opts(), &Progress::none(), &CancelToken::new()).await.unwrap_err();
+    let e = image::upload_vhd(&s, &acct, "vhds", "c.txt", &path, &opts(), &Progress::none(), &CancelToken::new())
+        .await
+        .unwrap_err();
     assert!(e.message.contains(".vhd"), "{e}");
     let missing = AccountRef { resource_group: "ASERG".into(), storage_account: "nosuchsa".into() };
-    let e = image::upload_vhd(&s, &missing, "vhds", "c.vhd", &path, &opts(), &Progress::none(), &CancelToken::new()).await.unwrap_err();
+    let e = image::upload_vhd(&s, &missing, "vhds", "c.vhd", &path, &opts(), &Progress::none(), &CancelToken::new())
+        .await
+        .unwrap_err();
     assert_eq!(e.status, Status::NotFound, "{e}");
     sim.stop().await;
 }
@@ -447,17 +494,26 @@ mod c_abi {
             .to_string();
             let (opts, pw) = (CString::new(opts).unwrap(), CString::new(PW).unwrap());
             let mut session: *mut AsegpuSession = null_mut();
-            assert_eq!(asegpu_session_connect(opts.as_ptr(), pw.as_ptr(), None, null_mut(), null(), &mut session, &mut err), Status::Ok);
+            assert_eq!(
+                asegpu_session_connect(opts.as_ptr(), pw.as_ptr(), None, null_mut(), null(), &mut session, &mut err),
+                Status::Ok
+            );
 
             let acct = CString::new(r#"{"resourceGroup":"ASERG","name":"cabisa","sku":"Standard_LRS"}"#).unwrap();
-            assert_eq!(asegpu_storage_account_create(session, acct.as_ptr(), None, null_mut(), null(), &mut out, &mut err), Status::Ok);
+            assert_eq!(
+                asegpu_storage_account_create(session, acct.as_ptr(), None, null_mut(), null(), &mut out, &mut err),
+                Status::Ok
+            );
             assert!(take(out)["properties"]["primaryEndpoints"]["blob"].as_str().unwrap().contains("cabisa.blob."));
 
             let events = Mutex::new(Vec::<serde_json::Value>::new());
             let ud = &events as *const _ as *mut c_void;
             let up = serde_json::json!({ "resourceGroup": "ASERG", "storageAccount": "cabisa", "vhdPath": path, "options": { "chunkSizeBytes": 1048576 } });
             let up = CString::new(up.to_string()).unwrap();
-            assert_eq!(asegpu_vhd_upload(session, up.as_ptr(), Some(on_event), ud, null(), &mut out, &mut err), Status::Ok);
+            assert_eq!(
+                asegpu_vhd_upload(session, up.as_ptr(), Some(on_event), ud, null(), &mut out, &mut err),
+                Status::Ok
+            );
             let s = take(out);
             assert_eq!(s["sentBytes"], nonzero + 512, "{s}");
             assert!(s["blobUri"].as_str().unwrap().ends_with("/vhds/c.vhd"));
@@ -467,19 +523,31 @@ mod c_abi {
 
             // Bad input: unparseable JSON, unknown field, a cancelled token.
             let bad = CString::new("{not json").unwrap();
-            assert_eq!(asegpu_image_create(session, bad.as_ptr(), None, null_mut(), null(), &mut out, &mut err), Status::InvalidJson);
+            assert_eq!(
+                asegpu_image_create(session, bad.as_ptr(), None, null_mut(), null(), &mut out, &mut err),
+                Status::InvalidJson
+            );
             asegpu_error_free(err);
             let bad = CString::new(r#"{"resourceGroup":"ASERG","storageAccount":"cabisa","vhdPath":"x.vhd","imageName":"i","osType":"Linux","bogus":1}"#).unwrap();
-            assert_eq!(asegpu_image_create(session, bad.as_ptr(), None, null_mut(), null(), &mut out, &mut err), Status::InvalidArgument);
+            assert_eq!(
+                asegpu_image_create(session, bad.as_ptr(), None, null_mut(), null(), &mut out, &mut err),
+                Status::InvalidArgument
+            );
             asegpu_error_free(err);
             let req = serde_json::json!({ "resourceGroup": "ASERG", "storageAccount": "cabisa", "vhdPath": path, "imageName": "cimg", "osType": "Linux" });
             let req = CString::new(req.to_string()).unwrap();
             let token = asegpu_cancel_token_new();
             asegpu_cancel_token_cancel(token);
-            assert_eq!(asegpu_image_create(session, req.as_ptr(), None, null_mut(), token, &mut out, &mut err), Status::Cancelled);
+            assert_eq!(
+                asegpu_image_create(session, req.as_ptr(), None, null_mut(), token, &mut out, &mut err),
+                Status::Cancelled
+            );
             asegpu_error_free(err);
             asegpu_cancel_token_free(token);
-            assert_eq!(asegpu_image_create(session, req.as_ptr(), None, null_mut(), null(), &mut out, null_mut()), Status::Ok);
+            assert_eq!(
+                asegpu_image_create(session, req.as_ptr(), None, null_mut(), null(), &mut out, null_mut()),
+                Status::Ok
+            );
             let r = take(out);
             assert!(r["imageId"].as_str().unwrap().ends_with("/images/cimg"), "{r}");
             assert_eq!(r["upload"]["sentBytes"], 512, "already uploaded: only the footer: {r}");

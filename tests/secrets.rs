@@ -76,7 +76,10 @@ unsafe impl GlobalAlloc for Scanner {
                 if !IN_HOOK.with(|h| h.replace(true)) {
                     let bt = std::backtrace::Backtrace::force_capture().to_string();
                     let head = String::from_utf8_lossy(&block[..block.len().min(24)]).into_owned();
-                    REPORTS.lock().unwrap_or_else(|e| e.into_inner()).push(format!("{} bytes starting {head:?}\n{bt}", l.size()));
+                    REPORTS
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(format!("{} bytes starting {head:?}\n{bt}", l.size()));
                     IN_HOOK.with(|h| h.set(false));
                 }
             }
@@ -169,7 +172,8 @@ impl SimProcess {
             .expect("start asegpu-sim");
         let mut line = String::new();
         BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
-        let info: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("emulator ready line ({e}): {line}"));
+        let info: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("emulator ready line ({e}): {line}"));
         SimProcess { child, info, log, _dir: dir }
     }
     fn s(&self, k: &str) -> String {
@@ -177,7 +181,18 @@ impl SimProcess {
     }
     fn set_faults(&self, faults: &str) {
         let out = Command::new("curl")
-            .args(["-sS", "--fail", "--cacert", &self.s("ca_cert"), "-X", "PUT", "-H", "content-type: application/json", "-d", faults])
+            .args([
+                "-sS",
+                "--fail",
+                "--cacert",
+                &self.s("ca_cert"),
+                "-X",
+                "PUT",
+                "-H",
+                "content-type: application/json",
+                "-d",
+                faults,
+            ])
             .arg(format!("{}faults", self.s("control_endpoint")))
             .output()
             .expect("curl");
@@ -218,15 +233,28 @@ impl Cli {
     /// Run; return the exit code and stdout + stderr.
     fn run(&self, args: &[&str]) -> (i32, String) {
         let out = self.command(args).output().expect("run asegpu");
-        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        )
     }
 }
 
 fn connect_args<'a>(sim: &'a SimProcess, extra: &[&'a str]) -> Vec<String> {
-    let mut a: Vec<String> = ["connect", "--arm-endpoint", &sim.s("arm_endpoint"), "--ca-cert", &sim.s("ca_cert"), "--device-ip", "127.0.0.1", "-o", "json"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut a: Vec<String> = [
+        "connect",
+        "--arm-endpoint",
+        &sim.s("arm_endpoint"),
+        "--ca-cert",
+        &sim.s("ca_cert"),
+        "--device-ip",
+        "127.0.0.1",
+        "-o",
+        "json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     a.extend(extra.iter().map(|s| s.to_string()));
     a
 }
@@ -260,7 +288,10 @@ fn cli_and_emulator_never_show_the_password() {
     transcript += &out;
     let (code, out) = cli.run(&strs(&connect_args(&sim, &[])));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("TRACE") || out.contains("DEBUG") || out.contains("connected") || out.contains("subscription"), "{out}");
+    assert!(
+        out.contains("TRACE") || out.contains("DEBUG") || out.contains("connected") || out.contains("subscription"),
+        "{out}"
+    );
     transcript += &out;
     for args in [&["group", "list"][..], &["account"], &["gpu", "availability"], &["group", "show", "nope"]] {
         let (_, out) = cli.run(args);
@@ -293,7 +324,12 @@ fn cli_and_emulator_never_show_the_password() {
     // (e) argv of a running CLI: connect against a slow emulator, read /proc/<pid>/cmdline meanwhile.
     sim.set_faults(r#"{"rateSlow":1.0,"slowMs":1500,"includeAdfs":true}"#);
     let started = Instant::now();
-    let mut child = cli.command(&strs(&connect_args(&sim, &["--name", "slow"]))).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = cli
+        .command(&strs(&connect_args(&sim, &["--name", "slow"])))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut seen = 0;
     while child.try_wait().unwrap().is_none() {
         if let Ok(argv) = std::fs::read(format!("/proc/{}/cmdline", child.id())) {
@@ -310,7 +346,10 @@ fn cli_and_emulator_never_show_the_password() {
     assert!(out.status.success(), "slow connect: {}", String::from_utf8_lossy(&out.stderr));
     assert!(started.elapsed() >= Duration::from_millis(1500), "the emulator was slow");
     assert!(seen >= 5, "argv was read while the CLI waited ({seen} times)");
-    assert_clean("slow connect output", &(String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)));
+    assert_clean(
+        "slow connect output",
+        &(String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)),
+    );
     sim.set_faults("{}");
 
     // (a) The emulator's own log at trace level, after it checked right and wrong passwords.
@@ -345,7 +384,9 @@ fn ffi_connect(options: &ConnectOptions, password: &str) -> (Status, String, *mu
     let mut s = std::ptr::null_mut();
     let mut e = std::ptr::null_mut();
     // SAFETY: valid pointers.
-    let st = unsafe { asegpu_session_connect(o.as_ptr(), p.as_ptr(), None, std::ptr::null_mut(), std::ptr::null(), &mut s, &mut e) };
+    let st = unsafe {
+        asegpu_session_connect(o.as_ptr(), p.as_ptr(), None, std::ptr::null_mut(), std::ptr::null(), &mut s, &mut e)
+    };
     let mut text = String::new();
     if !e.is_null() {
         // SAFETY: an error object from asegpu, freed here.
@@ -383,7 +424,9 @@ async fn errors_and_panics_never_show_the_password() {
         ("TLS failure, wrong password", &untrusted, WRONG_PW, Status::Tls),
     ];
     for (what, o, pw, want) in cases {
-        let e = Session::connect(o.clone(), Zeroizing::new(pw.to_string()), &Progress::none(), &CancelToken::new()).await.unwrap_err();
+        let e = Session::connect(o.clone(), Zeroizing::new(pw.to_string()), &Progress::none(), &CancelToken::new())
+            .await
+            .unwrap_err();
         assert_eq!(e.status, want, "{what}: {e}");
         let text = format!("{e}\n{e:?}\n{}", e.to_json());
         assert_clean(what, &text);
@@ -427,7 +470,9 @@ async fn errors_and_panics_never_show_the_password() {
     assert!(panics.contains("asegpu_debug_panic"), "{panics}");
     assert_clean("panic messages", &panics);
     // Debug output of what holds or carries the password.
-    let s = Session::connect(good.clone(), Zeroizing::new(PW.to_string()), &Progress::none(), &CancelToken::new()).await.unwrap();
+    let s = Session::connect(good.clone(), Zeroizing::new(PW.to_string()), &Progress::none(), &CancelToken::new())
+        .await
+        .unwrap();
     assert_clean("Session Debug", &format!("{s:?} {:?} {:?}", s.options(), s.info().await));
     sim.stop().await;
 }
@@ -448,7 +493,9 @@ fn password_buffers_are_zeroised_before_they_are_freed() {
     std::fs::write(&pw_file, format!("{PW}\n")).unwrap();
     // Warm up (TLS, DNS, lazy statics) before arming, so only the sign-ins below are measured.
     rt.block_on(async {
-        let s = Session::connect(o.clone(), Zeroizing::new(PW.to_string()), &Progress::none(), &CancelToken::new()).await.unwrap();
+        let s = Session::connect(o.clone(), Zeroizing::new(PW.to_string()), &Progress::none(), &CancelToken::new())
+            .await
+            .unwrap();
         drop(s);
     });
 
@@ -456,11 +503,15 @@ fn password_buffers_are_zeroised_before_they_are_freed() {
     // 1. The library: connect, use, drop (the session's copy is wiped on drop).
     rt.block_on(async {
         for _ in 0..3 {
-            let s = Session::connect(o.clone(), Zeroizing::new(PW.to_string()), &Progress::none(), &CancelToken::new()).await.unwrap();
+            let s = Session::connect(o.clone(), Zeroizing::new(PW.to_string()), &Progress::none(), &CancelToken::new())
+                .await
+                .unwrap();
             s.list_resource_groups(&CancelToken::new()).await.unwrap();
             drop(s);
         }
-        let e = Session::connect(o.clone(), Zeroizing::new(WRONG_PW.to_string()), &Progress::none(), &CancelToken::new()).await;
+        let e =
+            Session::connect(o.clone(), Zeroizing::new(WRONG_PW.to_string()), &Progress::none(), &CancelToken::new())
+                .await;
         assert!(e.is_err());
     });
     // 2. The C ABI: the argument copy and the session.
@@ -468,7 +519,17 @@ fn password_buffers_are_zeroised_before_they_are_freed() {
         let p = CString::new(PW).unwrap();
         let mut s = std::ptr::null_mut();
         // SAFETY: valid pointers.
-        let st = unsafe { asegpu_session_connect(c_options.as_ptr(), p.as_ptr(), None, std::ptr::null_mut(), std::ptr::null(), &mut s, std::ptr::null_mut()) };
+        let st = unsafe {
+            asegpu_session_connect(
+                c_options.as_ptr(),
+                p.as_ptr(),
+                None,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &mut s,
+                std::ptr::null_mut(),
+            )
+        };
         assert_eq!(st, Status::Ok);
         // SAFETY: the session from asegpu.
         unsafe { asegpu_session_free(s) };
@@ -495,10 +556,18 @@ fn password_buffers_are_zeroised_before_they_are_freed() {
     }
     eprintln!("blocks freed with the password still inside: {found} (by the crate that freed them: {by_crate:?})");
     let ours: Vec<&String> = reports.iter().filter(|r| culprit(r) == "asegpu").collect();
-    assert!(ours.is_empty(), "asegpu freed {} buffer(s) without wiping the password:\n{}", ours.len(), ours.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n----\n"));
+    assert!(
+        ours.is_empty(),
+        "asegpu freed {} buffer(s) without wiping the password:\n{}",
+        ours.len(),
+        ours.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n----\n")
+    );
     let forms: Vec<&String> = reports.iter().filter(|r| r.contains("starting \"client_id=")).collect();
     assert!(forms.is_empty(), "the AD FS form body asegpu built was freed without being wiped:\n{}", forms[0]);
     for (k, n) in &by_crate {
-        assert!(["hyper", "hyper_util", "rustls", "tokio_rustls", "reqwest", "h2"].contains(&k.as_str()), "{n} unwiped copies freed by {k}:\n{reports:#?}");
+        assert!(
+            ["hyper", "hyper_util", "rustls", "tokio_rustls", "reqwest", "h2"].contains(&k.as_str()),
+            "{n} unwiped copies freed by {k}:\n{reports:#?}"
+        );
     }
 }

@@ -58,7 +58,8 @@ async fn start_cfg(c: SimConfig) -> Api {
         ("password", PW),
         ("resource", base.as_str()),
     ];
-    let t: Value = http.post(format!("{base}adfs/oauth2/token")).form(&form).send().await.unwrap().json().await.unwrap();
+    let t: Value =
+        http.post(format!("{base}adfs/oauth2/token")).form(&form).send().await.unwrap().json().await.unwrap();
     let token = t["access_token"].as_str().expect("token").to_string();
     let sub = sim.info.subscription_id.clone();
     Api { sim, http, base, token, sub }
@@ -85,7 +86,13 @@ fn read_json(rel: &str) -> Value {
 fn params(rel: &str, set: &[(&str, Value)]) -> Value {
     let mut p = read_json(rel)["parameters"].clone();
     for (k, v) in set {
-        let key = p.as_object().unwrap().keys().find(|x| x.eq_ignore_ascii_case(k)).cloned().unwrap_or_else(|| panic!("{rel} has no parameter {k}"));
+        let key = p
+            .as_object()
+            .unwrap()
+            .keys()
+            .find(|x| x.eq_ignore_ascii_case(k))
+            .cloned()
+            .unwrap_or_else(|| panic!("{rel} has no parameter {k}"));
         p[key] = json!({ "value": v });
     }
     p
@@ -117,7 +124,9 @@ impl Api {
         self.send(reqwest::Method::POST, path, body.map(|b| serde_json::to_vec(&b).unwrap())).await
     }
     async fn group(&self, name: &str) {
-        let r = self.put(&format!("subscriptions/{{sub}}/resourcegroups/{name}?{RES}"), json!({"location": "dbelocal"})).await;
+        let r = self
+            .put(&format!("subscriptions/{{sub}}/resourcegroups/{name}?{RES}"), json!({"location": "dbelocal"}))
+            .await;
         assert!(r.status == 201 || r.status == 200, "{}", r.body);
     }
     fn dep_path(rg: &str, name: &str) -> String {
@@ -198,11 +207,18 @@ impl BlobClient<'_> {
     fn url(&self, path: &str) -> String {
         format!("{}{}/{}", self.api.base, self.account, path)
     }
-    async fn send(&self, method: reqwest::Method, path: &str, headers: &[(&str, String)], body: Vec<u8>) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
         use base64::Engine;
         let url = url::Url::parse(&self.url(path)).unwrap();
         let date = chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-        let mut xms: Vec<(String, String)> = headers.iter().filter(|(k, _)| k.starts_with("x-ms-")).map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let mut xms: Vec<(String, String)> =
+            headers.iter().filter(|(k, _)| k.starts_with("x-ms-")).map(|(k, v)| (k.to_string(), v.clone())).collect();
         xms.push(("x-ms-date".into(), date.clone()));
         xms.push(("x-ms-version".into(), "2019-07-07".into()));
         xms.sort();
@@ -212,10 +228,20 @@ impl BlobClient<'_> {
         let q: String = ps.iter().map(|(k, v)| format!("\n{k}:{v}")).collect();
         let h = |n: &str| headers.iter().find(|(k, _)| *k == n).map(|(_, v)| v.clone()).unwrap_or_default();
         let len = if body.is_empty() { String::new() } else { body.len().to_string() };
-        let sts = format!("{method}\n\n\n{len}\n\n{}\n\n\n\n\n\n{}\n{canon}/{}{}{q}", h("content-type"), h("range"), self.account, url.path());
+        let sts = format!(
+            "{method}\n\n\n{len}\n\n{}\n\n\n\n\n\n{}\n{canon}/{}{}{q}",
+            h("content-type"),
+            h("range"),
+            self.account,
+            url.path()
+        );
         let k = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.key);
         let sig = base64::engine::general_purpose::STANDARD.encode(ring::hmac::sign(&k, sts.as_bytes()).as_ref());
-        let mut rb = self.api.http.request(method, url.as_str()).header("authorization", format!("SharedKey {}:{sig}", self.account));
+        let mut rb = self
+            .api
+            .http
+            .request(method, url.as_str())
+            .header("authorization", format!("SharedKey {}:{sig}", self.account));
         for (k, v) in &xms {
             rb = rb.header(k.as_str(), v.as_str());
         }
@@ -229,16 +255,35 @@ impl BlobClient<'_> {
     async fn upload_vhd(&self, container: &str, name: &str, disk: u64, data: &[u8]) {
         let path = format!("{container}/{name}");
         let (s, _, _) = self
-            .send(reqwest::Method::PUT, &path, &[("x-ms-blob-type", "PageBlob".into()), ("x-ms-blob-content-length", (disk + 512).to_string())], vec![])
+            .send(
+                reqwest::Method::PUT,
+                &path,
+                &[("x-ms-blob-type", "PageBlob".into()), ("x-ms-blob-content-length", (disk + 512).to_string())],
+                vec![],
+            )
             .await;
         assert_eq!(s, 201);
         if !data.is_empty() {
             let r = format!("bytes=0-{}", data.len() - 1);
-            let (s, _, _) = self.send(reqwest::Method::PUT, &format!("{path}?comp=page"), &[("x-ms-page-write", "update".into()), ("x-ms-range", r)], data.to_vec()).await;
+            let (s, _, _) = self
+                .send(
+                    reqwest::Method::PUT,
+                    &format!("{path}?comp=page"),
+                    &[("x-ms-page-write", "update".into()), ("x-ms-range", r)],
+                    data.to_vec(),
+                )
+                .await;
             assert_eq!(s, 201);
         }
         let r = format!("bytes={}-{}", disk, disk + 511);
-        let (s, _, _) = self.send(reqwest::Method::PUT, &format!("{path}?comp=page"), &[("x-ms-page-write", "update".into()), ("x-ms-range", r)], vhd_footer(disk, 2)).await;
+        let (s, _, _) = self
+            .send(
+                reqwest::Method::PUT,
+                &format!("{path}?comp=page"),
+                &[("x-ms-page-write", "update".into()), ("x-ms-range", r)],
+                vhd_footer(disk, 2),
+            )
+            .await;
         assert_eq!(s, 201);
     }
 }
@@ -247,7 +292,9 @@ async fn storage_account<'a>(api: &'a Api, rg: &str, name: &str) -> BlobClient<'
     use base64::Engine;
     let r = api
         .put(
-            &format!("subscriptions/{{sub}}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{name}?{STG}"),
+            &format!(
+                "subscriptions/{{sub}}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{name}?{STG}"
+            ),
             json!({"location": "dbelocal", "sku": {"name": "Standard_LRS"}, "kind": "Storage", "properties": {}}),
         )
         .await;
@@ -263,7 +310,8 @@ async fn storage_account<'a>(api: &'a Api, rg: &str, name: &str) -> BlobClient<'
     }
     let keys = api.post(&format!("subscriptions/{{sub}}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{name}/listKeys?{STG}"), None).await;
     assert_eq!(keys.status, 200, "{}", keys.body);
-    let key = base64::engine::general_purpose::STANDARD.decode(keys.body["keys"][0]["value"].as_str().unwrap()).unwrap();
+    let key =
+        base64::engine::general_purpose::STANDARD.decode(keys.body["keys"][0]["value"].as_str().unwrap()).unwrap();
     let b = BlobClient { api, account: name.into(), key };
     let (s, _, _) = b.send(reqwest::Method::PUT, "con1?restype=container", &[], Vec::new()).await;
     assert_eq!(s, 201);
@@ -308,14 +356,21 @@ async fn every_sample_template_deploys() {
             "rg1",
             "image",
             "VmTemplates/CreateImage/CreateImage.json",
-            params("VmTemplates/CreateImage/CreateImage.parameters.json", &[("imageUri", json!(format!("{BLOB}/WindowsServer2019_30GB.vhd")))]),
+            params(
+                "VmTemplates/CreateImage/CreateImage.parameters.json",
+                &[("imageUri", json!(format!("{BLOB}/WindowsServer2019_30GB.vhd")))],
+            ),
         )
         .await;
     assert_eq!(d["properties"]["parameters"]["imageName"]["value"], "Windowsimg1");
     assert_eq!(d["properties"]["providers"][0]["namespace"], "Microsoft.Compute");
     assert!(d["properties"]["templateHash"].as_str().is_some_and(|h| !h.is_empty()));
-    assert!(d["properties"]["correlationId"].is_string() && d["properties"]["duration"].as_str().unwrap().starts_with("PT"));
-    let img = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/images/Windowsimg1?{CMP}")).await;
+    assert!(
+        d["properties"]["correlationId"].is_string() && d["properties"]["duration"].as_str().unwrap().starts_with("PT")
+    );
+    let img = api
+        .get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/images/Windowsimg1?{CMP}"))
+        .await;
     assert_eq!(img.body["properties"]["provisioningState"], "Succeeded", "{}", img.body);
     let ops = api.operations("rg1", "image").await;
     assert_eq!(ops.len(), 1);
@@ -324,11 +379,16 @@ async fn every_sample_template_deploys() {
     assert_eq!(ops[0]["properties"]["targetResource"]["resourceType"], "Microsoft.Compute/images");
     assert_eq!(ops[0]["properties"]["targetResource"]["resourceName"], "Windowsimg1");
     // The same operations at the older path without providers/Microsoft.Resources, and one by id.
-    let old = api.get("subscriptions/{sub}/resourcegroups/rg1/deployments/image/operations?api-version=2019-10-01").await;
+    let old =
+        api.get("subscriptions/{sub}/resourcegroups/rg1/deployments/image/operations?api-version=2019-10-01").await;
     assert_eq!(old.status, 200, "{}", old.body);
     assert_eq!(old.body["value"].as_array().unwrap().len(), 1);
     let op_id = ops[0]["operationId"].as_str().unwrap();
-    let one = api.get(&format!("subscriptions/{{sub}}/resourcegroups/rg1/deployments/image/operations/{op_id}?api-version=2019-10-01")).await;
+    let one = api
+        .get(&format!(
+            "subscriptions/{{sub}}/resourcegroups/rg1/deployments/image/operations/{op_id}?api-version=2019-10-01"
+        ))
+        .await;
     assert_eq!(one.status, 200, "{}", one.body);
     assert_eq!(one.body["properties"]["statusCode"], "OK");
 
@@ -353,12 +413,20 @@ async fn every_sample_template_deploys() {
     assert_eq!(d["properties"]["providers"].as_array().unwrap().len(), 2);
 
     // CreateVM from the Windows image, on ASEVNET (parameter file values except the image name).
-    api.deploy_ok("rg1", "vm", "VmTemplates/CreateVM/CreateVM.json", params("VmTemplates/CreateVM/CreateVM.parameters.json", &[("imageName", json!("Windowsimg1"))]))
-        .await;
+    api.deploy_ok(
+        "rg1",
+        "vm",
+        "VmTemplates/CreateVM/CreateVM.json",
+        params("VmTemplates/CreateVM/CreateVM.parameters.json", &[("imageName", json!("Windowsimg1"))]),
+    )
+    .await;
     let vm = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/DebugVM1?{CMP}&$expand=instanceView")).await;
     assert_eq!(vm.body["properties"]["provisioningState"], "Succeeded", "{}", vm.body);
     let deps = api.get(&format!("{}?{RES}", Api::dep_path("rg1", "vm"))).await;
-    assert_eq!(deps.body["properties"]["dependencies"][0]["dependsOn"][0]["resourceType"], "Microsoft.Network/networkInterfaces");
+    assert_eq!(
+        deps.body["properties"]["dependencies"][0]["dependsOn"][0]["resourceType"],
+        "Microsoft.Network/networkInterfaces"
+    );
     // The admin password (a plain string parameter here) never leaks into the VM.
     assert!(vm.body["properties"]["osProfile"]["adminPassword"].is_null());
 
@@ -367,10 +435,15 @@ async fn every_sample_template_deploys() {
         "rg1",
         "vmdisk",
         "VmTemplates/CreateVM/CreateVMFromManagedDisk.json",
-        params("VmTemplates/CreateVM/CreateVMFromManagedDisk.parameters.json", &[("VHDUri", json!(format!("{BLOB}/ubuntu18.04waagent.vhd")))]),
+        params(
+            "VmTemplates/CreateVM/CreateVMFromManagedDisk.parameters.json",
+            &[("VHDUri", json!(format!("{BLOB}/ubuntu18.04waagent.vhd")))],
+        ),
     )
     .await;
-    let disk = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/disks/ubuntuosdisk?{CMP}")).await;
+    let disk = api
+        .get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/disks/ubuntuosdisk?{CMP}"))
+        .await;
     assert!(disk.body["managedBy"].as_str().is_some_and(|m| m.ends_with("Ubuntu1804VMFromSnapshot")), "{}", disk.body);
 
     // Extensions on those VMs: custom script (Windows and Linux) and password reset.
@@ -378,14 +451,20 @@ async fn every_sample_template_deploys() {
         "rg1",
         "cswin",
         "ExtensionTemplates/CustomScriptExtension/addCSextensiontoVM.json",
-        params("ExtensionTemplates/CustomScriptExtension/addCSExtWindowsVM.parameters.json", &[("vmName", json!("DebugVM1"))]),
+        params(
+            "ExtensionTemplates/CustomScriptExtension/addCSExtWindowsVM.parameters.json",
+            &[("vmName", json!("DebugVM1"))],
+        ),
     )
     .await;
     api.deploy_ok(
         "rg1",
         "cslinux",
         "ExtensionTemplates/CustomScriptExtension/addCSextensiontoVM.json",
-        params("ExtensionTemplates/CustomScriptExtension/addCSExtLinuxVM.parameters.json", &[("vmName", json!("Ubuntu1804VMFromSnapshot"))]),
+        params(
+            "ExtensionTemplates/CustomScriptExtension/addCSExtLinuxVM.parameters.json",
+            &[("vmName", json!("Ubuntu1804VMFromSnapshot"))],
+        ),
     )
     .await;
     let d = api
@@ -393,7 +472,10 @@ async fn every_sample_template_deploys() {
             "rg1",
             "pwreset",
             "ExtensionTemplates/PasswordResetExtension/addPasswordResetExtensionTemplate.json",
-            params("ExtensionTemplates/PasswordResetExtension/addPasswordResetExtensionTemplate.parameters.json", &[("vmName", json!("DebugVM1"))]),
+            params(
+                "ExtensionTemplates/PasswordResetExtension/addPasswordResetExtensionTemplate.parameters.json",
+                &[("vmName", json!("DebugVM1"))],
+            ),
         )
         .await;
     let ops = api.operations("rg1", "pwreset").await;
@@ -404,7 +486,12 @@ async fn every_sample_template_deploys() {
     // DownloadAndCreate*: the device pulls a VHD from Azure; the emulated device has no route there.
     let sas = "https://myaccount.blob.core.windows.net/vhds/ubuntu.vhd?sv=2020-08-04&sr=b&sig=abc";
     for (name, template, file, extra) in [
-        ("dlimage", "VmTemplates/DownloadAndCreateImage/DownloadAndCreateImage.json", "VmTemplates/DownloadAndCreateImage/DownloadAndCreateImage.parameters.json", vec![("imageName", json!("dlimg")), ("osType", json!("Linux"))]),
+        (
+            "dlimage",
+            "VmTemplates/DownloadAndCreateImage/DownloadAndCreateImage.json",
+            "VmTemplates/DownloadAndCreateImage/DownloadAndCreateImage.parameters.json",
+            vec![("imageName", json!("dlimg")), ("osType", json!("Linux"))],
+        ),
         (
             "dldisk",
             "VmTemplates/DownloadAndCreateManagedDisk/DownloadAndCreateManagedDisk.json",
@@ -412,7 +499,12 @@ async fn every_sample_template_deploys() {
             vec![("dataDiskName", json!("dldisk1"))],
         ),
     ] {
-        let mut set = vec![("sourceBlobUri", json!(sas)), ("targetStorageAccountName", json!(format!("{name}sa"))), ("targetContainerName", json!("vhds")), ("ingestionJobName", json!(format!("{name}job")))];
+        let mut set = vec![
+            ("sourceBlobUri", json!(sas)),
+            ("targetStorageAccountName", json!(format!("{name}sa"))),
+            ("targetContainerName", json!("vhds")),
+            ("ingestionJobName", json!(format!("{name}job"))),
+        ];
         set.extend(extra);
         let (status, d) = api.deploy("rg1", name, &read_json(template), &params(file, &set)).await;
         assert_eq!(status["status"], "Failed", "{status}");
@@ -422,7 +514,11 @@ async fn every_sample_template_deploys() {
         assert_eq!(detail["code"], "IngestionJobFailed", "{status}");
         assert!(detail["message"].as_str().unwrap().contains("not reachable"), "{detail}");
         let ops = api.operations("rg1", name).await;
-        let state = |t: &str| ops.iter().find(|o| o["properties"]["targetResource"]["resourceType"] == t).map(|o| o["properties"]["provisioningState"].clone());
+        let state = |t: &str| {
+            ops.iter()
+                .find(|o| o["properties"]["targetResource"]["resourceType"] == t)
+                .map(|o| o["properties"]["provisioningState"].clone())
+        };
         // The storage account was created (with listKeys and reference() evaluated), the job failed, and
         // nothing that depends on it was started.
         assert_eq!(state("Microsoft.Storage/storageAccounts"), Some(json!("Succeeded")), "{ops:?}");
@@ -463,7 +559,9 @@ async fn every_sample_template_deploys() {
     assert_eq!(nested.status, 200, "{}", nested.body);
     assert_eq!(nested.body["properties"]["provisioningState"], "Failed");
     // The deployments list shows them all.
-    let list = api.get(&format!("subscriptions/{{sub}}/resourcegroups/rg1/providers/Microsoft.Resources/deployments?{RES}")).await;
+    let list = api
+        .get(&format!("subscriptions/{{sub}}/resourcegroups/rg1/providers/Microsoft.Resources/deployments?{RES}"))
+        .await;
     assert!(list.body["value"].as_array().unwrap().len() >= 10, "{}", list.body);
     api.sim.stop().await;
 }
@@ -479,11 +577,21 @@ async fn gpu_vm_by_templates_then_gpu_extension() {
         "VmTemplates/CreateImage/CreateImage.json",
         params(
             "VmTemplates/CreateImage/CreateImage.parameters.json",
-            &[("osType", json!("Linux")), ("imageName", json!("Linuximage1")), ("imageUri", json!(format!("{BLOB}/ubuntu18.04waagent.vhd")))],
+            &[
+                ("osType", json!("Linux")),
+                ("imageName", json!("Linuximage1")),
+                ("imageUri", json!(format!("{BLOB}/ubuntu18.04waagent.vhd"))),
+            ],
         ),
     )
     .await;
-    api.deploy_ok("rg1", "gpuvm", "VmTemplates/CreateVM/CreateVM.json", vm_params("LinuxGPUVM", "Linuximage1", T4, "nicgpu")).await;
+    api.deploy_ok(
+        "rg1",
+        "gpuvm",
+        "VmTemplates/CreateVM/CreateVM.json",
+        vm_params("LinuxGPUVM", "Linuximage1", T4, "nicgpu"),
+    )
+    .await;
     let vm = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/LinuxGPUVM?{CMP}&$expand=instanceView")).await;
     assert_eq!(vm.body["properties"]["hardwareProfile"]["vmSize"], T4);
     let statuses = vm.body["properties"]["instanceView"]["statuses"].as_array().unwrap();
@@ -508,11 +616,17 @@ async fn gpu_vm_by_templates_then_gpu_extension() {
             "rg1",
             "gpuext13",
             &read_json("ExtensionTemplates/GpuExtension/addGPUextensiontoVM.json"),
-            &params("ExtensionTemplates/GpuExtension/addGPUExtLinuxVM.parameters.json", &[("extensionName", json!("gpuLinux13"))]),
+            &params(
+                "ExtensionTemplates/GpuExtension/addGPUExtLinuxVM.parameters.json",
+                &[("extensionName", json!("gpuLinux13"))],
+            ),
         )
         .await;
     assert_eq!(status["status"], "Failed", "{status}");
-    assert!(status["error"]["details"][0]["target"].as_str().unwrap().ends_with("LinuxGPUVM/extensions/gpuLinux13"), "{status}");
+    assert!(
+        status["error"]["details"][0]["target"].as_str().unwrap().ends_with("LinuxGPUVM/extensions/gpuLinux13"),
+        "{status}"
+    );
     api.sim.stop().await;
 }
 
@@ -521,14 +635,31 @@ async fn gpu_vm_deployment_fails_when_kubernetes_holds_the_gpus() {
     let dir = tempfile::tempdir().unwrap();
     let api = start_cfg(config(dir.path())).await;
     with_vhds(&api).await;
-    let r = api.http.patch(format!("{}_sim/device", api.base)).json(&json!({"kubernetesConfigured": true})).send().await.unwrap();
+    let r = api
+        .http
+        .patch(format!("{}_sim/device", api.base))
+        .json(&json!({"kubernetesConfigured": true}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let image = params(
         "VmTemplates/CreateImage/CreateImage.parameters.json",
-        &[("osType", json!("Linux")), ("imageName", json!("Linuximage1")), ("imageUri", json!(format!("{BLOB}/ubuntu18.04waagent.vhd")))],
+        &[
+            ("osType", json!("Linux")),
+            ("imageName", json!("Linuximage1")),
+            ("imageUri", json!(format!("{BLOB}/ubuntu18.04waagent.vhd"))),
+        ],
     );
     api.deploy_ok("rg1", "image", "VmTemplates/CreateImage/CreateImage.json", image).await;
-    let (status, d) = api.deploy("rg1", "gpuvm", &read_json("VmTemplates/CreateVM/CreateVM.json"), &vm_params("LinuxGPUVM", "Linuximage1", T4, "nicgpu")).await;
+    let (status, d) = api
+        .deploy(
+            "rg1",
+            "gpuvm",
+            &read_json("VmTemplates/CreateVM/CreateVM.json"),
+            &vm_params("LinuxGPUVM", "Linuximage1", T4, "nicgpu"),
+        )
+        .await;
     assert_eq!(status["status"], "Failed", "{status}");
     assert_eq!(status["error"]["code"], "DeploymentFailed");
     assert_eq!(
@@ -540,14 +671,26 @@ async fn gpu_vm_deployment_fails_when_kubernetes_holds_the_gpus() {
     assert!(detail["message"].as_str().unwrap().contains("Kubernetes"), "{detail}");
     assert_eq!(d["properties"]["error"], status["error"]);
     let ops = api.operations("rg1", "gpuvm").await;
-    let vm_op = ops.iter().find(|o| o["properties"]["targetResource"]["resourceType"] == "Microsoft.Compute/virtualMachines").expect("VM operation");
+    let vm_op = ops
+        .iter()
+        .find(|o| o["properties"]["targetResource"]["resourceType"] == "Microsoft.Compute/virtualMachines")
+        .expect("VM operation");
     assert_eq!(vm_op["properties"]["provisioningState"], "Failed");
     assert_eq!(vm_op["properties"]["statusCode"], "Conflict");
     assert_eq!(vm_op["properties"]["statusMessage"]["error"]["code"], "InsufficientGpuResources");
-    let nic_op = ops.iter().find(|o| o["properties"]["targetResource"]["resourceType"] == "Microsoft.Network/networkInterfaces").expect("NIC operation");
+    let nic_op = ops
+        .iter()
+        .find(|o| o["properties"]["targetResource"]["resourceType"] == "Microsoft.Network/networkInterfaces")
+        .expect("NIC operation");
     assert_eq!(nic_op["properties"]["provisioningState"], "Succeeded");
     // A CPU VM still deploys.
-    api.deploy_ok("rg1", "cpuvm", "VmTemplates/CreateVM/CreateVM.json", vm_params("CpuVM", "Linuximage1", "Standard_D2_v2", "niccpu")).await;
+    api.deploy_ok(
+        "rg1",
+        "cpuvm",
+        "VmTemplates/CreateVM/CreateVM.json",
+        vm_params("CpuVM", "Linuximage1", "Standard_D2_v2", "niccpu"),
+    )
+    .await;
     api.sim.stop().await;
 }
 
@@ -581,7 +724,13 @@ async fn az_cli_jsonc_body_validate_and_template_errors() {
     let body = format!("{{\"properties\": {{\"parameters\": {{\"greeting\": {{\"value\": \"hello\"}}}}, \"mode\": \"Incremental\", template:{template}\n}}}}");
 
     // validate: 200, nothing created.
-    let v = api.send(reqwest::Method::POST, &format!("{}/validate?{RES}", Api::dep_path("rg1", "d1")), Some(body.clone().into_bytes())).await;
+    let v = api
+        .send(
+            reqwest::Method::POST,
+            &format!("{}/validate?{RES}", Api::dep_path("rg1", "d1")),
+            Some(body.clone().into_bytes()),
+        )
+        .await;
     assert_eq!(v.status, 200, "{}", v.body);
     assert_eq!(v.body["properties"]["provisioningState"], "Succeeded");
     assert_eq!(v.body["properties"]["parameters"]["greeting"]["value"], "hello");
@@ -605,7 +754,9 @@ async fn az_cli_jsonc_body_validate_and_template_errors() {
     let bad = json!({"properties": {"mode": "Incremental", "template": {
         "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
         "resources": [{"type": "Microsoft.Network/networkInterfaces", "apiVersion": "2017-10-01", "name": "[concat('a', variables('missing'))]", "location": "dbelocal", "properties": {}}]}}});
-    for path in [format!("{}/validate?{RES}", Api::dep_path("rg1", "bad")), format!("{}?{RES}", Api::dep_path("rg1", "bad"))] {
+    for path in
+        [format!("{}/validate?{RES}", Api::dep_path("rg1", "bad")), format!("{}?{RES}", Api::dep_path("rg1", "bad"))]
+    {
         let m = if path.contains("validate") { reqwest::Method::POST } else { reqwest::Method::PUT };
         let r = api.send(m, &path, Some(serde_json::to_vec(&bad).unwrap())).await;
         assert_eq!(r.status, 400, "{}", r.body);
@@ -614,19 +765,32 @@ async fn az_cli_jsonc_body_validate_and_template_errors() {
     }
     assert_eq!(api.get(&format!("{}?{RES}", Api::dep_path("rg1", "bad"))).await.status, 404);
     let no_param = format!("{{\"properties\": {{\"mode\": \"Incremental\", template:{template}}}}}");
-    let r = api.send(reqwest::Method::PUT, &format!("{}?{RES}", Api::dep_path("rg1", "np")), Some(no_param.into_bytes())).await;
+    let r = api
+        .send(reqwest::Method::PUT, &format!("{}?{RES}", Api::dep_path("rg1", "np")), Some(no_param.into_bytes()))
+        .await;
     assert_eq!(r.status, 400, "{}", r.body);
     // ARM reports a missing parameter value as InvalidTemplate ("... is not provided").
     assert_eq!(r.body["error"]["code"], "InvalidTemplate", "{}", r.body);
     assert!(r.body["error"]["message"].as_str().unwrap().contains("'greeting' is not provided"), "{}", r.body);
-    let r = api.send(reqwest::Method::PUT, &format!("{}?{RES}", Api::dep_path("rg1", "syntax")), Some(b"{\"properties\": {\"mode\": ".to_vec())).await;
+    let r = api
+        .send(
+            reqwest::Method::PUT,
+            &format!("{}?{RES}", Api::dep_path("rg1", "syntax")),
+            Some(b"{\"properties\": {\"mode\": ".to_vec()),
+        )
+        .await;
     assert_eq!(r.status, 400);
     assert_eq!(r.body["error"]["code"], "InvalidRequestContent");
     // templateLink: the device cannot download it; Complete mode is refused.
     let r = api.put(&format!("{}?{RES}", Api::dep_path("rg1", "link")), json!({"properties": {"mode": "Incremental", "templateLink": {"uri": "https://raw.githubusercontent.com/x/t.json"}}})).await;
     assert_eq!(r.status, 400);
     assert_eq!(r.body["error"]["code"], "InvalidContentLink");
-    let r = api.put(&format!("{}?{RES}", Api::dep_path("rg1", "complete")), json!({"properties": {"mode": "Complete", "template": {"resources": []}}})).await;
+    let r = api
+        .put(
+            &format!("{}?{RES}", Api::dep_path("rg1", "complete")),
+            json!({"properties": {"mode": "Complete", "template": {"resources": []}}}),
+        )
+        .await;
     assert_eq!(r.status, 400);
 
     // Cancel and delete.
@@ -677,14 +841,30 @@ async fn blob_data_survives_a_restart_stored_sparsely() {
     let chunk: Vec<u8> = (0..(4u32 << 20)).map(|i| (i % 251) as u8 + 1).collect();
     let mid = 15u64 << 30;
     let r = format!("bytes={mid}-{}", mid + chunk.len() as u64 - 1);
-    let (s, _, _) = b.send(reqwest::Method::PUT, "con1/big.vhd?comp=page", &[("x-ms-page-write", "update".into()), ("x-ms-range", r)], chunk.clone()).await;
+    let (s, _, _) = b
+        .send(
+            reqwest::Method::PUT,
+            "con1/big.vhd?comp=page",
+            &[("x-ms-page-write", "update".into()), ("x-ms-range", r)],
+            chunk.clone(),
+        )
+        .await;
     assert_eq!(s, 201);
     // Clear the last MiB of that chunk again (after a save, so the clear is appended to the log).
     let r = format!("bytes={}-{}", mid + (3 << 20), mid + (4 << 20) - 1);
-    let (s, _, _) = b.send(reqwest::Method::PUT, "con1/big.vhd?comp=page", &[("x-ms-page-write", "clear".into()), ("x-ms-range", r)], vec![]).await;
+    let (s, _, _) = b
+        .send(
+            reqwest::Method::PUT,
+            "con1/big.vhd?comp=page",
+            &[("x-ms-page-write", "clear".into()), ("x-ms-range", r)],
+            vec![],
+        )
+        .await;
     assert_eq!(s, 201);
     // A small block blob too.
-    let (s, _, _) = b.send(reqwest::Method::PUT, "con1/notes.txt", &[("x-ms-blob-type", "BlockBlob".into())], b"hello".to_vec()).await;
+    let (s, _, _) = b
+        .send(reqwest::Method::PUT, "con1/notes.txt", &[("x-ms-blob-type", "BlockBlob".into())], b"hello".to_vec())
+        .await;
     assert_eq!(s, 201);
     drop(b);
     api.sim.stop().await;
@@ -697,7 +877,8 @@ async fn blob_data_survives_a_restart_stored_sparsely() {
     let api = start_cfg(c).await;
     use base64::Engine;
     let keys = api.post(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/sa1/listKeys?{STG}"), None).await;
-    let key = base64::engine::general_purpose::STANDARD.decode(keys.body["keys"][0]["value"].as_str().unwrap()).unwrap();
+    let key =
+        base64::engine::general_purpose::STANDARD.decode(keys.body["keys"][0]["value"].as_str().unwrap()).unwrap();
     let b = BlobClient { api: &api, account: "sa1".into(), key };
     let (s, h, _) = b.send(reqwest::Method::HEAD, "con1/big.vhd", &[], vec![]).await;
     assert_eq!(s, 200);
@@ -718,7 +899,10 @@ async fn blob_data_survives_a_restart_stored_sparsely() {
         "rg1",
         "image",
         "VmTemplates/CreateImage/CreateImage.json",
-        params("VmTemplates/CreateImage/CreateImage.parameters.json", &[("osType", json!("Linux")), ("imageUri", json!(format!("{BLOB}/big.vhd")))]),
+        params(
+            "VmTemplates/CreateImage/CreateImage.parameters.json",
+            &[("osType", json!("Linux")), ("imageUri", json!(format!("{BLOB}/big.vhd")))],
+        ),
     )
     .await;
     // Deployments are persisted with the state too.

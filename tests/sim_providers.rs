@@ -51,7 +51,8 @@ async fn start_with(f: impl FnOnce(&mut SimConfig)) -> Api {
         ("password", PW),
         ("resource", base.as_str()),
     ];
-    let t: Value = http.post(format!("{base}adfs/oauth2/token")).form(&form).send().await.unwrap().json().await.unwrap();
+    let t: Value =
+        http.post(format!("{base}adfs/oauth2/token")).form(&form).send().await.unwrap().json().await.unwrap();
     let token = t["access_token"].as_str().expect("token").to_string();
     let sub = sim.info.subscription_id.clone();
     Api { sim, _dir: dir, http, base, token, sub }
@@ -122,7 +123,12 @@ impl Api {
         panic!("operation did not finish: {url}");
     }
     async fn group(&self, name: &str) {
-        let r = self.put(&format!("subscriptions/{{sub}}/resourcegroups/{name}?api-version=2018-05-01"), json!({"location": "dbelocal"})).await;
+        let r = self
+            .put(
+                &format!("subscriptions/{{sub}}/resourcegroups/{name}?api-version=2018-05-01"),
+                json!({"location": "dbelocal"}),
+            )
+            .await;
         assert!(r.status == 201 || r.status == 200, "{}", r.body);
     }
 }
@@ -145,7 +151,11 @@ const NET: &str = "api-version=2017-10-01";
 async fn network_vnet_and_nics() {
     let api = start().await;
     // ASEVNET exists in ASERG with its subnet.
-    let v = api.get(&format!("subscriptions/{{sub}}/resourceGroups/aserg/providers/Microsoft.Network/virtualNetworks/asevnet?{NET}")).await;
+    let v = api
+        .get(&format!(
+            "subscriptions/{{sub}}/resourceGroups/aserg/providers/Microsoft.Network/virtualNetworks/asevnet?{NET}"
+        ))
+        .await;
     assert_eq!(v.status, 200, "{}", v.body);
     assert_eq!(v.body["name"], "ASEVNET");
     assert_eq!(v.body["properties"]["subnets"][0]["name"], "ASEVNETsubNet");
@@ -165,46 +175,108 @@ async fn network_vnet_and_nics() {
     assert_eq!(second.body["error"]["code"], "VirtualNetworkLimitReached");
 
     // Static NIC.
-    let nic1 = api.put(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic1?{NET}"), nic_body(&api.sub, Some("10.57.51.10"))).await;
+    let nic1 = api
+        .put(
+            &format!(
+                "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic1?{NET}"
+            ),
+            nic_body(&api.sub, Some("10.57.51.10")),
+        )
+        .await;
     assert_eq!(nic1.status, 201, "{}", nic1.body);
     let ipc = &nic1.body["properties"]["ipConfigurations"][0]["properties"];
     assert_eq!(ipc["privateIPAddress"], "10.57.51.10");
     assert_eq!(ipc["privateIPAllocationMethod"], "Static");
     assert!(nic1.body["properties"]["macAddress"].as_str().unwrap().starts_with("00-15-5D-"));
     // The same address again is refused.
-    let dup = api.put(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic2?{NET}"), nic_body(&api.sub, Some("10.57.51.10"))).await;
+    let dup = api
+        .put(
+            &format!(
+                "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic2?{NET}"
+            ),
+            nic_body(&api.sub, Some("10.57.51.10")),
+        )
+        .await;
     assert_eq!(dup.status, 400);
     assert_eq!(dup.body["error"]["code"], "PrivateIPAddressInUse");
     // Outside the subnet.
-    let out = api.put(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic2?{NET}"), nic_body(&api.sub, Some("192.168.1.1"))).await;
+    let out = api
+        .put(
+            &format!(
+                "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic2?{NET}"
+            ),
+            nic_body(&api.sub, Some("192.168.1.1")),
+        )
+        .await;
     assert_eq!(out.status, 400);
     // Dynamic NIC gets the first free address.
-    let nic2 = api.put(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic2?{NET}"), nic_body(&api.sub, None)).await;
+    let nic2 = api
+        .put(
+            &format!(
+                "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic2?{NET}"
+            ),
+            nic_body(&api.sub, None),
+        )
+        .await;
     assert_eq!(nic2.status, 201, "{}", nic2.body);
     assert_eq!(nic2.body["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"], "10.57.48.4");
     // Updating keeps the dynamic address.
-    let again = api.put(&format!("subscriptions/{{sub}}/resourceGroups/RG1/providers/microsoft.network/networkinterfaces/NIC2?{NET}"), nic_body(&api.sub, None)).await;
+    let again = api
+        .put(
+            &format!(
+                "subscriptions/{{sub}}/resourceGroups/RG1/providers/microsoft.network/networkinterfaces/NIC2?{NET}"
+            ),
+            nic_body(&api.sub, None),
+        )
+        .await;
     assert_eq!(again.status, 200);
     assert_eq!(again.body["name"], "nic2");
     assert_eq!(again.body["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"], "10.57.48.4");
     // Lists and the subnet's users.
-    let l = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces?{NET}")).await;
+    let l = api
+        .get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces?{NET}"))
+        .await;
     assert_eq!(l.body["value"].as_array().unwrap().len(), 2);
     let s = api.get(&format!("subscriptions/{{sub}}/resourceGroups/ASERG/providers/Microsoft.Network/virtualNetworks/ASEVNET/subnets/ASEVNETsubNet?{NET}")).await;
     assert_eq!(s.body["properties"]["ipConfigurations"].as_array().unwrap().len(), 2);
     // Unknown subnet.
     let mut bad = nic_body(&api.sub, None);
-    bad["properties"]["ipConfigurations"][0]["properties"]["subnet"]["id"] = json!(format!("/subscriptions/{}/resourceGroups/ASERG/providers/Microsoft.Network/virtualNetworks/nope/subnets/x", api.sub));
-    let r = api.put(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic3?{NET}"), bad).await;
+    bad["properties"]["ipConfigurations"][0]["properties"]["subnet"]["id"] = json!(format!(
+        "/subscriptions/{}/resourceGroups/ASERG/providers/Microsoft.Network/virtualNetworks/nope/subnets/x",
+        api.sub
+    ));
+    let r = api
+        .put(
+            &format!(
+                "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic3?{NET}"
+            ),
+            bad,
+        )
+        .await;
     assert_eq!(r.status, 400);
     assert_eq!(r.body["error"]["code"], "InvalidResourceReference");
     // Delete, then the address is free again.
-    let d = api.delete(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic1?{NET}")).await;
+    let d = api
+        .delete(&format!(
+            "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic1?{NET}"
+        ))
+        .await;
     assert_eq!(d.status, 200);
-    let g = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic1?{NET}")).await;
+    let g = api
+        .get(&format!(
+            "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic1?{NET}"
+        ))
+        .await;
     assert_eq!(g.status, 404);
     assert_eq!(g.body["error"]["code"], "ResourceNotFound");
-    let nic3 = api.put(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic3?{NET}"), nic_body(&api.sub, Some("10.57.51.10"))).await;
+    let nic3 = api
+        .put(
+            &format!(
+                "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic3?{NET}"
+            ),
+            nic_body(&api.sub, Some("10.57.51.10")),
+        )
+        .await;
     assert_eq!(nic3.status, 201);
     api.sim.stop().await;
 }
@@ -235,7 +307,9 @@ impl Api {
         let nic = self.nic(rg, &format!("{name}nic")).await;
         let image = format!("/subscriptions/{}/resourceGroups/{rg}/providers/Microsoft.Compute/images/img", self.sub);
         self.put(
-            &format!("subscriptions/{{sub}}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}?{CMP}"),
+            &format!(
+                "subscriptions/{{sub}}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}?{CMP}"
+            ),
             json!({"location": "dbelocal", "properties": {
                 "hardwareProfile": {"vmSize": size},
                 "osProfile": {"computerName": name, "adminUsername": "azureuser", "adminPassword": "Passw0rd!Passw0rd"},
@@ -278,7 +352,8 @@ impl Api {
     }
     async fn setup(&self, rg: &str) {
         self.group(rg).await;
-        let r = self.image(rg, "img", "https://sa1.blob.dbe-asesim.microsoftdatabox.com/vhds/ubuntu18.04waagent.vhd").await;
+        let r =
+            self.image(rg, "img", "https://sa1.blob.dbe-asesim.microsoftdatabox.com/vhds/ubuntu18.04waagent.vhd").await;
         assert_eq!(r.status, 201, "{}", r.body);
     }
     async fn extension(&self, rg: &str, vm: &str, name: &str, etype: &str, version: &str) -> (R, Value) {
@@ -300,22 +375,29 @@ async fn compute_vm_lifecycle_and_gpu_extension() {
     let api = start().await;
     api.setup("rg1").await;
     // Image is there.
-    let img = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/images/img?{IMG}")).await;
+    let img = api
+        .get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/images/img?{IMG}"))
+        .await;
     assert_eq!(img.body["properties"]["provisioningState"], "Succeeded");
     // Not a VHD.
     let bad = api.image("rg1", "bad", "https://sa1.blob.x/vhds/disk.vhdx").await;
     assert_eq!(bad.status, 400);
 
     // vmSizes follows the GPU model.
-    let sizes = api.get(&format!("subscriptions/{{sub}}/providers/Microsoft.Compute/locations/dbelocal/vmSizes?{CMP}")).await;
-    let names: Vec<&str> = sizes.body["value"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let sizes =
+        api.get(&format!("subscriptions/{{sub}}/providers/Microsoft.Compute/locations/dbelocal/vmSizes?{CMP}")).await;
+    let names: Vec<&str> =
+        sizes.body["value"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert!(names.contains(&T4) && names.contains(&"Standard_D1_v2") && !names.contains(&"Standard_NC4as_A2"));
 
     // Create: 201 + Azure-AsyncOperation + Retry-After, Creating, then Succeeded/running.
     let r = api.put_vm("rg1", "vm1", T4).await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.body["properties"]["provisioningState"], "Creating");
-    assert!(r.header("azure-asyncoperation").unwrap().contains("/providers/Microsoft.Compute/locations/dbelocal/operations/"));
+    assert!(r
+        .header("azure-asyncoperation")
+        .unwrap()
+        .contains("/providers/Microsoft.Compute/locations/dbelocal/operations/"));
     assert_eq!(r.header("retry-after").as_deref(), Some("0"));
     assert!(r.body["properties"].get("osProfile").unwrap().get("adminPassword").is_none());
     assert_eq!(api.wait(&r).await["status"], "Succeeded");
@@ -330,16 +412,26 @@ async fn compute_vm_lifecycle_and_gpu_extension() {
     let iv = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1/instanceView?{CMP}")).await;
     assert_eq!(iv.body["statuses"][1]["code"], "PowerState/running");
     // The NIC points back at the VM; the OS disk exists and is attached.
-    let nic = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/vm1nic?{NET}")).await;
+    let nic = api
+        .get(&format!(
+            "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/vm1nic?{NET}"
+        ))
+        .await;
     assert_eq!(nic.body["properties"]["virtualMachine"]["id"], v.body["id"]);
     let disk_id = v.body["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"].as_str().unwrap().to_string();
     let disk = api.get(&format!("{}?{IMG}", disk_id.trim_start_matches('/'))).await;
     assert_eq!(disk.body["managedBy"], v.body["id"]);
     // A NIC in use cannot be deleted.
-    let d = api.delete(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/vm1nic?{NET}")).await;
+    let d = api
+        .delete(&format!(
+            "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/vm1nic?{NET}"
+        ))
+        .await;
     assert_eq!(d.status, 400);
     // Lists.
-    let l = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines?{CMP}")).await;
+    let l = api
+        .get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines?{CMP}"))
+        .await;
     assert_eq!(l.body["value"].as_array().unwrap().len(), 1);
     let l = api.get(&format!("subscriptions/{{sub}}/providers/Microsoft.Compute/virtualMachines?{CMP}")).await;
     assert_eq!(l.body["value"].as_array().unwrap().len(), 1);
@@ -362,7 +454,11 @@ async fn compute_vm_lifecycle_and_gpu_extension() {
     // Windows extension on a Linux VM → OS not supported.
     let (_, done) = api.extension("rg1", "vm1", "gpuWin", "NvidiaGpuDriverWindows", "1.5").await;
     assert!(done["error"]["message"].as_str().unwrap().contains("Image OS is not supported"), "{done}");
-    let exts = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1/extensions?{CMP}")).await;
+    let exts = api
+        .get(&format!(
+            "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1/extensions?{CMP}"
+        ))
+        .await;
     assert_eq!(exts.body["value"].as_array().unwrap().len(), 3);
     let d = api.delete(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1/extensions/gpuOld?{CMP}")).await;
     assert_eq!(d.status, 202);
@@ -392,11 +488,26 @@ async fn compute_vm_lifecycle_and_gpu_extension() {
     assert!(a2.body["error"]["message"].as_str().unwrap().contains("T4"));
 
     // Delete: the NIC is released, the extensions go with the VM.
-    let d = api.delete(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1?{CMP}")).await;
+    let d = api
+        .delete(&format!(
+            "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1?{CMP}"
+        ))
+        .await;
     assert_eq!(d.status, 202);
     assert_eq!(api.wait(&d).await["status"], "Succeeded");
-    assert_eq!(api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1?{CMP}")).await.status, 404);
-    let nic = api.get(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/vm1nic?{NET}")).await;
+    assert_eq!(
+        api.get(&format!(
+            "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1?{CMP}"
+        ))
+        .await
+        .status,
+        404
+    );
+    let nic = api
+        .get(&format!(
+            "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/vm1nic?{NET}"
+        ))
+        .await;
     assert!(nic.body["properties"].get("virtualMachine").is_none());
     let disk = api.get(&format!("{}?{IMG}", disk_id.trim_start_matches('/'))).await;
     assert!(disk.body.get("managedBy").is_none());
@@ -445,7 +556,9 @@ async fn managed_disk_import_image_and_attach() {
         .await;
     assert_eq!(r.status, 201, "{}", r.body);
     api.wait(&r).await;
-    let del = api.delete(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/disks/d1?{IMG}")).await;
+    let del = api
+        .delete(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/disks/d1?{IMG}"))
+        .await;
     assert_eq!(del.status, 409, "attached disks cannot be deleted");
     api.sim.stop().await;
 }
@@ -568,16 +681,24 @@ impl BlobClient<'_> {
     fn url(&self, path: &str) -> String {
         format!("{}{}/{}", self.api.base, self.account, path)
     }
-    async fn send(&self, method: reqwest::Method, path: &str, headers: &[(&str, String)], body: Vec<u8>) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
         use base64::Engine;
         let url = url::Url::parse(&self.url(path)).unwrap();
         let date = chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-        let mut xms: Vec<(String, String)> = headers.iter().filter(|(k, _)| k.starts_with("x-ms-")).map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let mut xms: Vec<(String, String)> =
+            headers.iter().filter(|(k, _)| k.starts_with("x-ms-")).map(|(k, v)| (k.to_string(), v.clone())).collect();
         xms.push(("x-ms-date".into(), date.clone()));
         xms.push(("x-ms-version".into(), "2019-07-07".into()));
         xms.sort();
         let canon: String = xms.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
-        let mut params: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.to_lowercase(), v.to_string())).collect();
+        let mut params: Vec<(String, String)> =
+            url.query_pairs().map(|(k, v)| (k.to_lowercase(), v.to_string())).collect();
         params.sort();
         let q: String = params.iter().map(|(k, v)| format!("\n{k}:{v}")).collect();
         let h = |n: &str| headers.iter().find(|(k, _)| *k == n).map(|(_, v)| v.clone()).unwrap_or_default();
@@ -591,7 +712,11 @@ impl BlobClient<'_> {
         );
         let k = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.key);
         let sig = base64::engine::general_purpose::STANDARD.encode(ring::hmac::sign(&k, sts.as_bytes()).as_ref());
-        let mut rb = self.api.http.request(method, url.as_str()).header("authorization", format!("SharedKey {}:{sig}", self.account));
+        let mut rb = self
+            .api
+            .http
+            .request(method, url.as_str())
+            .header("authorization", format!("SharedKey {}:{sig}", self.account));
         for (k, v) in &xms {
             rb = rb.header(k.as_str(), v.as_str());
         }
@@ -609,7 +734,9 @@ async fn storage_account<'a>(api: &'a Api, rg: &str, name: &str) -> BlobClient<'
     use base64::Engine;
     let r = api
         .put(
-            &format!("subscriptions/{{sub}}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{name}?{STG}"),
+            &format!(
+                "subscriptions/{{sub}}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{name}?{STG}"
+            ),
             json!({"location": "dbelocal", "sku": {"name": "Standard_LRS"}, "kind": "Storage", "properties": {}}),
         )
         .await;
@@ -629,10 +756,14 @@ async fn storage_account<'a>(api: &'a Api, rg: &str, name: &str) -> BlobClient<'
     }
     let acct = last.expect("account created");
     assert_eq!(acct["properties"]["provisioningState"], "Succeeded");
-    assert!(acct["properties"]["primaryEndpoints"]["blob"].as_str().unwrap().starts_with(&format!("https://{name}.blob.dbe-asesim.microsoftdatabox.com")));
+    assert!(acct["properties"]["primaryEndpoints"]["blob"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("https://{name}.blob.dbe-asesim.microsoftdatabox.com")));
     let keys = api.post(&format!("subscriptions/{{sub}}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{name}/listKeys?{STG}")).await;
     assert_eq!(keys.status, 200);
-    let key = base64::engine::general_purpose::STANDARD.decode(keys.body["keys"][0]["value"].as_str().unwrap()).unwrap();
+    let key =
+        base64::engine::general_purpose::STANDARD.decode(keys.body["keys"][0]["value"].as_str().unwrap()).unwrap();
     BlobClient { api, account: name.into(), key }
 }
 
@@ -643,7 +774,9 @@ async fn storage_blobs_and_image_from_a_fixed_vhd() {
     // Only local SKUs.
     let grs = api
         .put(
-            &format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/sagrs?{STG}"),
+            &format!(
+                "subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/sagrs?{STG}"
+            ),
             json!({"location": "dbelocal", "sku": {"name": "Standard_GRS"}, "kind": "Storage"}),
         )
         .await;
@@ -657,22 +790,55 @@ async fn storage_blobs_and_image_from_a_fixed_vhd() {
     assert_eq!(s, 201);
     let disk: u64 = 1 << 20;
     let (s, _, body) = b
-        .send(reqwest::Method::PUT, "vhds/ubuntu18.04.vhd", &[("x-ms-blob-type", "PageBlob".into()), ("x-ms-blob-content-length", (disk + 512).to_string())], vec![])
+        .send(
+            reqwest::Method::PUT,
+            "vhds/ubuntu18.04.vhd",
+            &[("x-ms-blob-type", "PageBlob".into()), ("x-ms-blob-content-length", (disk + 512).to_string())],
+            vec![],
+        )
         .await;
     assert_eq!(s, 201, "{}", String::from_utf8_lossy(&body));
     let mut mbr = vec![0u8; 512];
     mbr[0] = 0xEB;
     mbr[510] = 0x55;
     mbr[511] = 0xAA;
-    let (s, _, _) = b.send(reqwest::Method::PUT, "vhds/ubuntu18.04.vhd?comp=page", &[("x-ms-page-write", "update".into()), ("x-ms-range", "bytes=0-511".into())], mbr.clone()).await;
+    let (s, _, _) = b
+        .send(
+            reqwest::Method::PUT,
+            "vhds/ubuntu18.04.vhd?comp=page",
+            &[("x-ms-page-write", "update".into()), ("x-ms-range", "bytes=0-511".into())],
+            mbr.clone(),
+        )
+        .await;
     assert_eq!(s, 201);
     let r = format!("bytes={}-{}", disk, disk + 511);
-    let (s, _, _) = b.send(reqwest::Method::PUT, "vhds/ubuntu18.04.vhd?comp=page", &[("x-ms-page-write", "update".into()), ("x-ms-range", r.clone())], vhd_footer(disk, 2)).await;
+    let (s, _, _) = b
+        .send(
+            reqwest::Method::PUT,
+            "vhds/ubuntu18.04.vhd?comp=page",
+            &[("x-ms-page-write", "update".into()), ("x-ms-range", r.clone())],
+            vhd_footer(disk, 2),
+        )
+        .await;
     assert_eq!(s, 201);
     // A page written then cleared.
-    let (s, _, _) = b.send(reqwest::Method::PUT, "vhds/ubuntu18.04.vhd?comp=page", &[("x-ms-page-write", "update".into()), ("x-ms-range", "bytes=4096-5119".into())], vec![7u8; 1024]).await;
+    let (s, _, _) = b
+        .send(
+            reqwest::Method::PUT,
+            "vhds/ubuntu18.04.vhd?comp=page",
+            &[("x-ms-page-write", "update".into()), ("x-ms-range", "bytes=4096-5119".into())],
+            vec![7u8; 1024],
+        )
+        .await;
     assert_eq!(s, 201);
-    let (s, _, _) = b.send(reqwest::Method::PUT, "vhds/ubuntu18.04.vhd?comp=page", &[("x-ms-page-write", "clear".into()), ("x-ms-range", "bytes=4096-5119".into())], Vec::new()).await;
+    let (s, _, _) = b
+        .send(
+            reqwest::Method::PUT,
+            "vhds/ubuntu18.04.vhd?comp=page",
+            &[("x-ms-page-write", "clear".into()), ("x-ms-range", "bytes=4096-5119".into())],
+            Vec::new(),
+        )
+        .await;
     assert_eq!(s, 201);
     let (s, h, body) = b.send(reqwest::Method::GET, "vhds/ubuntu18.04.vhd?comp=pagelist", &[], Vec::new()).await;
     assert_eq!(s, 200);
@@ -685,13 +851,15 @@ async fn storage_blobs_and_image_from_a_fixed_vhd() {
     assert_eq!(s, 200);
     assert_eq!(h.get("x-ms-blob-type").unwrap(), "PageBlob");
     assert_eq!(h.get("content-length").unwrap(), &(disk + 512).to_string());
-    let (s, h, body) = b.send(reqwest::Method::GET, "vhds/ubuntu18.04.vhd", &[("x-ms-range", r.clone())], Vec::new()).await;
+    let (s, h, body) =
+        b.send(reqwest::Method::GET, "vhds/ubuntu18.04.vhd", &[("x-ms-range", r.clone())], Vec::new()).await;
     assert_eq!(s, 206);
     assert_eq!(&body[0..8], b"conectix");
     assert!(h.get("content-range").unwrap().to_str().unwrap().starts_with(&format!("bytes {disk}-")));
 
     // Bad signature and no auth are refused.
-    let bad = api.http.get(b.url("vhds/ubuntu18.04.vhd")).header("authorization", "SharedKey sa1:AAAA").send().await.unwrap();
+    let bad =
+        api.http.get(b.url("vhds/ubuntu18.04.vhd")).header("authorization", "SharedKey sa1:AAAA").send().await.unwrap();
     assert_eq!(bad.status().as_u16(), 403);
     let none = api.http.get(b.url("vhds/ubuntu18.04.vhd")).send().await.unwrap();
     assert_eq!(none.status().as_u16(), 403);
@@ -704,7 +872,15 @@ async fn storage_blobs_and_image_from_a_fixed_vhd() {
         let k = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &b.key);
         let sig = base64::engine::general_purpose::STANDARD.encode(ring::hmac::sign(&k, sts.as_bytes()).as_ref());
         let q = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([("sv", "2019-07-07"), ("ss", "b"), ("srt", "sco"), ("sp", "rl"), ("se", se.as_str()), ("spr", "https"), ("sig", sig.as_str())])
+            .extend_pairs([
+                ("sv", "2019-07-07"),
+                ("ss", "b"),
+                ("srt", "sco"),
+                ("sp", "rl"),
+                ("se", se.as_str()),
+                ("spr", "https"),
+                ("sig", sig.as_str()),
+            ])
             .finish();
         let ok = api.http.head(format!("{}?{q}", b.url("vhds/ubuntu18.04.vhd"))).send().await.unwrap();
         assert_eq!(ok.status().as_u16(), 200);
@@ -715,10 +891,21 @@ async fn storage_blobs_and_image_from_a_fixed_vhd() {
     let img = api.image("rg1", "img", &uri).await;
     assert_eq!(img.status, 201, "{}", img.body);
     let (s, _, _) = b
-        .send(reqwest::Method::PUT, "vhds/dyn.vhd", &[("x-ms-blob-type", "PageBlob".into()), ("x-ms-blob-content-length", (disk + 512).to_string())], vec![])
+        .send(
+            reqwest::Method::PUT,
+            "vhds/dyn.vhd",
+            &[("x-ms-blob-type", "PageBlob".into()), ("x-ms-blob-content-length", (disk + 512).to_string())],
+            vec![],
+        )
         .await;
     assert_eq!(s, 201);
-    b.send(reqwest::Method::PUT, "vhds/dyn.vhd?comp=page", &[("x-ms-page-write", "update".into()), ("x-ms-range", r.clone())], vhd_footer(disk, 3)).await;
+    b.send(
+        reqwest::Method::PUT,
+        "vhds/dyn.vhd?comp=page",
+        &[("x-ms-page-write", "update".into()), ("x-ms-range", r.clone())],
+        vhd_footer(disk, 3),
+    )
+    .await;
     let dynamic = api.image("rg1", "dyn", &format!("{}sa1/vhds/dyn.vhd", api.base)).await;
     assert_eq!(dynamic.status, 400);
     assert!(dynamic.body["error"]["message"].as_str().unwrap().contains("fixed"), "{}", dynamic.body);

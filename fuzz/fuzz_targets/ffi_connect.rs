@@ -18,13 +18,26 @@ fuzz_target!(|data: &[u8]| {
         pw.extend_from_slice(PASSWORD_MARK.as_bytes());
     }
     let pw = CString::new(pw).unwrap();
-    let secret = (flags & 8 == 0).then(|| pw.to_str().ok()).flatten().filter(|p| !f[0].to_bytes().windows(p.len()).any(|w| w == p.as_bytes()));
+    let secret = (flags & 8 == 0)
+        .then(|| pw.to_str().ok())
+        .flatten()
+        .filter(|p| !f[0].to_bytes().windows(p.len()).any(|w| w == p.as_bytes()));
     let mut session: *mut AsegpuSession = std::ptr::null_mut();
     let mut err = std::ptr::null_mut();
     let out = if flags & 4 != 0 { std::ptr::null_mut() } else { &mut session as *mut _ };
     let errp = if flags & 16 != 0 { std::ptr::null_mut() } else { &mut err as *mut _ };
     // SAFETY: valid or NULL pointers.
-    let st = unsafe { asegpu_session_connect(ptr(&f[0], flags & 1 != 0), ptr(&pw, flags & 2 != 0), None, std::ptr::null_mut(), cancelled_token(), out, errp) };
+    let st = unsafe {
+        asegpu_session_connect(
+            ptr(&f[0], flags & 1 != 0),
+            ptr(&pw, flags & 2 != 0),
+            None,
+            std::ptr::null_mut(),
+            cancelled_token(),
+            out,
+            errp,
+        )
+    };
     if errp.is_null() {
         assert!(st != asegpu::Status::Panic && st != asegpu::Status::Internal, "connect: {st:?}");
         return;

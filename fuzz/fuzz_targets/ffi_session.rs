@@ -50,7 +50,9 @@ fuzz_target!(|data: &[u8]| {
             11 => ("asegpu_vm_extension_get", asegpu_vm_extension_get(s, a, b, c, read_cancel, o, e), true),
             12 => ("asegpu_vm_extension_remove", asegpu_vm_extension_remove(s, a, b, c, None, null_mut(), k, e), false),
             13 => ("asegpu_update_resume", asegpu_update_resume(s, a, None, null_mut(), k, o, e), true),
-            14 => ("asegpu_storage_account_create", asegpu_storage_account_create(s, a, None, null_mut(), k, o, e), true),
+            14 => {
+                ("asegpu_storage_account_create", asegpu_storage_account_create(s, a, None, null_mut(), k, o, e), true)
+            }
             15 => ("asegpu_vhd_upload", asegpu_vhd_upload(s, a, None, null_mut(), k, o, e), true),
             16 => ("asegpu_image_create", asegpu_image_create(s, a, None, null_mut(), k, o, e), true),
             17 => ("asegpu_session_info", asegpu_session_info(s, o, e), true),

@@ -20,8 +20,15 @@ struct Fixture {
 
 fn body_json(r: hyper::Response<http_body_util::Full<Bytes>>) -> (u16, serde_json::Value) {
     let status = r.status().as_u16();
-    let bytes = futures_util::FutureExt::now_or_never(r.into_body().collect()).expect("in-memory body").expect("body").to_bytes();
-    let v = if bytes.is_empty() { serde_json::Value::Null } else { serde_json::from_slice(&bytes).expect("the emulator answers JSON") };
+    let bytes = futures_util::FutureExt::now_or_never(r.into_body().collect())
+        .expect("in-memory body")
+        .expect("body")
+        .to_bytes();
+    let v = if bytes.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_slice(&bytes).expect("the emulator answers JSON")
+    };
     (status, v)
 }
 
@@ -41,8 +48,16 @@ fn fixture() -> &'static Fixture {
         let cfg = SimConfig::new(SIM_PASSWORD, dir);
         let st = State::load_or_new(&cfg).expect("state");
         let shared = Shared::new(cfg, st, 443).expect("shared");
-        let form = format!("grant_type=password&username=EdgeArmUser&password={}&resource=https%3A%2F%2Flocalhost%2F", urlenc(SIM_PASSWORD));
-        let req = Req::new(Method::POST, &"https://localhost/adfs/oauth2/token".parse().unwrap(), headers(None), Bytes::from(form));
+        let form = format!(
+            "grant_type=password&username=EdgeArmUser&password={}&resource=https%3A%2F%2Flocalhost%2F",
+            urlenc(SIM_PASSWORD)
+        );
+        let req = Req::new(
+            Method::POST,
+            &"https://localhost/adfs/oauth2/token".parse().unwrap(),
+            headers(None),
+            Bytes::from(form),
+        );
         let (code, v) = body_json(asegpu::sim::adfs::handle(&shared, &req));
         assert_eq!(code, 200, "token: {v}");
         let bearer = v["access_token"].as_str().unwrap().to_string();

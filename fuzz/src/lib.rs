@@ -63,7 +63,11 @@ pub unsafe fn check(what: &str, status: Status, err: *mut AsegpuError, out: Opti
     let code = status as u32;
     let name = utf8(asegpu_status_name(code), "status name");
     assert!(status_from_u32(code).is_some() && name != "UNKNOWN", "{what}: undocumented status {code}");
-    let detail = if err.is_null() { String::from("(no error object)") } else { utf8(asegpu_error_message(err), "message").to_string() };
+    let detail = if err.is_null() {
+        String::from("(no error object)")
+    } else {
+        utf8(asegpu_error_message(err), "message").to_string()
+    };
     assert!(status != Status::Panic, "{what}: a panic reached the C ABI boundary: {detail}");
     assert!(status != Status::Internal, "{what}: INTERNAL error: {detail}");
     if status == Status::Ok {
@@ -73,7 +77,8 @@ pub unsafe fn check(what: &str, status: Status, err: *mut AsegpuError, out: Opti
         assert!(last.is_null(), "{what}: last error message after success");
         if let Some(o) = out {
             let json = utf8(o, "out_json");
-            serde_json::from_str::<serde_json::Value>(json).unwrap_or_else(|e| panic!("{what}: out_json is not JSON ({e}): {json}"));
+            serde_json::from_str::<serde_json::Value>(json)
+                .unwrap_or_else(|e| panic!("{what}: out_json is not JSON ({e}): {json}"));
             if let Some(s) = secret {
                 assert!(!json.contains(s), "{what}: the password appears in the output");
             }
@@ -100,11 +105,15 @@ pub unsafe fn check(what: &str, status: Status, err: *mut AsegpuError, out: Opti
     let json_p = asegpu_error_to_json(err);
     let json_s = utf8(json_p, "asegpu_error_to_json").to_string();
     asegpu_string_free(json_p);
-    let json: serde_json::Value = serde_json::from_str(&json_s).unwrap_or_else(|e| panic!("{what}: error JSON does not parse ({e}): {json_s}"));
+    let json: serde_json::Value =
+        serde_json::from_str(&json_s).unwrap_or_else(|e| panic!("{what}: error JSON does not parse ({e}): {json_s}"));
     assert_eq!(json["status"].as_u64(), Some(code as u64), "{what}: error JSON status: {json_s}");
     assert_eq!(json["statusName"].as_str(), Some(name), "{what}: error JSON statusName: {json_s}");
     let json_msg = json["message"].as_str().unwrap_or_else(|| panic!("{what}: error JSON without message: {json_s}"));
-    assert!(message.starts_with(&json_msg.replace('\0', " ")), "{what}: message and JSON message differ: {message:?} vs {json_msg:?}");
+    assert!(
+        message.starts_with(&json_msg.replace('\0', " ")),
+        "{what}: message and JSON message differ: {message:?} vs {json_msg:?}"
+    );
     let http = asegpu_error_http_status(err);
     assert_eq!(json.get("httpStatus").and_then(|v| v.as_u64()).unwrap_or(0), http as u64, "{what}: httpStatus");
     assert_eq!(asegpu_last_error_status(), status, "{what}: last error status");
@@ -161,7 +170,17 @@ pub fn device() -> &'static Device {
         let mut session = std::ptr::null_mut();
         let mut err = std::ptr::null_mut();
         // SAFETY: valid pointers.
-        let st = unsafe { asegpu_session_connect(o.as_ptr(), pw.as_ptr(), None, std::ptr::null_mut(), std::ptr::null(), &mut session, &mut err) };
+        let st = unsafe {
+            asegpu_session_connect(
+                o.as_ptr(),
+                pw.as_ptr(),
+                None,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &mut session,
+                &mut err,
+            )
+        };
         if st != Status::Ok {
             // SAFETY: error from asegpu.
             panic!("fixture: cannot connect to the emulator: {}", utf8(asegpu_error_message(err), "message"));

@@ -75,7 +75,10 @@ pub async fn discover(
     }
     let doc: MetadataDoc = resp.json()?;
     let auth = doc.authentication.ok_or_else(|| {
-        Error::new(Status::Protocol, "the metadata document has no 'authentication' section; is this an Azure Stack Edge ARM endpoint?")
+        Error::new(
+            Status::Protocol,
+            "the metadata document has no 'authentication' section; is this an Azure Stack Edge ARM endpoint?",
+        )
     })?;
     let login_endpoint = auth
         .login_endpoint

@@ -25,7 +25,8 @@ pub const PAGE: u64 = 512;
 /// Azurite's (and the classic storage emulator's) well-known development account.
 pub const DEVSTORE_ACCOUNT: &str = "devstoreaccount1";
 /// Its well-known public key (documented by Microsoft; not a secret).
-pub const DEVSTORE_KEY: &str = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+pub const DEVSTORE_KEY: &str =
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 /// What a HEAD on a blob tells.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +57,10 @@ pub struct BlobClient {
 
 impl std::fmt::Debug for BlobClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BlobClient").field("endpoint", &self.endpoint.as_str()).field("account", &self.account).finish_non_exhaustive()
+        f.debug_struct("BlobClient")
+            .field("endpoint", &self.endpoint.as_str())
+            .field("account", &self.account)
+            .finish_non_exhaustive()
     }
 }
 
@@ -97,7 +101,13 @@ impl BlobClient {
     ) -> Result<BlobClient> {
         let endpoint = parse_endpoint(endpoint)?;
         let (http, _warning) = tls::build_client(trust, hosts, timeout)?;
-        Ok(BlobClient { http, endpoint, account: account.to_string(), key: std::sync::Arc::new(decode_key(key_b64)?), retry })
+        Ok(BlobClient {
+            http,
+            endpoint,
+            account: account.to_string(),
+            key: std::sync::Arc::new(decode_key(key_b64)?),
+            retry,
+        })
     }
 
     /// A client for an account on the session's device: same trust settings, host map and retry policy.
@@ -110,7 +120,15 @@ impl BlobClient {
 
     /// Azurite on loopback with the well-known development account, e.g. `http://127.0.0.1:10000/devstoreaccount1`.
     pub fn azurite(endpoint: &str) -> Result<BlobClient> {
-        Self::new(endpoint, DEVSTORE_ACCOUNT, DEVSTORE_KEY, &TrustOptions::default(), &HostMap::default(), Duration::from_secs(300), RetryPolicy::default())
+        Self::new(
+            endpoint,
+            DEVSTORE_ACCOUNT,
+            DEVSTORE_KEY,
+            &TrustOptions::default(),
+            &HostMap::default(),
+            Duration::from_secs(300),
+            RetryPolicy::default(),
+        )
     }
 
     pub fn account(&self) -> &str {
@@ -136,7 +154,14 @@ impl BlobClient {
     }
 
     /// The string to sign for Shared Key (2009-09-19 and later).
-    fn string_to_sign(&self, method: &Method, url: &url::Url, headers: &[(String, String)], content_length: usize, content_type: &str) -> String {
+    fn string_to_sign(
+        &self,
+        method: &Method,
+        url: &url::Url,
+        headers: &[(String, String)],
+        content_length: usize,
+        content_type: &str,
+    ) -> String {
         let mut xms: Vec<(String, String)> = headers
             .iter()
             .map(|(k, v)| (k.to_ascii_lowercase(), v.split_whitespace().collect::<Vec<_>>().join(" ")))
@@ -242,10 +267,19 @@ impl BlobClient {
     }
 
     /// Write `data` at `offset` (both 512-aligned, at most 4 MiB).
-    pub async fn put_page(&self, container: &str, blob: &str, offset: u64, data: Bytes, cancel: &CancelToken) -> Result<()> {
+    pub async fn put_page(
+        &self,
+        container: &str,
+        blob: &str,
+        offset: u64,
+        data: Bytes,
+        cancel: &CancelToken,
+    ) -> Result<()> {
         let len = data.len() as u64;
         if offset % PAGE != 0 || len % PAGE != 0 || len == 0 || len > MAX_PUT_PAGE {
-            return Err(Error::invalid(format!("Put Page needs a 512-aligned range of 512 B to 4 MiB (offset {offset}, length {len})")));
+            return Err(Error::invalid(format!(
+                "Put Page needs a 512-aligned range of 512 B to 4 MiB (offset {offset}, length {len})"
+            )));
         }
         let mut url = self.url(container, Some(blob))?;
         url.query_pairs_mut().append_pair("comp", "page");
@@ -258,9 +292,18 @@ impl BlobClient {
     }
 
     /// Clear `[offset, offset + len)` (512-aligned): the pages read as zeros and leave the page ranges.
-    pub async fn clear_pages(&self, container: &str, blob: &str, offset: u64, len: u64, cancel: &CancelToken) -> Result<()> {
+    pub async fn clear_pages(
+        &self,
+        container: &str,
+        blob: &str,
+        offset: u64,
+        len: u64,
+        cancel: &CancelToken,
+    ) -> Result<()> {
         if offset % PAGE != 0 || len % PAGE != 0 || len == 0 {
-            return Err(Error::invalid(format!("Clear Page needs a 512-aligned range (offset {offset}, length {len})")));
+            return Err(Error::invalid(format!(
+                "Clear Page needs a 512-aligned range (offset {offset}, length {len})"
+            )));
         }
         let mut url = self.url(container, Some(blob))?;
         url.query_pairs_mut().append_pair("comp", "page");
@@ -274,7 +317,13 @@ impl BlobClient {
 
     /// The written ranges of a page blob, as `[start, end)` byte ranges in order (adjacent ones merged),
     /// optionally limited to `[offset, offset + len)`.
-    pub async fn get_page_ranges(&self, container: &str, blob: &str, window: Option<(u64, u64)>, cancel: &CancelToken) -> Result<Vec<(u64, u64)>> {
+    pub async fn get_page_ranges(
+        &self,
+        container: &str,
+        blob: &str,
+        window: Option<(u64, u64)>,
+        cancel: &CancelToken,
+    ) -> Result<Vec<(u64, u64)>> {
         let mut url = self.url(container, Some(blob))?;
         url.query_pairs_mut().append_pair("comp", "pagelist");
         let mut headers = vec![];
@@ -286,7 +335,12 @@ impl BlobClient {
     }
 
     /// Properties of a blob, or `None` when it does not exist.
-    pub async fn get_properties(&self, container: &str, blob: &str, cancel: &CancelToken) -> Result<Option<BlobProperties>> {
+    pub async fn get_properties(
+        &self,
+        container: &str,
+        blob: &str,
+        cancel: &CancelToken,
+    ) -> Result<Option<BlobProperties>> {
         let resp = self.send(Method::HEAD, self.url(container, Some(blob))?, vec![], None, &[404], cancel).await?;
         if resp.status.as_u16() == 404 {
             return Ok(None);
@@ -298,7 +352,9 @@ impl BlobClient {
         let metadata = resp
             .headers
             .iter()
-            .filter_map(|(k, v)| Some((k.as_str().strip_prefix("x-ms-meta-")?.to_string(), v.to_str().ok()?.to_string())))
+            .filter_map(|(k, v)| {
+                Some((k.as_str().strip_prefix("x-ms-meta-")?.to_string(), v.to_str().ok()?.to_string()))
+            })
             .collect();
         Ok(Some(BlobProperties {
             size,
@@ -309,7 +365,14 @@ impl BlobClient {
     }
 
     /// Read `[offset, offset + len)` of a blob.
-    pub async fn get_range(&self, container: &str, blob: &str, offset: u64, len: u64, cancel: &CancelToken) -> Result<Bytes> {
+    pub async fn get_range(
+        &self,
+        container: &str,
+        blob: &str,
+        offset: u64,
+        len: u64,
+        cancel: &CancelToken,
+    ) -> Result<Bytes> {
         if len == 0 {
             return Ok(Bytes::new());
         }
@@ -362,12 +425,14 @@ pub fn parse_page_list(body: &[u8]) -> Result<Vec<(u64, u64)>> {
     let mut rest: &str = &text;
     while let Some(i) = rest.find("<PageRange>") {
         let after = &rest[i + "<PageRange>".len()..];
-        let end = after.find("</PageRange>").ok_or_else(|| Error::new(Status::Protocol, "truncated PageList from the blob service"))?;
+        let end = after
+            .find("</PageRange>")
+            .ok_or_else(|| Error::new(Status::Protocol, "truncated PageList from the blob service"))?;
         let item = &after[..end];
         let num = |t: &str| -> Result<u64> {
-            xml_tag(item, t)
-                .and_then(|v| v.trim().parse().ok())
-                .ok_or_else(|| Error::new(Status::Protocol, format!("PageRange without a numeric <{t}> from the blob service")))
+            xml_tag(item, t).and_then(|v| v.trim().parse().ok()).ok_or_else(|| {
+                Error::new(Status::Protocol, format!("PageRange without a numeric <{t}> from the blob service"))
+            })
         };
         let (s, e) = (num("Start")?, num("End")? + 1);
         match out.last_mut() {
@@ -385,7 +450,8 @@ pub fn parse_page_list(body: &[u8]) -> Result<Vec<(u64, u64)>> {
 fn storage_error(resp: &HttpResponse, correlation_id: &str, method: &Method, url: &url::Url) -> Error {
     let mut e = http::error_from_response(resp, correlation_id);
     let text = String::from_utf8_lossy(&resp.body);
-    let code = resp.header("x-ms-error-code").map(str::to_string).or_else(|| xml_tag(&text, "Code").map(str::to_string));
+    let code =
+        resp.header("x-ms-error-code").map(str::to_string).or_else(|| xml_tag(&text, "Code").map(str::to_string));
     let message = xml_tag(&text, "Message").map(|m| m.lines().next().unwrap_or(m).trim().to_string());
     let hint = match code.as_deref() {
         Some("AuthenticationFailed") => {

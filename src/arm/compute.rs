@@ -72,12 +72,30 @@ impl Session {
         self.list_all(&path, cancel).await
     }
 
-    pub async fn put_vm(&self, rg: &str, name: &str, body: &Value, progress: &Progress<'_>, cancel: &CancelToken) -> Result<Value> {
+    pub async fn put_vm(
+        &self,
+        rg: &str,
+        name: &str,
+        body: &Value,
+        progress: &Progress<'_>,
+        cancel: &CancelToken,
+    ) -> Result<Value> {
         self.call_lro("createVirtualMachine", Method::PUT, &self.vm_path(rg, name), Some(body), progress, cancel).await
     }
 
-    pub async fn vm_action(&self, rg: &str, name: &str, action: VmAction, progress: &Progress<'_>, cancel: &CancelToken) -> Result<()> {
-        let base = self.rg_provider_path(rg, &format!("Microsoft.Compute/virtualMachines/{}/{}", enc(name), action.path()), versions::COMPUTE);
+    pub async fn vm_action(
+        &self,
+        rg: &str,
+        name: &str,
+        action: VmAction,
+        progress: &Progress<'_>,
+        cancel: &CancelToken,
+    ) -> Result<()> {
+        let base = self.rg_provider_path(
+            rg,
+            &format!("Microsoft.Compute/virtualMachines/{}/{}", enc(name), action.path()),
+            versions::COMPUTE,
+        );
         self.call_lro(action.path(), Method::POST, &base, None, progress, cancel).await?;
         Ok(())
     }
@@ -99,7 +117,11 @@ impl Session {
     }
 
     pub fn extension_path(&self, rg: &str, vm: &str, ext: &str) -> String {
-        self.rg_provider_path(rg, &format!("Microsoft.Compute/virtualMachines/{}/extensions/{}", enc(vm), enc(ext)), versions::COMPUTE)
+        self.rg_provider_path(
+            rg,
+            &format!("Microsoft.Compute/virtualMachines/{}/extensions/{}", enc(vm), enc(ext)),
+            versions::COMPUTE,
+        )
     }
 
     pub async fn get_extension(&self, rg: &str, vm: &str, ext: &str, cancel: &CancelToken) -> Result<Value> {
@@ -107,18 +129,39 @@ impl Session {
     }
 
     pub async fn list_extensions(&self, rg: &str, vm: &str, cancel: &CancelToken) -> Result<Vec<Value>> {
-        let path = self.rg_provider_path(rg, &format!("Microsoft.Compute/virtualMachines/{}/extensions", enc(vm)), versions::COMPUTE);
+        let path = self.rg_provider_path(
+            rg,
+            &format!("Microsoft.Compute/virtualMachines/{}/extensions", enc(vm)),
+            versions::COMPUTE,
+        );
         let v: Value = self.get_json(&path, cancel).await?;
         Ok(v.get("value").and_then(Value::as_array).cloned().unwrap_or_default())
     }
 
     /// Create the extension and poll until Succeeded or Failed (the device takes about 10 minutes).
-    pub async fn put_extension(&self, rg: &str, vm: &str, ext: &str, body: &Value, progress: &Progress<'_>, cancel: &CancelToken) -> Result<Value> {
-        self.call_lro("installExtension", Method::PUT, &self.extension_path(rg, vm, ext), Some(body), progress, cancel).await
+    pub async fn put_extension(
+        &self,
+        rg: &str,
+        vm: &str,
+        ext: &str,
+        body: &Value,
+        progress: &Progress<'_>,
+        cancel: &CancelToken,
+    ) -> Result<Value> {
+        self.call_lro("installExtension", Method::PUT, &self.extension_path(rg, vm, ext), Some(body), progress, cancel)
+            .await
     }
 
-    pub async fn delete_extension(&self, rg: &str, vm: &str, ext: &str, progress: &Progress<'_>, cancel: &CancelToken) -> Result<()> {
-        self.call_lro("removeExtension", Method::DELETE, &self.extension_path(rg, vm, ext), None, progress, cancel).await?;
+    pub async fn delete_extension(
+        &self,
+        rg: &str,
+        vm: &str,
+        ext: &str,
+        progress: &Progress<'_>,
+        cancel: &CancelToken,
+    ) -> Result<()> {
+        self.call_lro("removeExtension", Method::DELETE, &self.extension_path(rg, vm, ext), None, progress, cancel)
+            .await?;
         Ok(())
     }
 
@@ -130,8 +173,16 @@ impl Session {
         self.rg_provider_path(rg, &format!("Microsoft.Network/networkInterfaces/{}", enc(name)), versions::NETWORK)
     }
 
-    pub async fn put_nic(&self, rg: &str, name: &str, body: &Value, progress: &Progress<'_>, cancel: &CancelToken) -> Result<Value> {
-        self.call_lro("createNetworkInterface", Method::PUT, &self.nic_path(rg, name), Some(body), progress, cancel).await
+    pub async fn put_nic(
+        &self,
+        rg: &str,
+        name: &str,
+        body: &Value,
+        progress: &Progress<'_>,
+        cancel: &CancelToken,
+    ) -> Result<Value> {
+        self.call_lro("createNetworkInterface", Method::PUT, &self.nic_path(rg, name), Some(body), progress, cancel)
+            .await
     }
 
     pub fn vnet_path(&self, rg: &str, name: &str) -> String {
@@ -149,7 +200,11 @@ impl Session {
     /// The private IP addresses of a VM, read from its network interfaces.
     pub async fn vm_private_ips(&self, vm: &Value, cancel: &CancelToken) -> Result<Vec<String>> {
         let mut ips = Vec::new();
-        let nics = vm.pointer("/properties/networkProfile/networkInterfaces").and_then(Value::as_array).cloned().unwrap_or_default();
+        let nics = vm
+            .pointer("/properties/networkProfile/networkInterfaces")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for nic in nics {
             let Some(id) = nic.get("id").and_then(Value::as_str) else { continue };
             let n = self.get_by_id(id, versions::NETWORK, cancel).await?;

@@ -223,8 +223,9 @@ pub fn error_from_response(resp: &HttpResponse, correlation_id: &str) -> Error {
     e.arm_code = arm_code;
     e.details = details;
     e.request_id = resp.header("x-ms-request-id").map(str::to_string);
-    e.correlation_id =
-        Some(resp.header("x-ms-correlation-request-id").map(str::to_string).unwrap_or_else(|| correlation_id.to_string()));
+    e.correlation_id = Some(
+        resp.header("x-ms-correlation-request-id").map(str::to_string).unwrap_or_else(|| correlation_id.to_string()),
+    );
     e
 }
 

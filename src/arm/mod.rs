@@ -7,8 +7,8 @@
 
 pub mod auth;
 pub mod blob;
-pub mod http;
 pub mod compute;
+pub mod http;
 mod lro;
 pub mod resources;
 pub mod storage;
@@ -364,7 +364,16 @@ impl Session {
         let i = &self.inner;
         let mut last_err = None;
         if let Some(rt) = refresh {
-            match auth::request_token(&i.http, &i.options.retry, &i.endpoints, &i.options.client_id, Grant::Refresh { refresh_token: &rt }, cancel).await {
+            match auth::request_token(
+                &i.http,
+                &i.options.retry,
+                &i.endpoints,
+                &i.options.client_id,
+                Grant::Refresh { refresh_token: &rt },
+                cancel,
+            )
+            .await
+            {
                 Ok(t) => {
                     let tok = t.access_token.to_string();
                     let keep_rt = t.refresh_token.is_none();
@@ -383,7 +392,10 @@ impl Session {
         }
         let Some(password) = &i.password else {
             return Err(last_err.unwrap_or_else(|| {
-                Error::new(Status::Authentication, "the saved sign-in has expired and no password is available; connect again")
+                Error::new(
+                    Status::Authentication,
+                    "the saved sign-in has expired and no password is available; connect again",
+                )
             }));
         };
         let t = auth::request_token(
@@ -442,7 +454,8 @@ impl Session {
                 client_request_id: uuid::Uuid::new_v4().to_string(),
                 correlation_id: correlation_id.clone(),
             };
-            let resp = http::send_with_retry(&self.inner.http, &self.inner.options.retry, &req, progress, cancel).await?;
+            let resp =
+                http::send_with_retry(&self.inner.http, &self.inner.options.retry, &req, progress, cancel).await?;
             if resp.status.as_u16() == 401 && !renewed {
                 tracing::debug!("ARM answered 401; renewing the token once");
                 renewed = true;

@@ -66,7 +66,8 @@ fn rg_path(session: &Session, name: &str) -> String {
 
 impl Session {
     pub async fn list_resource_groups(&self, cancel: &CancelToken) -> Result<Vec<ResourceGroup>> {
-        let path = format!("subscriptions/{}/resourcegroups?api-version={}", self.subscription_id(), versions::RESOURCES);
+        let path =
+            format!("subscriptions/{}/resourcegroups?api-version={}", self.subscription_id(), versions::RESOURCES);
         let items = self.list_all(&path, cancel).await?;
         items.into_iter().map(|v| serde_json::from_value(v).map_err(Error::from)).collect()
     }

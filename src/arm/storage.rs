@@ -110,7 +110,12 @@ fn account_path(session: &Session, rg: &str, name: &str, suffix: &str) -> Result
 
 impl Session {
     /// Get a storage account; `ASEGPU_STATUS_NOT_FOUND` if it does not exist.
-    pub async fn get_storage_account(&self, resource_group: &str, name: &str, cancel: &CancelToken) -> Result<StorageAccount> {
+    pub async fn get_storage_account(
+        &self,
+        resource_group: &str,
+        name: &str,
+        cancel: &CancelToken,
+    ) -> Result<StorageAccount> {
         self.get_json(&account_path(self, resource_group, name, "")?, cancel).await
     }
 
@@ -149,7 +154,12 @@ impl Session {
     }
 
     /// The account's access keys (`key1`, `key2`), as `Get-AzStorageAccountKey` returns them.
-    pub async fn list_storage_account_keys(&self, resource_group: &str, name: &str, cancel: &CancelToken) -> Result<Vec<StorageKey>> {
+    pub async fn list_storage_account_keys(
+        &self,
+        resource_group: &str,
+        name: &str,
+        cancel: &CancelToken,
+    ) -> Result<Vec<StorageKey>> {
         #[derive(Deserialize)]
         struct Keys {
             keys: Vec<StorageKey>,
@@ -157,7 +167,10 @@ impl Session {
         let path = account_path(self, resource_group, name, "/listKeys")?;
         let keys: Keys = self.call(Method::POST, &path, None, &Progress::none(), cancel).await?.json()?;
         if keys.keys.is_empty() {
-            return Err(Error::new(Status::Protocol, format!("the device returned no keys for storage account '{name}'")));
+            return Err(Error::new(
+                Status::Protocol,
+                format!("the device returned no keys for storage account '{name}'"),
+            ));
         }
         Ok(keys.keys)
     }

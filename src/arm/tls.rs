@@ -44,9 +44,10 @@ impl HostMap {
     pub fn new(entries: &BTreeMap<String, String>) -> Result<Self> {
         let mut map = BTreeMap::new();
         for (host, ip) in entries {
-            let ip: IpAddr = ip.trim().parse().map_err(|_| {
-                Error::invalid(format!("hostMap: '{ip}' (for '{host}') is not an IP address"))
-            })?;
+            let ip: IpAddr = ip
+                .trim()
+                .parse()
+                .map_err(|_| Error::invalid(format!("hostMap: '{ip}' (for '{host}') is not an IP address")))?;
             map.insert(host.trim().trim_end_matches('.').to_ascii_lowercase(), ip);
         }
         Ok(HostMap { entries: map })
@@ -70,8 +71,10 @@ impl HostMap {
             .iter()
             .filter_map(|(k, ip)| {
                 let suffix = k.strip_prefix("*.")?;
-                (host.len() > suffix.len() && host.ends_with(suffix) && host[..host.len() - suffix.len()].ends_with('.'))
-                    .then_some((suffix.len(), *ip))
+                (host.len() > suffix.len()
+                    && host.ends_with(suffix)
+                    && host[..host.len() - suffix.len()].ends_with('.'))
+                .then_some((suffix.len(), *ip))
             })
             .max_by_key(|(len, _)| *len)
             .map(|(_, ip)| ip)
@@ -147,9 +150,8 @@ pub fn build_client(
             builder = builder.tls_certs_merge(certs);
         }
     }
-    let client = builder
-        .build()
-        .map_err(|e| Error::new(Status::Tls, format!("cannot set up TLS: {}", error_chain(&e))))?;
+    let client =
+        builder.build().map_err(|e| Error::new(Status::Tls, format!("cannot set up TLS: {}", error_chain(&e))))?;
     Ok((client, warning))
 }
 
@@ -179,7 +181,8 @@ fn parse_certs(bytes: &[u8]) -> std::result::Result<Vec<reqwest::Certificate>, S
     };
     ders.iter()
         .map(|der| {
-            rustls::server::ParsedCertificate::try_from(der).map_err(|e| format!("not a valid X.509 certificate: {e}"))?;
+            rustls::server::ParsedCertificate::try_from(der)
+                .map_err(|e| format!("not a valid X.509 certificate: {e}"))?;
             reqwest::Certificate::from_der(der.as_ref()).map_err(|e| format!("not a valid certificate: {e}"))
         })
         .collect()
@@ -191,7 +194,9 @@ pub fn parse_thumbprint(text: &str) -> Result<[u8; 32]> {
     let bytes = hex::decode(&clean)
         .map_err(|_| Error::invalid(format!("certificateThumbprint '{text}' is not hexadecimal")))?;
     bytes.try_into().map_err(|_| {
-        Error::invalid("certificateThumbprint must be a SHA-256 thumbprint (64 hex digits); SHA-1 thumbprints are not accepted")
+        Error::invalid(
+            "certificateThumbprint must be a SHA-256 thumbprint (64 hex digits); SHA-1 thumbprints are not accepted",
+        )
     })
 }
 

@@ -17,7 +17,8 @@ use zeroize::Zeroizing;
 
 /// The public Azure Stack Edge templates (MIT, Azure-Samples/azure-stack-edge-deploy-vms), unchanged.
 const CREATE_VM: &str = include_str!("../../tests/data/template/ase-templates/VmTemplates/CreateVM/CreateVM.json");
-const CREATE_VM_PARAMS: &str = include_str!("../../tests/data/template/ase-templates/VmTemplates/CreateVM/CreateVM.parameters.json");
+const CREATE_VM_PARAMS: &str =
+    include_str!("../../tests/data/template/ase-templates/VmTemplates/CreateVM/CreateVM.parameters.json");
 
 #[derive(clap::Args, Debug)]
 pub struct DemoArgs {
@@ -35,7 +36,6 @@ fn step(n: u32, text: &str) {
     let _ = std::io::stdout().flush();
 }
 
-
 /// A sparse fixed-size VHD: 2 GiB disk, a few MiB of data (like a real image, mostly empty).
 fn make_vhd(path: &Path) -> Result<()> {
     use std::io::{Seek, SeekFrom, Write};
@@ -48,7 +48,8 @@ fn make_vhd(path: &Path) -> Result<()> {
         f.write_all(&block).map_err(|e| Error::io("write", path, e))?;
     }
     f.seek(SeekFrom::Start(size)).map_err(|e| Error::io("seek", path, e))?;
-    f.write_all(&image::fixed_vhd_footer(size, *uuid::Uuid::new_v4().as_bytes())).map_err(|e| Error::io("write", path, e))
+    f.write_all(&image::fixed_vhd_footer(size, *uuid::Uuid::new_v4().as_bytes()))
+        .map_err(|e| Error::io("write", path, e))
 }
 
 pub async fn run(args: DemoArgs, format: Format, cancel: &CancelToken) -> Result<()> {
@@ -76,7 +77,13 @@ pub async fn run(args: DemoArgs, format: Format, cancel: &CancelToken) -> Result
     r
 }
 
-async fn workflow(sim: &Sim, dir: &Path, password: &Zeroizing<String>, format: Format, cancel: &CancelToken) -> Result<()> {
+async fn workflow(
+    sim: &Sim,
+    dir: &Path,
+    password: &Zeroizing<String>,
+    format: Format,
+    cancel: &CancelToken,
+) -> Result<()> {
     let dev = sim.with_state(|s| s.device.clone());
     step(1, "An emulated Azure Stack Edge Pro GPU device");
     println!(
@@ -93,14 +100,23 @@ async fn workflow(sim: &Sim, dir: &Path, password: &Zeroizing<String>, format: F
     o.device.kubernetes_configured = Some(false);
     o.device.release = Some(dev.release.clone());
     let s = with_bar("connect", async |p| Session::connect(o.clone(), password.clone(), p, cancel).await).await?;
-    let cols = [("Account", "/account"), ("SubscriptionName", "/subscriptionName"), ("TenantId", "/tenantId"), ("Environment", "/environment")];
+    let cols = [
+        ("Account", "/account"),
+        ("SubscriptionName", "/subscriptionName"),
+        ("TenantId", "/tenantId"),
+        ("Environment", "/environment"),
+    ];
     output::print(format, &serde_json::to_value(s.info().await)?, &cols);
 
     step(3, "Check GPU availability before acting");
     print_availability(&gpu::availability(&s, cancel).await?, format);
 
     step(4, "Create a resource group and bring an image (VHD upload as a page blob, then the image)");
-    s.create_resource_group(&NewResourceGroup { name: "asegpu-demo".into(), location: None, tags: Default::default() }, cancel).await?;
+    s.create_resource_group(
+        &NewResourceGroup { name: "asegpu-demo".into(), location: None, tags: Default::default() },
+        cancel,
+    )
+    .await?;
     let vhd = dir.join("ubuntu18.04-demo.vhd");
     make_vhd(&vhd)?;
     let req: image::BringImageRequest = serde_json::from_value(json!({
@@ -126,14 +142,34 @@ async fn workflow(sim: &Sim, dir: &Path, password: &Zeroizing<String>, format: F
                         "vnetRG": "ASERG", "nicName": "gpuvm1-nic", "Password": format!("Vm-{}", uuid::Uuid::new_v4().simple()) } }))?;
     let d = with_bar("deploy", async |p| deploy::deploy_template(&s, &deployment, p, cancel).await).await?;
     print_preflight(&d.preflight, format);
-    let vm_cols = [("Name", "/name"), ("VmSize", "/vmSize"), ("GPUs", "/gpus"), ("PowerState", "/powerState"), ("PrivateIP", "/privateIpAddresses/0")];
+    let vm_cols = [
+        ("Name", "/name"),
+        ("VmSize", "/vmSize"),
+        ("GPUs", "/gpus"),
+        ("PowerState", "/powerState"),
+        ("PrivateIP", "/privateIpAddresses/0"),
+    ];
     output::print(format, &serde_json::to_value(&d.vms)?, &vm_cols);
 
     step(6, "Install the NVIDIA GPU extension (version chosen from the VM's OS and the device release)");
-    let req = extension::InstallRequest { resource_group_name: "asegpu-demo".into(), vm_name: "gpuvm1".into(), ..Default::default() };
+    let req = extension::InstallRequest {
+        resource_group_name: "asegpu-demo".into(),
+        vm_name: "gpuvm1".into(),
+        ..Default::default()
+    };
     let x = with_bar("extension", async |p| extension::install(&s, &req, p, cancel).await).await?;
     let _ = &x.warnings; // shown by the progress display as they happen
-    output::print(format, &serde_json::to_value(&x.extension)?, &[("Name", "/name"), ("Publisher", "/publisher"), ("ExtensionType", "/extensionType"), ("TypeHandlerVersion", "/typeHandlerVersion"), ("ProvisioningState", "/provisioningState")]);
+    output::print(
+        format,
+        &serde_json::to_value(&x.extension)?,
+        &[
+            ("Name", "/name"),
+            ("Publisher", "/publisher"),
+            ("ExtensionType", "/extensionType"),
+            ("TypeHandlerVersion", "/typeHandlerVersion"),
+            ("ProvisioningState", "/provisioningState"),
+        ],
+    );
     let v = vm::get(&s, "asegpu-demo", "gpuvm1", cancel).await?;
     println!("   The GPU VM is ready at {}", v.private_ip_addresses.join(", "));
 
@@ -149,7 +185,14 @@ async fn workflow(sim: &Sim, dir: &Path, password: &Zeroizing<String>, format: F
     let rec = with_bar("suspend", async |p| update::suspend(&s2, p, cancel).await).await?;
     println!("   stopped: {}", rec.stopped.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", "));
     let started = with_bar("resume", async |p| update::resume(&s2, &rec, p, cancel).await).await?;
-    println!("   started again: {}", started.iter().map(|v| format!("{} ({})", v.name, v.power_state.as_deref().unwrap_or("?"))).collect::<Vec<_>>().join(", "));
+    println!(
+        "   started again: {}",
+        started
+            .iter()
+            .map(|v| format!("{} ({})", v.name, v.power_state.as_deref().unwrap_or("?")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 
     step(9, "Clean up: delete the resource group (a long-running operation)");
     with_bar("delete", async |p| s.delete_resource_group("asegpu-demo", p, cancel).await).await?;
@@ -162,7 +205,10 @@ async fn configure_kubernetes(sim: &Sim) -> Result<()> {
     let ca = std::fs::read(&sim.info.ca_cert).map_err(|e| Error::io("read", Path::new(&sim.info.ca_cert), e))?;
     crate::arm::tls::install_crypto_provider();
     let cert = reqwest::Certificate::from_pem(&ca).map_err(|e| Error::new(Status::Tls, e.to_string()))?;
-    let client = reqwest::Client::builder().tls_certs_only(vec![cert]).build().map_err(|e| Error::new(Status::Tls, e.to_string()))?;
+    let client = reqwest::Client::builder()
+        .tls_certs_only(vec![cert])
+        .build()
+        .map_err(|e| Error::new(Status::Tls, e.to_string()))?;
     client
         .patch(format!("{}device", sim.info.control_endpoint))
         .json(&json!({ "kubernetesConfigured": true }))

@@ -79,11 +79,27 @@ pub async fn image_cmd(s: Option<&Session>, cmd: ImageCommand, format: Format, c
     r
 }
 
-async fn run(s: Option<&Session>, cmd: ImageCommand, format: Format, progress: &Progress<'_>, cancel: &CancelToken) -> Result<()> {
+async fn run(
+    s: Option<&Session>,
+    cmd: ImageCommand,
+    format: Format,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Result<()> {
     match cmd {
         ImageCommand::Check { vhd } => {
             let info = image::check_vhd(&vhd)?;
-            output::print(format, &serde_json::to_value(info)?, &[("Path", "/path"), ("DiskSize", "/diskSize"), ("Creator", "/creatorApplication"), ("Partitioning", "/partitioning"), ("Generation", "/hyperVGeneration")]);
+            output::print(
+                format,
+                &serde_json::to_value(info)?,
+                &[
+                    ("Path", "/path"),
+                    ("DiskSize", "/diskSize"),
+                    ("Creator", "/creatorApplication"),
+                    ("Partitioning", "/partitioning"),
+                    ("Generation", "/hyperVGeneration"),
+                ],
+            );
         }
         ImageCommand::Upload(a) => {
             let s = s.expect("session");

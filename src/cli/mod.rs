@@ -114,7 +114,9 @@ pub struct ConnectArgs {
 }
 
 fn parse_host_map(s: &str) -> std::result::Result<(String, String), String> {
-    s.split_once('=').map(|(h, ip)| (h.trim().to_string(), ip.trim().to_string())).ok_or_else(|| "expected HOST=IP".into())
+    s.split_once('=')
+        .map(|(h, ip)| (h.trim().to_string(), ip.trim().to_string()))
+        .ok_or_else(|| "expected HOST=IP".into())
 }
 
 #[derive(Subcommand, Debug)]
@@ -139,7 +141,8 @@ pub enum GroupCommand {
     },
 }
 
-const GROUP_COLUMNS: &[(&str, &str)] = &[("Name", "/name"), ("Location", "/location"), ("Status", "/properties/provisioningState")];
+const GROUP_COLUMNS: &[(&str, &str)] =
+    &[("Name", "/name"), ("Location", "/location"), ("Status", "/properties/provisioningState")];
 
 pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -205,12 +208,18 @@ async fn run(cli: Cli, cancel: &CancelToken) -> Result<()> {
             let s = session(&cli.profile, &pw, cancel).await?;
             group(&s, g, cli.output, cancel).await
         }
-        Command::Image(image::ImageCommand::Check { vhd }) => image::image_cmd(None, image::ImageCommand::Check { vhd }, cli.output, cancel).await,
-        Command::Image(c) => image::image_cmd(Some(&session(&cli.profile, &pw, cancel).await?), c, cli.output, cancel).await,
+        Command::Image(image::ImageCommand::Check { vhd }) => {
+            image::image_cmd(None, image::ImageCommand::Check { vhd }, cli.output, cancel).await
+        }
+        Command::Image(c) => {
+            image::image_cmd(Some(&session(&cli.profile, &pw, cancel).await?), c, cli.output, cancel).await
+        }
         Command::Gpu(c) => ops::gpu_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
         Command::Deploy(a) => ops::deploy_cmd(&session(&cli.profile, &pw, cancel).await?, a, cli.output, cancel).await,
         Command::Vm(c) => ops::vm_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
-        Command::Extension(c) => ops::extension_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
+        Command::Extension(c) => {
+            ops::extension_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await
+        }
         Command::Update(c) => ops::update_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
         Command::Fleet(c) => ops::fleet_cmd(c, &pw, cli.output, cancel).await,
         Command::Demo(a) => demo::run(a, cli.output, cancel).await,
@@ -250,7 +259,9 @@ async fn connect(a: ConnectArgs, pw: &PasswordSource, format: Format, cancel: &C
     o.device.kubernetes_configured = a.kubernetes;
     o.device.release = a.release;
     let password = pw.read(true)?.ok_or_else(|| {
-        Error::invalid("no password: set ASEGPU_PASSWORD, use --password-file FILE, or run in a terminal to be prompted")
+        Error::invalid(
+            "no password: set ASEGPU_PASSWORD, use --password-file FILE, or run in a terminal to be prompted",
+        )
     })?;
     let bar = Bar::new("connect");
     let sink = |e: &ProgressEvent| bar.update(e);

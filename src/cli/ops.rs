@@ -38,7 +38,10 @@ pub struct PreflightArgs {
 }
 
 fn param_map(params: &[(String, String)]) -> serde_json::Map<String, Value> {
-    params.iter().map(|(k, v)| (k.clone(), serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.clone())))).collect()
+    params
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.clone()))))
+        .collect()
 }
 
 #[derive(Args, Debug)]
@@ -77,12 +80,28 @@ pub enum VmCommand {
     /// Create a GPU VM without a template (preflight first). The admin password comes from
     /// ASEGPU_VM_PASSWORD, --admin-password-file, or a prompt.
     Create(CreateVmArgs),
-    Start { #[arg(long, short = 'g')] resource_group: String, name: String },
+    Start {
+        #[arg(long, short = 'g')]
+        resource_group: String,
+        name: String,
+    },
     /// Stop, staying provisioned: the VM keeps its GPU (Stop-AzVM -StayProvisioned).
-    Stop { #[arg(long, short = 'g')] resource_group: String, name: String },
+    Stop {
+        #[arg(long, short = 'g')]
+        resource_group: String,
+        name: String,
+    },
     /// Stop and release the GPU (Kubernetes may take it).
-    Deallocate { #[arg(long, short = 'g')] resource_group: String, name: String },
-    Restart { #[arg(long, short = 'g')] resource_group: String, name: String },
+    Deallocate {
+        #[arg(long, short = 'g')]
+        resource_group: String,
+        name: String,
+    },
+    Restart {
+        #[arg(long, short = 'g')]
+        resource_group: String,
+        name: String,
+    },
     Delete {
         #[arg(long, short = 'g')]
         resource_group: String,
@@ -125,9 +144,26 @@ pub enum ExtensionCommand {
     /// Install the NVIDIA GPU extension (publisher, type, version and settings chosen from the VM's OS and
     /// the device release unless given).
     Install(InstallArgs),
-    Show { #[arg(long, short = 'g')] resource_group: String, #[arg(long)] vm: String, name: String },
-    List { #[arg(long, short = 'g')] resource_group: String, #[arg(long)] vm: String },
-    Remove { #[arg(long, short = 'g')] resource_group: String, #[arg(long)] vm: String, name: String },
+    Show {
+        #[arg(long, short = 'g')]
+        resource_group: String,
+        #[arg(long)]
+        vm: String,
+        name: String,
+    },
+    List {
+        #[arg(long, short = 'g')]
+        resource_group: String,
+        #[arg(long)]
+        vm: String,
+    },
+    Remove {
+        #[arg(long, short = 'g')]
+        resource_group: String,
+        #[arg(long)]
+        vm: String,
+        name: String,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -176,7 +212,6 @@ const VM_COLUMNS: &[(&str, &str)] = &[
     ("PrivateIP", "/privateIpAddresses/0"),
 ];
 
-
 pub async fn gpu_cmd(s: &Session, cmd: GpuCommand, format: Format, cancel: &CancelToken) -> Result<()> {
     match cmd {
         GpuCommand::Availability => {
@@ -210,14 +245,38 @@ pub fn print_availability(r: &gpu::GpuReport, format: Format) {
         return;
     }
     let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_else(|| "unknown".into());
-    println!("GPU model:   {}  ({})", r.gpu_model.map(|m| format!("NVIDIA {m:?}")).unwrap_or_else(|| "unknown".into()), r.gpu_model_source);
+    println!(
+        "GPU model:   {}  ({})",
+        r.gpu_model.map(|m| format!("NVIDIA {m:?}")).unwrap_or_else(|| "unknown".into()),
+        r.gpu_model_source
+    );
     println!("GPUs:        {}  ({})", opt(r.gpu_count), r.gpu_count_source);
-    println!("Kubernetes:  {}  ({})", r.kubernetes_configured.map(|k| if k { "configured" } else { "not configured" }).unwrap_or("unknown"), r.kubernetes_source);
-    println!("Held by VMs: {}   Claimed by Kubernetes: {}   Free: {}", r.gpus_held_by_vms, opt(r.gpus_claimed_by_kubernetes), opt(r.free_gpus));
+    println!(
+        "Kubernetes:  {}  ({})",
+        r.kubernetes_configured.map(|k| if k { "configured" } else { "not configured" }).unwrap_or("unknown"),
+        r.kubernetes_source
+    );
+    println!(
+        "Held by VMs: {}   Claimed by Kubernetes: {}   Free: {}",
+        r.gpus_held_by_vms,
+        opt(r.gpus_claimed_by_kubernetes),
+        opt(r.free_gpus)
+    );
     if !r.gpu_vms.is_empty() {
         println!();
         let rows = serde_json::to_value(&r.gpu_vms).expect("JSON");
-        output::print(format, &rows, &[("ResourceGroup", "/resourceGroupName"), ("GpuVm", "/name"), ("VmSize", "/vmSize"), ("GPUs", "/gpus"), ("PowerState", "/powerState"), ("HoldsGpu", "/holdsGpus")]);
+        output::print(
+            format,
+            &rows,
+            &[
+                ("ResourceGroup", "/resourceGroupName"),
+                ("GpuVm", "/name"),
+                ("VmSize", "/vmSize"),
+                ("GPUs", "/gpus"),
+                ("PowerState", "/powerState"),
+                ("HoldsGpu", "/holdsGpus"),
+            ],
+        );
     }
     for n in &r.notes {
         println!("note: {n}");
@@ -229,7 +288,12 @@ pub fn print_preflight(r: &gpu::PreflightReport, format: Format) {
         output::print(format, &serde_json::to_value(r).expect("JSON"), &[]);
         return;
     }
-    println!("Preflight: the deployment {} (needs {} GPU(s); {} free)", r.verdict, r.gpus_needed, r.availability.free_gpus.map(|n| n.to_string()).unwrap_or_else(|| "unknown".into()));
+    println!(
+        "Preflight: the deployment {} (needs {} GPU(s); {} free)",
+        r.verdict,
+        r.gpus_needed,
+        r.availability.free_gpus.map(|n| n.to_string()).unwrap_or_else(|| "unknown".into())
+    );
     for f in &r.findings {
         let tag = match f.severity {
             gpu::Severity::Error => "ERROR",
@@ -268,7 +332,10 @@ pub async fn deploy_cmd(s: &Session, a: DeployArgs, format: Format, cancel: &Can
     if format == Format::Json {
         output::print(format, &serde_json::to_value(&r)?, &[]);
     } else {
-        println!("DeploymentName:    {}\nResourceGroupName: {}\nProvisioningState: {}\nMode:              {}", r.deployment_name, r.resource_group_name, r.provisioning_state, r.mode);
+        println!(
+            "DeploymentName:    {}\nResourceGroupName: {}\nProvisioningState: {}\nMode:              {}",
+            r.deployment_name, r.resource_group_name, r.provisioning_state, r.mode
+        );
         if !r.vms.is_empty() {
             output::print(format, &serde_json::to_value(&r.vms)?, VM_COLUMNS);
         }
@@ -281,7 +348,9 @@ fn vm_password(file: &Option<PathBuf>) -> Result<zeroize::Zeroizing<String>> {
     src.read(false)?
         .or_else(|| {
             std::io::IsTerminal::is_terminal(&std::io::stdin())
-                .then(|| rpassword::prompt_password("Admin password for the new VM: ").ok().map(zeroize::Zeroizing::new))
+                .then(|| {
+                    rpassword::prompt_password("Admin password for the new VM: ").ok().map(zeroize::Zeroizing::new)
+                })
                 .flatten()
         })
         .ok_or_else(|| Error::invalid("no VM admin password: set ASEGPU_VM_PASSWORD or use --admin-password-file"))
@@ -304,7 +373,17 @@ pub async fn vm_cmd(s: &Session, cmd: VmCommand, format: Format, cancel: &Cancel
                 let gpus = crate::device::sizes::gpu_count(v.get("name").and_then(Value::as_str).unwrap_or_default());
                 v["gpus"] = gpus.into();
             }
-            output::print(format, &Value::Array(sizes), &[("Name", "/name"), ("vCPUs", "/numberOfCores"), ("MemoryMB", "/memoryInMB"), ("GPUs", "/gpus"), ("MaxDataDisks", "/maxDataDiskCount")]);
+            output::print(
+                format,
+                &Value::Array(sizes),
+                &[
+                    ("Name", "/name"),
+                    ("vCPUs", "/numberOfCores"),
+                    ("MemoryMB", "/memoryInMB"),
+                    ("GPUs", "/gpus"),
+                    ("MaxDataDisks", "/maxDataDiskCount"),
+                ],
+            );
         }
         VmCommand::Create(a) => {
             let pw = vm_password(&a.admin_password_file)?;
@@ -326,7 +405,9 @@ pub async fn vm_cmd(s: &Session, cmd: VmCommand, format: Format, cancel: &Cancel
         }
         VmCommand::Start { resource_group, name } => show(&act(&resource_group, &name, VmAction::Start).await?),
         VmCommand::Stop { resource_group, name } => show(&act(&resource_group, &name, VmAction::PowerOff).await?),
-        VmCommand::Deallocate { resource_group, name } => show(&act(&resource_group, &name, VmAction::Deallocate).await?),
+        VmCommand::Deallocate { resource_group, name } => {
+            show(&act(&resource_group, &name, VmAction::Deallocate).await?)
+        }
         VmCommand::Restart { resource_group, name } => show(&act(&resource_group, &name, VmAction::Restart).await?),
         VmCommand::Delete { resource_group, name, yes } => {
             if !yes && !super::confirm(&format!("Delete VM '{name}'?"))? {
@@ -351,7 +432,9 @@ pub async fn extension_cmd(s: &Session, cmd: ExtensionCommand, format: Format, c
     match cmd {
         ExtensionCommand::Install(a) => {
             let settings = match a.settings {
-                Some(t) => Some(serde_json::from_str(&t).map_err(|e| Error::invalid(format!("--settings is not JSON: {e}")))?),
+                Some(t) => {
+                    Some(serde_json::from_str(&t).map_err(|e| Error::invalid(format!("--settings is not JSON: {e}")))?)
+                }
                 None => None,
             };
             let req = extension::InstallRequest {
@@ -380,7 +463,11 @@ pub async fn extension_cmd(s: &Session, cmd: ExtensionCommand, format: Format, c
             output::print(format, &serde_json::to_value(e)?, EXT_COLUMNS);
         }
         ExtensionCommand::List { resource_group, vm } => {
-            output::print(format, &serde_json::to_value(extension::list(s, &resource_group, &vm, cancel).await?)?, EXT_COLUMNS);
+            output::print(
+                format,
+                &serde_json::to_value(extension::list(s, &resource_group, &vm, cancel).await?)?,
+                EXT_COLUMNS,
+            );
         }
         ExtensionCommand::Remove { resource_group, vm, name } => {
             with_bar("remove", async |p| extension::remove(s, &resource_group, &vm, &name, p, cancel).await).await?;
@@ -400,8 +487,16 @@ pub async fn update_cmd(s: &Session, cmd: UpdateCommand, format: Format, cancel:
             let path = record_path(&record);
             let rec = with_bar("suspend", async |p| update::suspend(s, p, cancel).await).await?;
             super::profile::write_private(&path, &serde_json::to_vec_pretty(&rec)?)?;
-            output::print(format, &serde_json::to_value(&rec.stopped)?, &[("ResourceGroup", "/resourceGroupName"), ("StoppedVm", "/name"), ("VmSize", "/vmSize")]);
-            eprintln!("recorded {} stopped GPU VM(s) in {}; after the update run `asegpu update resume`", rec.stopped.len(), path.display());
+            output::print(
+                format,
+                &serde_json::to_value(&rec.stopped)?,
+                &[("ResourceGroup", "/resourceGroupName"), ("StoppedVm", "/name"), ("VmSize", "/vmSize")],
+            );
+            eprintln!(
+                "recorded {} stopped GPU VM(s) in {}; after the update run `asegpu update resume`",
+                rec.stopped.len(),
+                path.display()
+            );
         }
         UpdateCommand::Resume { record } => {
             let path = record_path(&record);
@@ -439,13 +534,21 @@ pub enum FleetCommand {
     },
 }
 
-pub async fn fleet_cmd(cmd: FleetCommand, pw: &super::profile::PasswordSource, format: Format, cancel: &CancelToken) -> Result<()> {
+pub async fn fleet_cmd(
+    cmd: FleetCommand,
+    pw: &super::profile::PasswordSource,
+    format: Format,
+    cancel: &CancelToken,
+) -> Result<()> {
     use crate::ops::fleet;
     let default_pw = pw.read(false)?;
     let (rows, failed) = match cmd {
         FleetCommand::Gpu { devices, concurrency } => {
             let f = fleet::Fleet::load(&devices)?;
-            let rows = with_bar("fleet", async |p| Ok(fleet::gpu_report(&f, default_pw.as_ref(), concurrency, p, cancel).await)).await?;
+            let rows = with_bar("fleet", async |p| {
+                Ok(fleet::gpu_report(&f, default_pw.as_ref(), concurrency, p, cancel).await)
+            })
+            .await?;
             let failed = rows.iter().filter(|r| !r.ok).count();
             let table: Vec<Value> = rows
                 .iter()
@@ -461,7 +564,15 @@ pub async fn fleet_cmd(cmd: FleetCommand, pw: &super::profile::PasswordSource, f
                     })
                 })
                 .collect();
-            let cols: &[(&str, &str)] = &[("Device", "/device"), ("GpuModel", "/gpuModel"), ("GPUs", "/gpus"), ("HeldByVMs", "/heldByVms"), ("Kubernetes", "/kubernetes"), ("Free", "/free"), ("Error", "/error")];
+            let cols: &[(&str, &str)] = &[
+                ("Device", "/device"),
+                ("GpuModel", "/gpuModel"),
+                ("GPUs", "/gpus"),
+                ("HeldByVMs", "/heldByVms"),
+                ("Kubernetes", "/kubernetes"),
+                ("Free", "/free"),
+                ("Error", "/error"),
+            ];
             output::print(format, &Value::Array(table), cols);
             (rows.len(), failed)
         }
@@ -479,14 +590,25 @@ pub async fn fleet_cmd(cmd: FleetCommand, pw: &super::profile::PasswordSource, f
                 },
                 install_gpu_extension: extension,
             };
-            let rows = with_bar("rollout", async |p| Ok(fleet::rollout(&f, &r, default_pw.as_ref(), concurrency, p, cancel).await)).await?;
+            let rows = with_bar("rollout", async |p| {
+                Ok(fleet::rollout(&f, &r, default_pw.as_ref(), concurrency, p, cancel).await)
+            })
+            .await?;
             let failed = rows.iter().filter(|r| !r.ok).count();
             let mut v = serde_json::to_value(&rows)?;
             for row in v.as_array_mut().into_iter().flatten() {
                 let msg = row.pointer("/error/message").cloned();
                 row["errorMessage"] = msg.unwrap_or(Value::Null);
             }
-            let cols: &[(&str, &str)] = &[("Device", "/device"), ("Ok", "/ok"), ("Stage", "/stage"), ("VM", "/vms/0"), ("IP", "/ipAddresses/0"), ("Extension", "/extension"), ("Error", "/errorMessage")];
+            let cols: &[(&str, &str)] = &[
+                ("Device", "/device"),
+                ("Ok", "/ok"),
+                ("Stage", "/stage"),
+                ("VM", "/vms/0"),
+                ("IP", "/ipAddresses/0"),
+                ("Extension", "/extension"),
+                ("Error", "/errorMessage"),
+            ];
             output::print(format, &v, cols);
             (rows.len(), failed)
         }

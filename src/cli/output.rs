@@ -79,8 +79,10 @@ impl Bar {
             if self.bar.length() != Some(total) {
                 self.bar.set_length(total);
                 self.bar.set_style(
-                    indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {msg}")
-                        .expect("template"),
+                    indicatif::ProgressStyle::with_template(
+                        "{prefix} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {msg}",
+                    )
+                    .expect("template"),
                 );
             }
             self.bar.set_position(done);

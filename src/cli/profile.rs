@@ -49,7 +49,9 @@ impl Profiles {
     pub fn load() -> Result<Profiles> {
         let path = config_dir().join("profiles.json");
         match std::fs::read(&path) {
-            Ok(b) => serde_json::from_slice(&b).map_err(|e| Error::invalid(format!("{} is not valid: {e}", path.display()))),
+            Ok(b) => {
+                serde_json::from_slice(&b).map_err(|e| Error::invalid(format!("{} is not valid: {e}", path.display())))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Profiles::default()),
             Err(e) => Err(Error::io("read", &path, e)),
         }
@@ -59,9 +61,12 @@ impl Profiles {
     }
     pub fn get(&self, name: Option<&str>) -> Result<(String, ConnectOptions)> {
         let name = name.map(str::to_string).or_else(|| self.current.clone()).ok_or_else(|| {
-            Error::invalid("not connected: run `asegpu connect --arm-endpoint https://management.<device>.<domain>/` first")
+            Error::invalid(
+                "not connected: run `asegpu connect --arm-endpoint https://management.<device>.<domain>/` first",
+            )
         })?;
-        let o = self.profiles.get(&name).cloned().ok_or_else(|| Error::invalid(format!("no profile named '{name}'")))?;
+        let o =
+            self.profiles.get(&name).cloned().ok_or_else(|| Error::invalid(format!("no profile named '{name}'")))?;
         Ok((name, o))
     }
 }
@@ -94,7 +99,8 @@ impl PasswordSource {
     /// prompt when stdin is a terminal. `None` when no source is available.
     pub fn read(&self, prompt_allowed: bool) -> Result<Option<Zeroizing<String>>> {
         if let Some(f) = &self.file {
-            let text = Zeroizing::new(std::fs::read_to_string(f).map_err(|e| Error::io("read the password file", f, e))?);
+            let text =
+                Zeroizing::new(std::fs::read_to_string(f).map_err(|e| Error::io("read the password file", f, e))?);
             let first = Zeroizing::new(text.lines().next().unwrap_or_default().to_string());
             if first.is_empty() {
                 return Err(Error::invalid(format!("the password file {} is empty", f.display())));
@@ -118,7 +124,12 @@ impl PasswordSource {
 
 /// Open a session for a saved profile: reuse the cached token (renewing it), or sign in again with the
 /// password when the cache cannot be used.
-pub async fn open(profile: Option<&str>, password: &PasswordSource, progress: &Progress<'_>, cancel: &CancelToken) -> Result<(String, Session)> {
+pub async fn open(
+    profile: Option<&str>,
+    password: &PasswordSource,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Result<(String, Session)> {
     let (name, options) = Profiles::load()?.get(profile)?;
     let session = match load_token(&name) {
         Some(saved) => {
@@ -134,7 +145,10 @@ pub async fn open(profile: Option<&str>, password: &PasswordSource, progress: &P
         }
         None => {
             let pw = password.read(true)?.ok_or_else(|| {
-                Error::new(Status::Authentication, "no saved sign-in: set ASEGPU_PASSWORD, use --password-file, or run `asegpu connect`")
+                Error::new(
+                    Status::Authentication,
+                    "no saved sign-in: set ASEGPU_PASSWORD, use --password-file, or run `asegpu connect`",
+                )
             })?;
             Session::connect(options, pw, progress, cancel).await?
         }

@@ -108,7 +108,12 @@ pub fn gpu_extension_for(os: OsType, release: &str) -> GpuExtension {
         }),
         OsType::Linux => json!({}),
     };
-    GpuExtension { publisher: PUBLISHER, extension_type: extension_type(os), type_handler_version: type_handler_version(os, release), settings }
+    GpuExtension {
+        publisher: PUBLISHER,
+        extension_type: extension_type(os),
+        type_handler_version: type_handler_version(os, release),
+        settings,
+    }
 }
 
 /// Whether a publisher/type pair is the NVIDIA GPU extension (case-insensitive).
@@ -151,7 +156,9 @@ pub enum OsGuess {
 /// Recognise a distribution from names such as an image name or a VHD file name.
 pub fn guess_os(os: OsType, names: &[&str]) -> OsGuess {
     let text = names.join(" ").to_ascii_lowercase().replace(['_', '-', ' '], "");
-    let idx = |d: &str, v: &str| SUPPORTED_OS.iter().position(|s| s.distribution == d && s.version == v).expect("table entry");
+    let idx = |d: &str, v: &str| {
+        SUPPORTED_OS.iter().position(|s| s.distribution == d && s.version == v).expect("table entry")
+    };
     match os {
         OsType::Windows => {
             if text.contains("2019") {
@@ -172,7 +179,10 @@ pub fn guess_os(os: OsType, names: &[&str]) -> OsGuess {
             if text.contains("ubuntu") {
                 if text.contains("1804") || text.contains("18.04") {
                     OsGuess::Supported(idx("Ubuntu", "18.04 LTS"))
-                } else if ["1604", "16.04", "2004", "20.04", "2204", "22.04", "2404", "24.04"].iter().any(|v| text.contains(v)) {
+                } else if ["1604", "16.04", "2004", "20.04", "2204", "22.04", "2404", "24.04"]
+                    .iter()
+                    .any(|v| text.contains(v))
+                {
                     OsGuess::Unsupported("Ubuntu (a version other than 18.04 LTS)")
                 } else {
                     OsGuess::Unknown
@@ -244,13 +254,20 @@ pub fn check_gpu_extension(
         let other = if os == OsType::Windows { "Linux" } else { "Windows" };
         if extension_type.eq_ignore_ascii_case(TYPE_WINDOWS) || extension_type.eq_ignore_ascii_case(TYPE_LINUX) {
             return Err(GpuExtensionError::UnsupportedOs {
-                detail: format!("the extension '{extension_type}' is for {other} VMs but this VM runs {}; use '{wanted_type}'.", os.as_str()),
+                detail: format!(
+                    "the extension '{extension_type}' is for {other} VMs but this VM runs {}; use '{wanted_type}'.",
+                    os.as_str()
+                ),
             });
         }
-        return Err(GpuExtensionError::WrongParameter { detail: format!("type '{extension_type}' is not a GPU driver extension; use '{wanted_type}'.") });
+        return Err(GpuExtensionError::WrongParameter {
+            detail: format!("type '{extension_type}' is not a GPU driver extension; use '{wanted_type}'."),
+        });
     }
     if !publisher.eq_ignore_ascii_case(PUBLISHER) {
-        return Err(GpuExtensionError::WrongParameter { detail: format!("publisher '{publisher}' is wrong; use '{PUBLISHER}'.") });
+        return Err(GpuExtensionError::WrongParameter {
+            detail: format!("publisher '{publisher}' is wrong; use '{PUBLISHER}'."),
+        });
     }
     let want = self::type_handler_version(os, release);
     if type_handler_version.trim() != want && type_handler_version.trim() != format!("{want}.0") {
@@ -327,16 +344,32 @@ mod tests {
         assert!(ok(TYPE_LINUX, "1.8", 1, OsType::Linux, &["ubuntu18.04waagent.vhd"], "2309").is_ok());
         assert!(ok(TYPE_WINDOWS, "1.5", 1, OsType::Windows, &["WindowsServer2019_30GB.vhd"], "2309").is_ok());
         assert!(ok(TYPE_WINDOWS, "1.3", 1, OsType::Windows, &["myimage"], "2105").is_ok());
-        assert!(matches!(ok(TYPE_LINUX, "1.8", 0, OsType::Linux, &[], "2309"), Err(GpuExtensionError::NotGpuSize { .. })));
-        assert!(matches!(ok(TYPE_LINUX, "1.3", 1, OsType::Linux, &[], "2309"), Err(GpuExtensionError::WrongParameter { .. })));
-        assert!(matches!(ok(TYPE_LINUX, "1.8", 1, OsType::Linux, &[], "2203"), Err(GpuExtensionError::WrongParameter { .. })));
-        assert!(matches!(ok(TYPE_WINDOWS, "1.5", 1, OsType::Linux, &[], "2309"), Err(GpuExtensionError::UnsupportedOs { .. })));
-        assert!(matches!(ok(TYPE_LINUX, "1.8", 1, OsType::Linux, &["centos7.vhd"], "2309"), Err(GpuExtensionError::UnsupportedOs { .. })));
+        assert!(matches!(
+            ok(TYPE_LINUX, "1.8", 0, OsType::Linux, &[], "2309"),
+            Err(GpuExtensionError::NotGpuSize { .. })
+        ));
+        assert!(matches!(
+            ok(TYPE_LINUX, "1.3", 1, OsType::Linux, &[], "2309"),
+            Err(GpuExtensionError::WrongParameter { .. })
+        ));
+        assert!(matches!(
+            ok(TYPE_LINUX, "1.8", 1, OsType::Linux, &[], "2203"),
+            Err(GpuExtensionError::WrongParameter { .. })
+        ));
+        assert!(matches!(
+            ok(TYPE_WINDOWS, "1.5", 1, OsType::Linux, &[], "2309"),
+            Err(GpuExtensionError::UnsupportedOs { .. })
+        ));
+        assert!(matches!(
+            ok(TYPE_LINUX, "1.8", 1, OsType::Linux, &["centos7.vhd"], "2309"),
+            Err(GpuExtensionError::UnsupportedOs { .. })
+        ));
         assert!(matches!(
             check_gpu_extension("Microsoft.Azure", TYPE_LINUX, "1.8", "x", 1, vec![], OsType::Linux, &[], "2309"),
             Err(GpuExtensionError::WrongParameter { .. })
         ));
-        let msg = GpuExtensionError::NotGpuSize { vm_size: "Standard_D1_v2".into(), gpu_sizes: sizes.clone() }.message("gpuLinux");
+        let msg = GpuExtensionError::NotGpuSize { vm_size: "Standard_D1_v2".into(), gpu_sizes: sizes.clone() }
+            .message("gpuLinux");
         assert!(msg.contains("VM size is not GPU VM size") && msg.contains("Standard_NC4as_T4_v3"));
     }
 }

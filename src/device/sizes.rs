@@ -90,7 +90,18 @@ const fn s(
     gpus: u32,
     gpu_model: Option<GpuModel>,
 ) -> VmSize {
-    VmSize { name, family, vcpus, memory_gib, temp_storage_gib, max_data_disks, max_nics, premium_storage, gpus, gpu_model }
+    VmSize {
+        name,
+        family,
+        vcpus,
+        memory_gib,
+        temp_storage_gib,
+        max_data_disks,
+        max_nics,
+        premium_storage,
+        gpus,
+        gpu_model,
+    }
 }
 
 use Family::*;

@@ -1,7 +1,10 @@
 //! Bring an image: the VHD check, storage accounts, the VHD upload and the whole image flow.
 
 use super::session::session_of;
-use super::{arg_json, arg_str, block_on, check_out, guard, progress_sink, put_json, token_of, AsegpuCancelToken, AsegpuError, AsegpuProgressCallback, AsegpuSession};
+use super::{
+    arg_json, arg_str, block_on, check_out, guard, progress_sink, put_json, token_of, AsegpuCancelToken, AsegpuError,
+    AsegpuProgressCallback, AsegpuSession,
+};
 use crate::arm::storage::NewStorageAccount;
 use crate::error::Status;
 use crate::ops::image::{self, BringImageRequest, UploadRequest};
@@ -17,7 +20,11 @@ use std::ffi::{c_char, c_void};
 /// # Safety
 /// Pointers must be NULL or valid as documented in the header.
 #[no_mangle]
-pub unsafe extern "C" fn asegpu_vhd_check(path: *const c_char, out_json: *mut *mut c_char, out_error: *mut *mut AsegpuError) -> Status {
+pub unsafe extern "C" fn asegpu_vhd_check(
+    path: *const c_char,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut AsegpuError,
+) -> Status {
     guard(out_error, || {
         check_out(out_json, "out_json")?;
         let path = arg_str(path, "path")?;

@@ -43,7 +43,10 @@ pub(crate) fn guard(out_error: *mut *mut AsegpuError, f: impl FnOnce() -> Result
             return Status::Ok;
         }
         Ok(Err(e)) => e,
-        Err(payload) => Error::new(Status::Panic, format!("internal error (panic caught at the C ABI boundary): {}", panic_text(&*payload))),
+        Err(payload) => Error::new(
+            Status::Panic,
+            format!("internal error (panic caught at the C ABI boundary): {}", panic_text(&*payload)),
+        ),
     };
     let status = err.status;
     error::set_last_error(&err);
@@ -70,7 +73,8 @@ fn install_panic_hook() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let from_asegpu = info.location().is_some_and(|l| l.file().contains("asegpu") || l.file().starts_with("src/"));
+            let from_asegpu =
+                info.location().is_some_and(|l| l.file().contains("asegpu") || l.file().starts_with("src/"));
             if from_asegpu {
                 tracing::error!("panic: {info}");
             } else {
@@ -88,9 +92,9 @@ pub(crate) unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str
     if p.is_null() {
         return Err(Error::new(Status::NullArgument, format!("argument '{name}' is NULL")));
     }
-    CStr::from_ptr(p)
-        .to_str()
-        .map_err(|e| Error::new(Status::InvalidUtf8, format!("argument '{name}' is not valid UTF-8 (byte {})", e.valid_up_to())))
+    CStr::from_ptr(p).to_str().map_err(|e| {
+        Error::new(Status::InvalidUtf8, format!("argument '{name}' is not valid UTF-8 (byte {})", e.valid_up_to()))
+    })
 }
 
 /// Parse a JSON argument into `T`.
@@ -133,7 +137,10 @@ pub(crate) fn put_json(out: *mut *mut c_char, v: &impl serde::Serialize) -> Resu
 }
 
 /// Adapt a C callback into a progress sink.
-pub(crate) fn progress_sink(cb: AsegpuProgressCallback, userdata: *mut c_void) -> impl Fn(&ProgressEvent) + Send + Sync {
+pub(crate) fn progress_sink(
+    cb: AsegpuProgressCallback,
+    userdata: *mut c_void,
+) -> impl Fn(&ProgressEvent) + Send + Sync {
     let userdata = userdata as usize;
     move |ev: &ProgressEvent| {
         if let Some(f) = cb {
@@ -206,9 +213,32 @@ pub extern "C" fn asegpu_status_name(status: u32) -> *const c_char {
 /// Map a raw code back to a status (unknown values → `None`, never undefined behaviour).
 pub fn status_from_u32(v: u32) -> Option<Status> {
     use Status::*;
-    [Ok, NullArgument, InvalidUtf8, InvalidJson, InvalidArgument, Connection, Tls, Timeout, Authentication, Authorization, NotFound, Conflict, Throttled, ArmRequest, Server, OperationFailed, Protocol, PreflightFailed, Cancelled, Io, Panic, Internal]
-        .into_iter()
-        .find(|s| *s as u32 == v)
+    [
+        Ok,
+        NullArgument,
+        InvalidUtf8,
+        InvalidJson,
+        InvalidArgument,
+        Connection,
+        Tls,
+        Timeout,
+        Authentication,
+        Authorization,
+        NotFound,
+        Conflict,
+        Throttled,
+        ArmRequest,
+        Server,
+        OperationFailed,
+        Protocol,
+        PreflightFailed,
+        Cancelled,
+        Io,
+        Panic,
+        Internal,
+    ]
+    .into_iter()
+    .find(|s| *s as u32 == v)
 }
 
 /// Test hook: panics inside the boundary (mode 0) or inside a runtime task (mode 1), to prove that no

@@ -1,7 +1,10 @@
 //! C ABI for the operations: GPU availability and preflight, deployments (template or direct), VM
 //! lifecycle, the GPU extension, and the device-update helper. Same conventions as every function.
 
-use super::{arg_json, arg_str, block_on, check_out, guard, progress_sink, put_json, session_of, token_of, AsegpuCancelToken, AsegpuError, AsegpuProgressCallback, AsegpuSession};
+use super::{
+    arg_json, arg_str, block_on, check_out, guard, progress_sink, put_json, session_of, token_of, AsegpuCancelToken,
+    AsegpuError, AsegpuProgressCallback, AsegpuSession,
+};
 use crate::arm::compute::VmAction;
 use crate::error::{Error, Status};
 use crate::ops::{deploy, extension, gpu, update, vm};
@@ -172,7 +175,9 @@ pub unsafe extern "C" fn asegpu_vm_power(
             "stop" | "poweroff" => VmAction::PowerOff,
             "deallocate" => VmAction::Deallocate,
             "restart" => VmAction::Restart,
-            other => return Err(Error::invalid(format!("action '{other}' is not one of start, stop, deallocate, restart"))),
+            other => {
+                return Err(Error::invalid(format!("action '{other}' is not one of start, stop, deallocate, restart")))
+            }
         };
         let sink = progress_sink(callback, userdata);
         put_json(out_json, &block_on(vm::act(s, rg, name, action, &Progress::new(&sink), &token_of(cancel)))??)
@@ -272,7 +277,8 @@ pub unsafe extern "C" fn asegpu_vm_extension_remove(
 ) -> Status {
     guard(out_error, || {
         let s = session_of(session)?;
-        let (rg, vm, name) = (arg_str(resource_group, "resource_group")?, arg_str(vm_name, "vm_name")?, arg_str(name, "name")?);
+        let (rg, vm, name) =
+            (arg_str(resource_group, "resource_group")?, arg_str(vm_name, "vm_name")?, arg_str(name, "name")?);
         let sink = progress_sink(callback, userdata);
         block_on(extension::remove(s, rg, vm, name, &Progress::new(&sink), &token_of(cancel)))?
     })
@@ -319,7 +325,10 @@ pub unsafe extern "C" fn asegpu_update_resume(
         let s = session_of(session)?;
         let rec: update::UpdateRecord = arg_json(record_json, "record_json")?;
         if !rec.subscription_id.is_empty() && !rec.subscription_id.eq_ignore_ascii_case(s.subscription_id()) {
-            return Err(Error::new(Status::InvalidArgument, "this record was made on another device (its subscription differs)"));
+            return Err(Error::new(
+                Status::InvalidArgument,
+                "this record was made on another device (its subscription differs)",
+            ));
         }
         let sink = progress_sink(callback, userdata);
         put_json(out_json, &block_on(update::resume(s, &rec, &Progress::new(&sink), &token_of(cancel)))??)

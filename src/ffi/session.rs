@@ -1,6 +1,9 @@
 //! Sessions (connect / disconnect / info) and resource groups.
 
-use super::{arg_json, arg_str, block_on, check_out, guard, progress_sink, put_json, token_of, AsegpuCancelToken, AsegpuError, AsegpuProgressCallback};
+use super::{
+    arg_json, arg_str, block_on, check_out, guard, progress_sink, put_json, token_of, AsegpuCancelToken, AsegpuError,
+    AsegpuProgressCallback,
+};
 use crate::arm::resources::NewResourceGroup;
 use crate::arm::{ConnectOptions, Session};
 use crate::error::{Error, Result, Status};

@@ -63,7 +63,11 @@ pub fn load(req: &TemplateDeployment) -> Result<(Value, Map<String, Value>)> {
     let mut params = Map::new();
     if let Some(f) = &req.template_parameter_file {
         let doc = read_json(f, "parameter file")?;
-        let inner = if doc.get("$schema").is_some() || doc.get("contentVersion").is_some() { doc.get("parameters").cloned().unwrap_or(json!({})) } else { doc };
+        let inner = if doc.get("$schema").is_some() || doc.get("contentVersion").is_some() {
+            doc.get("parameters").cloned().unwrap_or(json!({}))
+        } else {
+            doc
+        };
         match inner {
             Value::Object(m) => params = m,
             _ => return Err(Error::invalid(format!("{}: 'parameters' must be an object", f.display()))),
@@ -93,16 +97,33 @@ fn refuse(report: &PreflightReport) -> Error {
         .filter(|f| f.severity == gpu::Severity::Error)
         .map(|f| format!("{} {}", f.message, f.fix.as_deref().map(|x| format!("Fix: {x}")).unwrap_or_default()))
         .collect();
-    Error::new(Status::PreflightFailed, format!("the deployment would fail, so nothing was sent (use force to deploy anyway): {}", errors.join(" | ")))
-        .with_details(serde_json::to_value(report).unwrap_or_default())
+    Error::new(
+        Status::PreflightFailed,
+        format!("the deployment would fail, so nothing was sent (use force to deploy anyway): {}", errors.join(" | ")),
+    )
+    .with_details(serde_json::to_value(report).unwrap_or_default())
 }
 
 /// Deploy a template to a resource group (Incremental mode) after the preflight.
-pub async fn deploy_template(session: &Session, req: &TemplateDeployment, progress: &Progress<'_>, cancel: &CancelToken) -> Result<DeploymentResult> {
+pub async fn deploy_template(
+    session: &Session,
+    req: &TemplateDeployment,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Result<DeploymentResult> {
     let (template, params) = load(req)?;
-    let name = req.name.clone().or_else(|| req.template_file.as_ref().and_then(|f| f.file_stem()).map(|s| s.to_string_lossy().into_owned())).unwrap_or_else(|| "asegpu-deployment".into());
+    let name = req
+        .name
+        .clone()
+        .or_else(|| req.template_file.as_ref().and_then(|f| f.file_stem()).map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "asegpu-deployment".into());
     progress.emit("deployTemplate", "running", "preflight: evaluating the template and checking GPUs");
-    let plan = Plan::from_template(session.subscription_id(), &req.resource_group_name, &template, Some(&Value::Object(params.clone())))?;
+    let plan = Plan::from_template(
+        session.subscription_id(),
+        &req.resource_group_name,
+        &template,
+        Some(&Value::Object(params.clone())),
+    )?;
     let report = gpu::preflight(session, &plan, cancel).await?;
     if !report.ok && !req.force {
         return Err(refuse(&report));
@@ -122,7 +143,11 @@ pub async fn deploy_template(session: &Session, req: &TemplateDeployment, progre
     Ok(DeploymentResult {
         deployment_name: name,
         resource_group_name: req.resource_group_name.clone(),
-        provisioning_state: d.pointer("/properties/provisioningState").and_then(Value::as_str).unwrap_or("Succeeded").into(),
+        provisioning_state: d
+            .pointer("/properties/provisioningState")
+            .and_then(Value::as_str)
+            .unwrap_or("Succeeded")
+            .into(),
         timestamp: d.pointer("/properties/timestamp").and_then(Value::as_str).map(str::to_string),
         mode: d.pointer("/properties/mode").and_then(Value::as_str).unwrap_or("Incremental").into(),
         outputs: d.pointer("/properties/outputs").cloned().unwrap_or(json!({})),
@@ -149,7 +174,13 @@ async fn with_failed_operations(session: &Session, rg: &str, name: &str, mut e: 
         if !failed.is_empty() {
             let text: Vec<String> = failed
                 .iter()
-                .map(|f| format!("{}: {}", f["resource"].as_str().unwrap_or("?"), f.pointer("/error/message").and_then(Value::as_str).unwrap_or("failed")))
+                .map(|f| {
+                    format!(
+                        "{}: {}",
+                        f["resource"].as_str().unwrap_or("?"),
+                        f.pointer("/error/message").and_then(Value::as_str).unwrap_or("failed")
+                    )
+                })
                 .collect();
             e.message = format!("{} Failed resources: {}", e.message, text.join("; "));
             e.details = Some(json!({ "failedOperations": failed }));
@@ -202,7 +233,13 @@ fn default_admin() -> String {
 }
 
 /// Create the NIC and the VM, after the preflight, and return the VM with its IP address.
-pub async fn create_vm(session: &Session, req: &DirectVm, admin_password: &str, progress: &Progress<'_>, cancel: &CancelToken) -> Result<VmView> {
+pub async fn create_vm(
+    session: &Session,
+    req: &DirectVm,
+    admin_password: &str,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Result<VmView> {
     if admin_password.is_empty() {
         return Err(Error::invalid("the VM's admin password is empty"));
     }
@@ -210,7 +247,10 @@ pub async fn create_vm(session: &Session, req: &DirectVm, admin_password: &str, 
     let image_id = if req.image.starts_with("/subscriptions/") {
         req.image.clone()
     } else {
-        format!("/subscriptions/{sub}/resourceGroups/{}/providers/Microsoft.Compute/images/{}", req.resource_group_name, req.image)
+        format!(
+            "/subscriptions/{sub}/resourceGroups/{}/providers/Microsoft.Compute/images/{}",
+            req.resource_group_name, req.image
+        )
     };
     let subnet_id = format!(
         "/subscriptions/{sub}/resourceGroups/{}/providers/Microsoft.Network/virtualNetworks/{}/subnets/{}",
@@ -218,7 +258,12 @@ pub async fn create_vm(session: &Session, req: &DirectVm, admin_password: &str, 
     );
     let nic_name = req.nic_name.clone().unwrap_or_else(|| format!("{}-nic", req.name));
     let mut plan = Plan {
-        vms: vec![PlannedVm { name: req.name.clone(), vm_size: req.vm_size.clone(), resource_group: Some(req.resource_group_name.clone()), image_id: Some(image_id.clone()) }],
+        vms: vec![PlannedVm {
+            name: req.name.clone(),
+            vm_size: req.vm_size.clone(),
+            resource_group: Some(req.resource_group_name.clone()),
+            image_id: Some(image_id.clone()),
+        }],
         static_ips: vec![],
     };
     if let Some(ip) = &req.private_ip_address {
@@ -230,14 +275,19 @@ pub async fn create_vm(session: &Session, req: &DirectVm, admin_password: &str, 
         return Err(refuse(&report));
     }
     let ip_cfg = match &req.private_ip_address {
-        Some(ip) => json!({ "privateIPAllocationMethod": "Static", "privateIPAddress": ip, "subnet": { "id": subnet_id } }),
+        Some(ip) => {
+            json!({ "privateIPAllocationMethod": "Static", "privateIPAddress": ip, "subnet": { "id": subnet_id } })
+        }
         None => json!({ "privateIPAllocationMethod": "Dynamic", "subnet": { "id": subnet_id } }),
     };
     let nic = json!({ "location": device::LOCATION, "properties": { "ipConfigurations": [ { "name": "ipconfig1", "properties": ip_cfg } ] } });
     progress.emit("createGpuVm", "running", format!("creating network interface '{nic_name}'"));
     let nic = session.put_nic(&req.resource_group_name, &nic_name, &nic, progress, cancel).await?;
     let nic_id = nic.get("id").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| {
-        format!("/subscriptions/{sub}/resourceGroups/{}/providers/Microsoft.Network/networkInterfaces/{nic_name}", req.resource_group_name)
+        format!(
+            "/subscriptions/{sub}/resourceGroups/{}/providers/Microsoft.Network/networkInterfaces/{nic_name}",
+            req.resource_group_name
+        )
     });
     let body = json!({
         "location": device::LOCATION,
@@ -248,8 +298,15 @@ pub async fn create_vm(session: &Session, req: &DirectVm, admin_password: &str, 
             "networkProfile": { "networkInterfaces": [ { "id": nic_id } ] },
         }
     });
-    progress.emit("createGpuVm", "running", format!("creating VM '{}' ({}); the device takes 15-20 minutes", req.name, req.vm_size));
-    session.put_vm(&req.resource_group_name, &req.name, &body, progress, cancel).await.map_err(|e| e.context(format!("creating VM '{}'", req.name)))?;
+    progress.emit(
+        "createGpuVm",
+        "running",
+        format!("creating VM '{}' ({}); the device takes 15-20 minutes", req.name, req.vm_size),
+    );
+    session
+        .put_vm(&req.resource_group_name, &req.name, &body, progress, cancel)
+        .await
+        .map_err(|e| e.context(format!("creating VM '{}'", req.name)))?;
     vm::get(session, &req.resource_group_name, &req.name, cancel).await
 }
 
@@ -290,4 +347,3 @@ pub fn plan_for(session: &Session, req: PreflightRequest) -> Result<gpu::Plan> {
     let (template, params) = load(&td)?;
     gpu::Plan::from_template(session.subscription_id(), &rg, &template, Some(&serde_json::Value::Object(params)))
 }
-

@@ -86,7 +86,11 @@ fn release(session: &Session, req: &InstallRequest, warnings: &mut Vec<String>) 
 }
 
 /// Choose the extension for a VM (no ARM call beyond reading the VM and its image).
-pub async fn choose(session: &Session, req: &InstallRequest, cancel: &CancelToken) -> Result<(String, GpuExtension, Value, Vec<String>)> {
+pub async fn choose(
+    session: &Session,
+    req: &InstallRequest,
+    cancel: &CancelToken,
+) -> Result<(String, GpuExtension, Value, Vec<String>)> {
     let vm = session.get_vm(&req.resource_group_name, &req.vm_name, cancel).await?;
     let size = vm.pointer("/properties/hardwareProfile/vmSize").and_then(Value::as_str).unwrap_or_default().to_string();
     let mut warnings = Vec::new();
@@ -100,12 +104,25 @@ pub async fn choose(session: &Session, req: &InstallRequest, cancel: &CancelToke
         ))
         .with_arm_code("VmSizeIsNotGpuSize"));
     }
-    let os_text = req.os_type.clone().or_else(|| vm.pointer("/properties/storageProfile/osDisk/osType").and_then(Value::as_str).map(str::to_string));
+    let os_text = req
+        .os_type
+        .clone()
+        .or_else(|| vm.pointer("/properties/storageProfile/osDisk/osType").and_then(Value::as_str).map(str::to_string));
     let os = match os_text.as_deref().and_then(OsType::parse) {
         Some(o) => o,
-        None => return Err(Error::invalid(format!("the OS type of VM '{}' is unknown: pass osType (Linux or Windows)", req.vm_name))),
+        None => {
+            return Err(Error::invalid(format!(
+                "the OS type of VM '{}' is unknown: pass osType (Linux or Windows)",
+                req.vm_name
+            )))
+        }
     };
-    let image_name = vm.pointer("/properties/storageProfile/imageReference/id").and_then(Value::as_str).and_then(|i| i.rsplit('/').next()).unwrap_or_default().to_string();
+    let image_name = vm
+        .pointer("/properties/storageProfile/imageReference/id")
+        .and_then(Value::as_str)
+        .and_then(|i| i.rsplit('/').next())
+        .unwrap_or_default()
+        .to_string();
     match ext::guess_os(os, &[&image_name, &req.vm_name]) {
         OsGuess::Supported(i) if SUPPORTED_OS[i].deprecated => warnings.push(format!(
             "{} {} is deprecated for the GPU extension (2024 docs): the extension may not install; the docs describe a manual CUDA install instead.",
@@ -119,7 +136,10 @@ pub async fn choose(session: &Session, req: &InstallRequest, cancel: &CancelToke
     }
     let release = release(session, req, &mut warnings);
     let mut chosen = ext::gpu_extension_for(os, &release);
-    let name = req.name.clone().unwrap_or_else(|| if os == OsType::Windows { "windowsgpuext".into() } else { "gpuLinux".into() });
+    let name =
+        req.name
+            .clone()
+            .unwrap_or_else(|| if os == OsType::Windows { "windowsgpuext".into() } else { "gpuLinux".into() });
     let mut props = chosen.properties();
     if let Some(p) = &req.publisher {
         props["publisher"] = json!(p);
@@ -134,14 +154,20 @@ pub async fn choose(session: &Session, req: &InstallRequest, cancel: &CancelToke
         props["settings"] = s.clone();
     }
     if props != chosen.properties() {
-        warnings.push("Explicit overrides replace the documented publisher/type/version/settings for this release.".into());
+        warnings
+            .push("Explicit overrides replace the documented publisher/type/version/settings for this release.".into());
         chosen.settings = props["settings"].clone();
     }
     Ok((name, chosen, props, warnings))
 }
 
 /// Install the GPU extension and wait until it succeeds or fails.
-pub async fn install(session: &Session, req: &InstallRequest, progress: &Progress<'_>, cancel: &CancelToken) -> Result<InstallResult> {
+pub async fn install(
+    session: &Session,
+    req: &InstallRequest,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Result<InstallResult> {
     let (name, _, props, warnings) = choose(session, req, cancel).await?;
     for w in &warnings {
         progress.emit("installGpuExtension", "warning", w.clone());
@@ -152,7 +178,12 @@ pub async fn install(session: &Session, req: &InstallRequest, progress: &Progres
         .await
         .map_err(|e| e.context(format!("installing the GPU extension '{name}' on VM '{}'", req.vm_name)))?;
     let v = session.get_extension(&req.resource_group_name, &req.vm_name, &name, cancel).await?;
-    Ok(InstallResult { name, chosen: props, warnings, extension: ExtensionView::from_arm(&req.resource_group_name, &req.vm_name, &v) })
+    Ok(InstallResult {
+        name,
+        chosen: props,
+        warnings,
+        extension: ExtensionView::from_arm(&req.resource_group_name, &req.vm_name, &v),
+    })
 }
 
 pub async fn get(session: &Session, rg: &str, vm: &str, name: &str, cancel: &CancelToken) -> Result<ExtensionView> {
@@ -163,6 +194,16 @@ pub async fn list(session: &Session, rg: &str, vm: &str, cancel: &CancelToken) -
     Ok(session.list_extensions(rg, vm, cancel).await?.iter().map(|v| ExtensionView::from_arm(rg, vm, v)).collect())
 }
 
-pub async fn remove(session: &Session, rg: &str, vm: &str, name: &str, progress: &Progress<'_>, cancel: &CancelToken) -> Result<()> {
-    session.delete_extension(rg, vm, name, progress, cancel).await.map_err(|e| e.context(format!("removing extension '{name}' from VM '{vm}'")))
+pub async fn remove(
+    session: &Session,
+    rg: &str,
+    vm: &str,
+    name: &str,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Result<()> {
+    session
+        .delete_extension(rg, vm, name, progress, cancel)
+        .await
+        .map_err(|e| e.context(format!("removing extension '{name}' from VM '{vm}'")))
 }

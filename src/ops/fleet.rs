@@ -36,7 +36,8 @@ pub struct Fleet {
 impl Fleet {
     pub fn load(path: &std::path::Path) -> Result<Fleet> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io("read the fleet file", path, e))?;
-        let fleet: Fleet = serde_json::from_str(&text).map_err(|e| Error::invalid(format!("{}: {e}", path.display())))?;
+        let fleet: Fleet =
+            serde_json::from_str(&text).map_err(|e| Error::invalid(format!("{}: {e}", path.display())))?;
         if fleet.devices.is_empty() {
             return Err(Error::invalid(format!("{}: no devices", path.display())));
         }
@@ -50,9 +51,13 @@ fn password(d: &FleetDevice, default: Option<&Zeroizing<String>>) -> Result<Zero
         return Ok(Zeroizing::new(text.lines().next().unwrap_or_default().to_string()));
     }
     if let Some(var) = &d.password_env {
-        return std::env::var(var).map(Zeroizing::new).map_err(|_| Error::invalid(format!("device '{}': environment variable {var} is not set", d.name)));
+        return std::env::var(var)
+            .map(Zeroizing::new)
+            .map_err(|_| Error::invalid(format!("device '{}': environment variable {var} is not set", d.name)));
     }
-    default.cloned().ok_or_else(|| Error::invalid(format!("device '{}': no password (passwordFile, passwordEnv, or ASEGPU_PASSWORD)", d.name)))
+    default.cloned().ok_or_else(|| {
+        Error::invalid(format!("device '{}': no password (passwordFile, passwordEnv, or ASEGPU_PASSWORD)", d.name))
+    })
 }
 
 async fn connect(d: &FleetDevice, default_pw: Option<&Zeroizing<String>>, cancel: &CancelToken) -> Result<Session> {
@@ -71,7 +76,13 @@ pub struct FleetGpuRow {
 }
 
 /// GPU availability of every device, `concurrency` devices at a time, in the fleet file's order.
-pub async fn gpu_report(fleet: &Fleet, default_pw: Option<&Zeroizing<String>>, concurrency: usize, progress: &Progress<'_>, cancel: &CancelToken) -> Vec<FleetGpuRow> {
+pub async fn gpu_report(
+    fleet: &Fleet,
+    default_pw: Option<&Zeroizing<String>>,
+    concurrency: usize,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Vec<FleetGpuRow> {
     let mut rows: Vec<(usize, FleetGpuRow)> = stream::iter(fleet.devices.iter().enumerate())
         .map(|(i, d)| async move {
             let r = async { gpu::availability(&connect(d, default_pw, cancel).await?, cancel).await }.await;
@@ -113,8 +124,21 @@ pub struct FleetRolloutRow {
     pub error: Option<serde_json::Value>,
 }
 
-async fn rollout_one(d: &FleetDevice, r: &Rollout, default_pw: Option<&Zeroizing<String>>, cancel: &CancelToken) -> FleetRolloutRow {
-    let mut row = FleetRolloutRow { device: d.name.clone(), ok: false, stage: "connect".into(), vms: vec![], ip_addresses: vec![], extension: None, error: None };
+async fn rollout_one(
+    d: &FleetDevice,
+    r: &Rollout,
+    default_pw: Option<&Zeroizing<String>>,
+    cancel: &CancelToken,
+) -> FleetRolloutRow {
+    let mut row = FleetRolloutRow {
+        device: d.name.clone(),
+        ok: false,
+        stage: "connect".into(),
+        vms: vec![],
+        ip_addresses: vec![],
+        extension: None,
+        error: None,
+    };
     let outcome: Result<()> = async {
         let s = connect(d, default_pw, cancel).await?;
         row.stage = "deploy".into();
@@ -125,9 +149,16 @@ async fn rollout_one(d: &FleetDevice, r: &Rollout, default_pw: Option<&Zeroizing
         if r.install_gpu_extension {
             for v in dep.vms.iter().filter(|v| v.gpus > 0) {
                 row.stage = format!("extension on {}", v.name);
-                let req = extension::InstallRequest { resource_group_name: v.resource_group_name.clone(), vm_name: v.name.clone(), ..Default::default() };
+                let req = extension::InstallRequest {
+                    resource_group_name: v.resource_group_name.clone(),
+                    vm_name: v.name.clone(),
+                    ..Default::default()
+                };
                 let x = extension::install(&s, &req, &Progress::none(), cancel).await?;
-                row.extension = Some(format!("{} {} {}", x.extension.extension_type, x.extension.type_handler_version, x.extension.provisioning_state));
+                row.extension = Some(format!(
+                    "{} {} {}",
+                    x.extension.extension_type, x.extension.type_handler_version, x.extension.provisioning_state
+                ));
             }
             row.stage = "extension installed".into();
         }
@@ -142,11 +173,22 @@ async fn rollout_one(d: &FleetDevice, r: &Rollout, default_pw: Option<&Zeroizing
 }
 
 /// Deploy (and optionally install the extension) on every device, `concurrency` at a time.
-pub async fn rollout(fleet: &Fleet, r: &Rollout, default_pw: Option<&Zeroizing<String>>, concurrency: usize, progress: &Progress<'_>, cancel: &CancelToken) -> Vec<FleetRolloutRow> {
+pub async fn rollout(
+    fleet: &Fleet,
+    r: &Rollout,
+    default_pw: Option<&Zeroizing<String>>,
+    concurrency: usize,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Vec<FleetRolloutRow> {
     let mut rows: Vec<(usize, FleetRolloutRow)> = stream::iter(fleet.devices.iter().enumerate())
         .map(|(i, d)| async move {
             let row = rollout_one(d, r, default_pw, cancel).await;
-            progress.emit("fleetRollout", "running", format!("{}: {}", d.name, if row.ok { "done".to_string() } else { format!("failed at {}", row.stage) }));
+            progress.emit(
+                "fleetRollout",
+                "running",
+                format!("{}: {}", d.name, if row.ok { "done".to_string() } else { format!("failed at {}", row.stage) }),
+            );
             (i, row)
         })
         .buffer_unordered(concurrency.max(1))

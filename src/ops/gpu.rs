@@ -45,7 +45,11 @@ pub struct GpuReport {
 
 impl GpuReport {
     pub fn usage(&self) -> Option<GpuUsage> {
-        Some(GpuUsage { total: self.gpu_count?, vms: self.gpus_held_by_vms, kubernetes: self.gpus_claimed_by_kubernetes? })
+        Some(GpuUsage {
+            total: self.gpu_count?,
+            vms: self.gpus_held_by_vms,
+            kubernetes: self.gpus_claimed_by_kubernetes?,
+        })
     }
 }
 
@@ -61,7 +65,12 @@ pub fn model_from_sizes(names: &[String]) -> Option<GpuModel> {
 
 /// The names of the VM sizes the device offers.
 async fn size_names(session: &Session, cancel: &CancelToken) -> Result<Vec<String>> {
-    Ok(session.list_vm_sizes(cancel).await?.iter().filter_map(|s| s.get("name").and_then(Value::as_str).map(str::to_string)).collect())
+    Ok(session
+        .list_vm_sizes(cancel)
+        .await?
+        .iter()
+        .filter_map(|s| s.get("name").and_then(Value::as_str).map(str::to_string))
+        .collect())
 }
 
 /// The availability report (reads the VM sizes and every VM's power state).
@@ -78,7 +87,9 @@ pub fn report(facts: &crate::device::DeviceFacts, size_names: &[String], vms: &[
         (Some(m), _) => (Some(m), "ARM (the GPU VM sizes the device offers)".to_string()),
         (None, Some(m)) => (Some(m), "connection profile".to_string()),
         (None, None) => {
-            notes.push("The device offers no GPU VM sizes through ARM: it may have no GPU, or compute is not enabled.".into());
+            notes.push(
+                "The device offers no GPU VM sizes through ARM: it may have no GPU, or compute is not enabled.".into(),
+            );
             (None, "unknown".to_string())
         }
     };
@@ -102,7 +113,9 @@ pub fn report(facts: &crate::device::DeviceFacts, size_names: &[String], vms: &[
         })
         .collect();
     let held: u32 = gpu_vms.iter().filter(|v| v.holds_gpus).map(|v| v.gpus).sum();
-    let kubernetes_source = if facts.kubernetes_configured.is_some() { "connection profile (ARM does not expose it)" } else { "unknown" }.to_string();
+    let kubernetes_source =
+        if facts.kubernetes_configured.is_some() { "connection profile (ARM does not expose it)" } else { "unknown" }
+            .to_string();
     let k8s = match (facts.kubernetes_configured, facts.kubernetes_gpus, gpu_count) {
         (Some(false), _, _) => Some(0),
         (Some(true), Some(k), _) => Some(k),
@@ -116,7 +129,9 @@ pub fn report(facts: &crate::device::DeviceFacts, size_names: &[String], vms: &[
             None
         }
     };
-    if gpu_vms.iter().any(|v| v.power_state.as_deref() == Some("deallocated")) && facts.kubernetes_configured != Some(false) {
+    if gpu_vms.iter().any(|v| v.power_state.as_deref() == Some("deallocated"))
+        && facts.kubernetes_configured != Some(false)
+    {
         notes.push("Deallocated GPU VMs do not hold their GPU: Kubernetes may take it, and then the VM cannot start. Stop GPU VMs with 'stay provisioned' (powerOff) instead of deallocating them.".into());
     }
     let free = gpu_count.zip(k8s).map(|(t, k)| t.saturating_sub(held + k));
@@ -163,14 +178,24 @@ impl Plan {
     /// `count` VMs of one size (names `<prefix>1`, `<prefix>2`...).
     pub fn of_size(vm_size: &str, count: u32) -> Plan {
         let vms = (1..=count.max(1))
-            .map(|i| PlannedVm { name: format!("planned-vm-{i}"), vm_size: vm_size.into(), resource_group: None, image_id: None })
+            .map(|i| PlannedVm {
+                name: format!("planned-vm-{i}"),
+                vm_size: vm_size.into(),
+                resource_group: None,
+                image_id: None,
+            })
             .collect();
         Plan { vms, static_ips: vec![] }
     }
 
     /// Evaluate a template locally with the template engine (references to resources that do not exist
     /// yet stay unknown) and collect the VMs and static IPs it would create.
-    pub fn from_template(subscription_id: &str, resource_group: &str, template: &Value, parameters: Option<&Value>) -> Result<Plan> {
+    pub fn from_template(
+        subscription_id: &str,
+        resource_group: &str,
+        template: &Value,
+        parameters: Option<&Value>,
+    ) -> Result<Plan> {
         let ctx = DeploymentContext::new(subscription_id, resource_group, crate::device::LOCATION, "asegpu-preflight");
         let dep = Deployment::new(template, parameters, ctx).map_err(template_error)?;
         let mut plan = Plan::default();
@@ -184,15 +209,34 @@ impl Plan {
             if t == "microsoft.compute/virtualmachines" {
                 plan.vms.push(PlannedVm {
                     name: rendered.name.clone(),
-                    vm_size: body.pointer("/properties/hardwareProfile/vmSize").and_then(Value::as_str).unwrap_or_default().to_string(),
+                    vm_size: body
+                        .pointer("/properties/hardwareProfile/vmSize")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
                     resource_group: Some(r.resource_group.clone()),
-                    image_id: body.pointer("/properties/storageProfile/imageReference/id").and_then(Value::as_str).map(str::to_string),
+                    image_id: body
+                        .pointer("/properties/storageProfile/imageReference/id")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
                 });
             } else {
-                for cfg in body.pointer("/properties/ipConfigurations").and_then(Value::as_array).into_iter().flatten() {
-                    let p = |k: &str| cfg.pointer(&format!("/properties/{k}")).and_then(Value::as_str).unwrap_or_default().to_string();
-                    if p("privateIPAllocationMethod").eq_ignore_ascii_case("static") && !p("privateIPAddress").is_empty() {
-                        plan.static_ips.push((rendered.name.clone(), cfg.pointer("/properties/subnet/id").and_then(Value::as_str).unwrap_or_default().to_string(), p("privateIPAddress")));
+                for cfg in body.pointer("/properties/ipConfigurations").and_then(Value::as_array).into_iter().flatten()
+                {
+                    let p = |k: &str| {
+                        cfg.pointer(&format!("/properties/{k}")).and_then(Value::as_str).unwrap_or_default().to_string()
+                    };
+                    if p("privateIPAllocationMethod").eq_ignore_ascii_case("static")
+                        && !p("privateIPAddress").is_empty()
+                    {
+                        plan.static_ips.push((
+                            rendered.name.clone(),
+                            cfg.pointer("/properties/subnet/id")
+                                .and_then(Value::as_str)
+                                .unwrap_or_default()
+                                .to_string(),
+                            p("privateIPAddress"),
+                        ));
                     }
                 }
             }
@@ -262,7 +306,11 @@ pub async fn preflight(session: &Session, plan: &Plan, cancel: &CancelToken) -> 
     }
     let ok = !findings.iter().any(|f| f.severity == Severity::Error);
     let verdict = if ok {
-        if findings.iter().any(|f| f.severity == Severity::Warning) { "should succeed (see warnings)" } else { "will succeed" }
+        if findings.iter().any(|f| f.severity == Severity::Warning) {
+            "should succeed (see warnings)"
+        } else {
+            "will succeed"
+        }
     } else {
         "will fail"
     };
@@ -284,25 +332,53 @@ pub fn check_plan(plan: &Plan, size_names: &[String], existing: &[VmView], avail
     let mut f = Vec::new();
     for p in &plan.vms {
         if p.vm_size.is_empty() || p.vm_size.starts_with('[') {
-            f.push(finding(Severity::Warning, "SizeUnknown", format!("The size of VM '{}' could not be evaluated before deployment.", p.name), None));
+            f.push(finding(
+                Severity::Warning,
+                "SizeUnknown",
+                format!("The size of VM '{}' could not be evaluated before deployment.", p.name),
+                None,
+            ));
             continue;
         }
         let Some(size) = sizes::find(&p.vm_size) else {
-            f.push(finding(Severity::Error, "SizeNotAvailable", format!("VM size '{}' (VM '{}') is not a size Azure Stack Edge offers.", p.vm_size, p.name), Some("Use a size from `asegpu vm sizes`, e.g. Standard_NC4as_T4_v3 on a T4 device.")));
+            f.push(finding(
+                Severity::Error,
+                "SizeNotAvailable",
+                format!("VM size '{}' (VM '{}') is not a size Azure Stack Edge offers.", p.vm_size, p.name),
+                Some("Use a size from `asegpu vm sizes`, e.g. Standard_NC4as_T4_v3 on a T4 device."),
+            ));
             continue;
         };
         if let (Some(need), Some(have)) = (size.gpu_model, avail.gpu_model) {
             if need != have {
                 let alt = sizes::gpu_size_names(have).into_iter().take(3).collect::<Vec<_>>().join(", ");
-                f.push(finding(Severity::Error, "GpuModelMismatch", format!("VM '{}' uses size '{}' for NVIDIA {:?} GPUs, but this device has NVIDIA {:?} GPUs.", p.name, size.name, need, have), Some(&format!("The GPU VM size must match the device's GPU model: use one of {alt}."))));
+                f.push(finding(
+                    Severity::Error,
+                    "GpuModelMismatch",
+                    format!(
+                        "VM '{}' uses size '{}' for NVIDIA {:?} GPUs, but this device has NVIDIA {:?} GPUs.",
+                        p.name, size.name, need, have
+                    ),
+                    Some(&format!("The GPU VM size must match the device's GPU model: use one of {alt}.")),
+                ));
                 continue;
             }
         }
         if !size_names.is_empty() && !size_names.iter().any(|n| n.eq_ignore_ascii_case(size.name)) {
-            f.push(finding(Severity::Error, "SizeNotAvailable", format!("The device does not offer size '{}' (VM '{}').", size.name, p.name), Some("Use a size the device lists (asegpu vm sizes).")));
+            f.push(finding(
+                Severity::Error,
+                "SizeNotAvailable",
+                format!("The device does not offer size '{}' (VM '{}').", size.name, p.name),
+                Some("Use a size the device lists (asegpu vm sizes)."),
+            ));
         }
         if existing.iter().any(|v| v.name.eq_ignore_ascii_case(&p.name)) {
-            f.push(finding(Severity::Info, "VmExists", format!("VM '{}' already exists: the deployment updates it.", p.name), None));
+            f.push(finding(
+                Severity::Info,
+                "VmExists",
+                format!("VM '{}' already exists: the deployment updates it.", p.name),
+                None,
+            ));
         }
     }
     let needed = needed_gpus(plan, existing);
@@ -333,30 +409,67 @@ pub fn check_plan(plan: &Plan, size_names: &[String], existing: &[VmView], avail
     f
 }
 
-async fn check_static_ip(session: &Session, nic: &str, subnet_id: &str, ip: &str, cancel: &CancelToken) -> Result<Vec<Finding>> {
+async fn check_static_ip(
+    session: &Session,
+    nic: &str,
+    subnet_id: &str,
+    ip: &str,
+    cancel: &CancelToken,
+) -> Result<Vec<Finding>> {
     let mut f = Vec::new();
-    let Some(vnet_id) = subnet_id.split("/subnets/").next().filter(|_| subnet_id.contains("/subnets/")) else { return Ok(f) };
+    let Some(vnet_id) = subnet_id.split("/subnets/").next().filter(|_| subnet_id.contains("/subnets/")) else {
+        return Ok(f);
+    };
     let subnet_name = subnet_id.rsplit('/').next().unwrap_or_default();
     let vnet = match session.get_by_id(vnet_id, crate::arm::versions::NETWORK, cancel).await {
         Ok(v) => v,
         Err(e) if e.status == crate::Status::NotFound => {
-            f.push(finding(Severity::Error, "VirtualNetworkNotFound", format!("NIC '{nic}' uses virtual network '{vnet_id}', which does not exist."), Some("On the device, use ASEVNET in resource group ASERG (created when compute is enabled).")));
+            f.push(finding(
+                Severity::Error,
+                "VirtualNetworkNotFound",
+                format!("NIC '{nic}' uses virtual network '{vnet_id}', which does not exist."),
+                Some("On the device, use ASEVNET in resource group ASERG (created when compute is enabled)."),
+            ));
             return Ok(f);
         }
         Err(e) => return Err(e),
     };
-    let subnet = vnet.pointer("/properties/subnets").and_then(Value::as_array).into_iter().flatten().find(|s| s.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(subnet_name)));
+    let subnet = vnet
+        .pointer("/properties/subnets")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|s| s.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(subnet_name)));
     let Some(prefix) = subnet.and_then(|s| s.pointer("/properties/addressPrefix")).and_then(Value::as_str) else {
-        f.push(finding(Severity::Error, "SubnetNotFound", format!("NIC '{nic}' uses subnet '{subnet_name}', which the virtual network does not have."), Some("Use ASEVNETsubNet.")));
+        f.push(finding(
+            Severity::Error,
+            "SubnetNotFound",
+            format!("NIC '{nic}' uses subnet '{subnet_name}', which the virtual network does not have."),
+            Some("Use ASEVNETsubNet."),
+        ));
         return Ok(f);
     };
     if !ip_in_prefix(ip, prefix) {
-        f.push(finding(Severity::Error, "IpOutsideSubnet", format!("NIC '{nic}': the static address {ip} is not in the subnet {prefix}."), Some("Pick a free address of the compute network, or leave privateIPAddress empty for DHCP.")));
+        f.push(finding(
+            Severity::Error,
+            "IpOutsideSubnet",
+            format!("NIC '{nic}': the static address {ip} is not in the subnet {prefix}."),
+            Some("Pick a free address of the compute network, or leave privateIPAddress empty for DHCP."),
+        ));
     }
-    let path = format!("subscriptions/{}/providers/Microsoft.Network/networkInterfaces?api-version={}", session.subscription_id(), crate::arm::versions::NETWORK);
+    let path = format!(
+        "subscriptions/{}/providers/Microsoft.Network/networkInterfaces?api-version={}",
+        session.subscription_id(),
+        crate::arm::versions::NETWORK
+    );
     for other in session.list_all(&path, cancel).await? {
         let other_name = other.get("name").and_then(Value::as_str).unwrap_or_default();
-        let uses = other.pointer("/properties/ipConfigurations").and_then(Value::as_array).into_iter().flatten().any(|c| c.pointer("/properties/privateIPAddress").and_then(Value::as_str) == Some(ip));
+        let uses = other
+            .pointer("/properties/ipConfigurations")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|c| c.pointer("/properties/privateIPAddress").and_then(Value::as_str) == Some(ip));
         if uses && !other_name.eq_ignore_ascii_case(nic) {
             f.push(finding(Severity::Error, "PrivateIPAddressInUse", format!("NIC '{nic}': the address {ip} is already used by NIC '{other_name}' (a VM provisioning timeout on the device)."), Some("Use another free address, or leave privateIPAddress empty for DHCP.")));
         }
@@ -367,7 +480,11 @@ async fn check_static_ip(session: &Session, nic: &str, subnet_id: &str, ip: &str
 /// Whether an IPv4 address is inside a CIDR prefix.
 pub fn ip_in_prefix(ip: &str, prefix: &str) -> bool {
     let Some((net, bits)) = prefix.split_once('/') else { return false };
-    let (Ok(ip), Ok(net), Ok(bits)) = (ip.parse::<std::net::Ipv4Addr>(), net.parse::<std::net::Ipv4Addr>(), bits.parse::<u32>()) else { return false };
+    let (Ok(ip), Ok(net), Ok(bits)) =
+        (ip.parse::<std::net::Ipv4Addr>(), net.parse::<std::net::Ipv4Addr>(), bits.parse::<u32>())
+    else {
+        return false;
+    };
     if bits > 32 {
         return false;
     }
@@ -438,7 +555,10 @@ mod tests {
         let f = check_plan(&Plan::of_size("Standard_NC4as_A2", 1), &t4_sizes(), &[], &r);
         assert_eq!(errors(&f), vec!["GpuModelMismatch"]);
         assert!(f[0].fix.as_deref().unwrap().contains("Standard_NC4as_T4_v3"));
-        assert_eq!(errors(&check_plan(&Plan::of_size("Standard_NC6", 1), &t4_sizes(), &[], &r)), vec!["SizeNotAvailable"]);
+        assert_eq!(
+            errors(&check_plan(&Plan::of_size("Standard_NC6", 1), &t4_sizes(), &[], &r)),
+            vec!["SizeNotAvailable"]
+        );
     }
 
     #[test]

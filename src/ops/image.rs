@@ -43,7 +43,8 @@ const FOOTER: u64 = 512;
 /// Zero gaps shorter than this between data inside one chunk are sent rather than split into another request.
 const MERGE_GAP: u64 = 64 * 1024;
 
-const CONVERT_HINT: &str = "convert it with `qemu-img convert -O vpc -o subformat=fixed,force_size <source> <name>.vhd` \
+const CONVERT_HINT: &str =
+    "convert it with `qemu-img convert -O vpc -o subformat=fixed,force_size <source> <name>.vhd` \
                             (or Hyper-V's `Convert-VHD -Path <source> -DestinationPath <name>.vhd -VHDType Fixed`)";
 
 // ---------------------------------------------------------------------------------------------------
@@ -194,7 +195,9 @@ pub fn check_vhd(path: &Path) -> Result<VhdInfo> {
     }
     let len = meta.len();
     if len < 2 * FOOTER {
-        return Err(Error::invalid(format!("{shown} is {len} bytes: too small to be a VHD (a disk plus a 512-byte footer); {CONVERT_HINT}")));
+        return Err(Error::invalid(format!(
+            "{shown} is {len} bytes: too small to be a VHD (a disk plus a 512-byte footer); {CONVERT_HINT}"
+        )));
     }
     let mut footer = [0u8; 512];
     read_exact_at(&file, &mut footer, len - FOOTER).map_err(|e| Error::io("read the footer of", path, e))?;
@@ -210,10 +213,14 @@ pub fn check_vhd(path: &Path) -> Result<VhdInfo> {
             )));
         }
         if &head[0..8] == b"vhdxfile" {
-            return Err(Error::invalid(format!("{shown} is a VHDX: the device needs a fixed-size VHD; {CONVERT_HINT}")));
+            return Err(Error::invalid(format!(
+                "{shown} is a VHDX: the device needs a fixed-size VHD; {CONVERT_HINT}"
+            )));
         }
         if &head[0..4] == b"QFI\xfb" {
-            return Err(Error::invalid(format!("{shown} is a qcow2 image: the device needs a fixed-size VHD; {CONVERT_HINT}")));
+            return Err(Error::invalid(format!(
+                "{shown} is a qcow2 image: the device needs a fixed-size VHD; {CONVERT_HINT}"
+            )));
         }
         return Err(Error::invalid(format!(
             "{shown} has no VHD footer (no 'conectix' cookie in its last 512 bytes): it looks like a raw disk image; \
@@ -449,7 +456,14 @@ pub struct UploadOptions {
 
 impl Default for UploadOptions {
     fn default() -> Self {
-        UploadOptions { concurrency: 8, chunk_size_bytes: blob::MAX_PUT_PAGE, resume: true, verify_existing: false, verify_samples: 0, overwrite: false }
+        UploadOptions {
+            concurrency: 8,
+            chunk_size_bytes: blob::MAX_PUT_PAGE,
+            resume: true,
+            verify_existing: false,
+            verify_samples: 0,
+            overwrite: false,
+        }
     }
 }
 
@@ -460,7 +474,9 @@ impl UploadOptions {
         }
         let c = self.chunk_size_bytes;
         if c == 0 || c % PAGE != 0 || c > blob::MAX_PUT_PAGE {
-            return Err(Error::invalid(format!("chunkSizeBytes must be a multiple of 512 up to 4194304 (4 MiB), not {c}")));
+            return Err(Error::invalid(format!(
+                "chunkSizeBytes must be a multiple of 512 up to 4194304 (4 MiB), not {c}"
+            )));
         }
         Ok(())
     }
@@ -643,7 +659,16 @@ pub async fn upload_vhd_with(
         sparse_aware,
         ..Default::default()
     };
-    progress.emit(op, "started", format!("uploading {} ({} MiB of data in a {} GiB disk) to {blob_uri}", path.display(), data_bytes / MIB, info.disk_size_gb));
+    progress.emit(
+        op,
+        "started",
+        format!(
+            "uploading {} ({} MiB of data in a {} GiB disk) to {blob_uri}",
+            path.display(),
+            data_bytes / MIB,
+            info.disk_size_gb
+        ),
+    );
 
     // Resume or create. A blob that holds something else is replaced only with `overwrite`.
     let mut present: Vec<(u64, u64)> = Vec::new();
@@ -690,7 +715,14 @@ pub async fn upload_vhd_with(
     }
     present = subtract(&present, &subtract(&present, &extents));
     if resumed {
-        progress.emit(op, "running", format!("resuming: the blob already holds {} MiB of this VHD", present.iter().map(|(s, e)| e - s).sum::<u64>() / MIB));
+        progress.emit(
+            op,
+            "running",
+            format!(
+                "resuming: the blob already holds {} MiB of this VHD",
+                present.iter().map(|(s, e)| e - s).sum::<u64>() / MIB
+            ),
+        );
     }
 
     let chunk = options.chunk_size_bytes;
@@ -734,10 +766,17 @@ pub async fn upload_vhd_with(
     emit(done, &summary);
     {
         let ctx = &ctx;
-        let mut stream =
-            futures_util::stream::iter(chunks).map(|(s, e)| upload_chunk(ctx, s, e)).buffer_unordered(options.concurrency);
+        let mut stream = futures_util::stream::iter(chunks)
+            .map(|(s, e)| upload_chunk(ctx, s, e))
+            .buffer_unordered(options.concurrency);
         while let Some(r) = stream.next().await {
-            let o = r.map_err(|e| if e.status == Status::Cancelled { e } else { e.context(format!("uploading {}", path.display())) })?;
+            let o = r.map_err(|e| {
+                if e.status == Status::Cancelled {
+                    e
+                } else {
+                    e.context(format!("uploading {}", path.display()))
+                }
+            })?;
             summary.sent_bytes += o.sent;
             summary.present_bytes += o.present;
             summary.zero_bytes += o.len.saturating_sub(o.sent + o.present);
@@ -839,13 +878,20 @@ fn blob_endpoint_of(session: &Session, account: &StorageAccount) -> Result<Strin
         return Ok(e.to_string());
     }
     let suffix = session.endpoints().storage_suffix.clone().ok_or_else(|| {
-        Error::new(Status::Protocol, format!("the device reports no blob endpoint for storage account '{}' and no storage suffix", account.name))
+        Error::new(
+            Status::Protocol,
+            format!("the device reports no blob endpoint for storage account '{}' and no storage suffix", account.name),
+        )
     })?;
     Ok(format!("https://{}.blob.{}/", account.name, suffix.trim_start_matches('.')))
 }
 
 /// A blob client for an existing account on the session's device (keys from listKeys, key1).
-pub async fn blob_client(session: &Session, account: &AccountRef, cancel: &CancelToken) -> Result<(BlobClient, StorageAccount)> {
+pub async fn blob_client(
+    session: &Session,
+    account: &AccountRef,
+    cancel: &CancelToken,
+) -> Result<(BlobClient, StorageAccount)> {
     let acct = session.get_storage_account(&account.resource_group, &account.storage_account, cancel).await.map_err(|e| {
         if e.status == Status::NotFound {
             e.context(format!(
@@ -885,10 +931,14 @@ pub async fn upload_vhd(
 
 fn check_blob_name(name: &str) -> Result<()> {
     if name.is_empty() || name.len() > 1024 || name.ends_with('/') || name.starts_with('/') {
-        return Err(Error::invalid(format!("blob name '{name}' is not valid: 1 to 1024 characters, not starting or ending with '/'")));
+        return Err(Error::invalid(format!(
+            "blob name '{name}' is not valid: 1 to 1024 characters, not starting or ending with '/'"
+        )));
     }
     if !name.to_ascii_lowercase().ends_with(".vhd") {
-        return Err(Error::invalid(format!("blob name '{name}' must end with '.vhd': the device only creates images from .vhd blobs")));
+        return Err(Error::invalid(format!(
+            "blob name '{name}' must end with '.vhd': the device only creates images from .vhd blobs"
+        )));
     }
     Ok(())
 }
@@ -926,8 +976,10 @@ impl UploadRequest {
             Some(b) => b.clone(),
             None => file_blob_name(&self.vhd_path)?,
         };
-        let account = AccountRef { resource_group: self.resource_group.clone(), storage_account: self.storage_account.clone() };
-        upload_vhd(session, &account, &self.container, &blob_name, &self.vhd_path, &self.options, progress, cancel).await
+        let account =
+            AccountRef { resource_group: self.resource_group.clone(), storage_account: self.storage_account.clone() };
+        upload_vhd(session, &account, &self.container, &blob_name, &self.vhd_path, &self.options, progress, cancel)
+            .await
     }
 }
 
@@ -1044,7 +1096,12 @@ impl BringImageRequest {
 
 /// Bring an image, the documented flow end to end: check the VHD → create the storage account (when
 /// missing) → keys → container → upload → image (from the blob URI, or through a managed disk).
-pub async fn bring_image(session: &Session, req: &BringImageRequest, progress: &Progress<'_>, cancel: &CancelToken) -> Result<BringImageResult> {
+pub async fn bring_image(
+    session: &Session,
+    req: &BringImageRequest,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Result<BringImageResult> {
     let started = Instant::now();
     let (vhd, blob_name, os) = req.validate()?;
     session.get_resource_group(&req.resource_group, cancel).await.map_err(|e| {
@@ -1057,16 +1114,23 @@ pub async fn bring_image(session: &Session, req: &BringImageRequest, progress: &
     let sku = storage::normalize_sku(req.storage_sku.as_deref())?;
     let acct = session
         .create_storage_account(
-            &NewStorageAccount { resource_group: req.resource_group.clone(), name: req.storage_account.clone(), sku: Some(sku.into()), tags: req.tags.clone() },
+            &NewStorageAccount {
+                resource_group: req.resource_group.clone(),
+                name: req.storage_account.clone(),
+                sku: Some(sku.into()),
+                tags: req.tags.clone(),
+            },
             progress,
             cancel,
         )
         .await?;
-    let account = AccountRef { resource_group: req.resource_group.clone(), storage_account: req.storage_account.clone() };
+    let account =
+        AccountRef { resource_group: req.resource_group.clone(), storage_account: req.storage_account.clone() };
     let (client, acct2) = blob_client(session, &account, cancel).await?;
     let endpoint = blob_endpoint_of(session, &acct2).unwrap_or_default();
     client.create_container(&req.container, cancel).await?;
-    let upload = upload_vhd_with(&client, &req.container, &blob_name, &req.vhd_path, &req.upload, progress, cancel).await?;
+    let upload =
+        upload_vhd_with(&client, &req.container, &blob_name, &req.vhd_path, &req.upload, progress, cancel).await?;
     let blob_uri = upload.blob_uri.clone();
 
     let mut disk_id = None;

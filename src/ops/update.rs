@@ -40,7 +40,12 @@ pub async fn suspend(session: &Session, progress: &Progress<'_>, cancel: &Cancel
 }
 
 /// Start the VMs a [`suspend`] stopped. Every VM is attempted; the first failure is returned at the end.
-pub async fn resume(session: &Session, rec: &UpdateRecord, progress: &Progress<'_>, cancel: &CancelToken) -> Result<Vec<vm::VmView>> {
+pub async fn resume(
+    session: &Session,
+    rec: &UpdateRecord,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Result<Vec<vm::VmView>> {
     let mut started = Vec::new();
     let mut first_err = None;
     for s in &rec.stopped {

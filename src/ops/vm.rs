@@ -90,7 +90,14 @@ pub async fn list(session: &Session, rg: Option<&str>, with_ips: bool, cancel: &
 }
 
 /// Start, stop (stay provisioned), deallocate or restart, and return the VM afterwards.
-pub async fn act(session: &Session, rg: &str, name: &str, action: VmAction, progress: &Progress<'_>, cancel: &CancelToken) -> Result<VmView> {
+pub async fn act(
+    session: &Session,
+    rg: &str,
+    name: &str,
+    action: VmAction,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Result<VmView> {
     session
         .vm_action(rg, name, action, progress, cancel)
         .await
@@ -98,7 +105,13 @@ pub async fn act(session: &Session, rg: &str, name: &str, action: VmAction, prog
     get(session, rg, name, cancel).await
 }
 
-pub async fn delete(session: &Session, rg: &str, name: &str, progress: &Progress<'_>, cancel: &CancelToken) -> Result<()> {
+pub async fn delete(
+    session: &Session,
+    rg: &str,
+    name: &str,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Result<()> {
     session.delete_vm(rg, name, progress, cancel).await.map_err(|e| e.context(format!("deleting VM '{name}'")))
 }
 

@@ -13,26 +13,30 @@ pub fn handle(shared: &Shared, req: &Req) -> Resp {
     let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
     let issuer = format!("{}adfs", req.base());
     match (req.method.clone(), rest.as_slice()) {
-        (Method::GET, [".well-known", "openid-configuration"]) | (Method::GET, [_, "v2.0", ".well-known", "openid-configuration"]) => {
+        (Method::GET, [".well-known", "openid-configuration"])
+        | (Method::GET, [_, "v2.0", ".well-known", "openid-configuration"]) => {
             let b = format!("{}adfs/", req.base());
-            json_resp(200, &json!({
-                "issuer": if rest.len() == 4 { format!("{}{}/v2.0", req.base(), device::TENANT_ID) } else { issuer },
-                "authorization_endpoint": format!("{b}oauth2/authorize/"),
-                "token_endpoint": format!("{b}oauth2/token/"),
-                "jwks_uri": format!("{b}discovery/keys"),
-                "end_session_endpoint": format!("{b}oauth2/logout"),
-                "userinfo_endpoint": format!("{b}userinfo"),
-                "device_authorization_endpoint": format!("{b}oauth2/devicecode"),
-                "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials", "password"],
-                "response_types_supported": ["code", "id_token", "code id_token", "id_token token", "code token", "code id_token token"],
-                "response_modes_supported": ["query", "fragment", "form_post"],
-                "scopes_supported": ["openid", "profile", "email", "user_impersonation", "allatclaims"],
-                "subject_types_supported": ["pairwise"],
-                "id_token_signing_alg_values_supported": ["ES256"],
-                "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-                "access_token_issuer": format!("http://{}/adfs/services/trust", req.hostname()),
-                "microsoft_multi_refresh_token": true,
-            }))
+            json_resp(
+                200,
+                &json!({
+                    "issuer": if rest.len() == 4 { format!("{}{}/v2.0", req.base(), device::TENANT_ID) } else { issuer },
+                    "authorization_endpoint": format!("{b}oauth2/authorize/"),
+                    "token_endpoint": format!("{b}oauth2/token/"),
+                    "jwks_uri": format!("{b}discovery/keys"),
+                    "end_session_endpoint": format!("{b}oauth2/logout"),
+                    "userinfo_endpoint": format!("{b}userinfo"),
+                    "device_authorization_endpoint": format!("{b}oauth2/devicecode"),
+                    "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials", "password"],
+                    "response_types_supported": ["code", "id_token", "code id_token", "id_token token", "code token", "code id_token token"],
+                    "response_modes_supported": ["query", "fragment", "form_post"],
+                    "scopes_supported": ["openid", "profile", "email", "user_impersonation", "allatclaims"],
+                    "subject_types_supported": ["pairwise"],
+                    "id_token_signing_alg_values_supported": ["ES256"],
+                    "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+                    "access_token_issuer": format!("http://{}/adfs/services/trust", req.hostname()),
+                    "microsoft_multi_refresh_token": true,
+                }),
+            )
         }
         (Method::GET, ["discovery", "keys"]) => json_resp(200, &shared.signer.jwks()),
         (Method::POST, ["oauth2", "token"]) => token(shared, req),
@@ -71,9 +75,9 @@ fn token(shared: &Shared, req: &Req) -> Resp {
     let client_id = get("client_id").unwrap_or(device::POWERSHELL_CLIENT_ID).to_string();
     // The resource: `resource=` (ADAL, PowerShell) or the first `<resource>/.default` scope (MSAL, az).
     let scope = get("scope").map(str::to_string);
-    let resource = get("resource").map(str::to_string).or_else(|| {
-        scope.as_deref()?.split(' ').find_map(|s| s.strip_suffix("/.default")).map(str::to_string)
-    });
+    let resource = get("resource")
+        .map(str::to_string)
+        .or_else(|| scope.as_deref()?.split(' ').find_map(|s| s.strip_suffix("/.default")).map(str::to_string));
     let now = now_ms() / 1000;
     let (user, resource) = match get("grant_type") {
         Some("password") => {
@@ -99,12 +103,22 @@ fn token(shared: &Shared, req: &Req) -> Resp {
             match st.refresh_tokens.get(rt) {
                 Some(g) if g.expires_at > now => (g.user.clone(), resource.or_else(|| Some(g.resource.clone()))),
                 _ => {
-                    return oauth_error(400, "invalid_grant", "MSIS9615: The refresh token received in 'refresh_token' parameter is invalid.")
+                    return oauth_error(
+                        400,
+                        "invalid_grant",
+                        "MSIS9615: The refresh token received in 'refresh_token' parameter is invalid.",
+                    )
                 }
             }
         }
         Some(other) => {
-            return oauth_error(400, "unsupported_grant_type", &format!("MSIS9611: The authorization server does not support the requested 'grant_type' value '{other}'."))
+            return oauth_error(
+                400,
+                "unsupported_grant_type",
+                &format!(
+                    "MSIS9611: The authorization server does not support the requested 'grant_type' value '{other}'."
+                ),
+            )
         }
         None => return oauth_error(400, "invalid_request", "MSIS9609: The 'grant_type' parameter is missing."),
     };
@@ -135,7 +149,10 @@ fn token(shared: &Shared, req: &Req) -> Resp {
     {
         let mut st = shared.lock();
         st.refresh_tokens.retain(|_, g| g.expires_at > now);
-        st.refresh_tokens.insert(refresh.clone(), RefreshGrant { user: user.clone(), resource: resource.clone(), expires_at: now + rt_life });
+        st.refresh_tokens.insert(
+            refresh.clone(),
+            RefreshGrant { user: user.clone(), resource: resource.clone(), expires_at: now + rt_life },
+        );
     }
     let mut body = json!({
         "access_token": access, "token_type": "bearer", "expires_in": lifetime, "resource": resource,
@@ -160,25 +177,45 @@ pub fn check_bearer(shared: &Shared, req: &Req) -> Result<Value, Resp> {
         return Err(challenge("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."));
     };
     let Some(token) = auth.strip_prefix("Bearer ").or_else(|| auth.strip_prefix("bearer ")) else {
-        return Err(challenge("AuthenticationFailedInvalidHeader", "Authentication failed. The 'Authorization' header is provided in an invalid format."));
+        return Err(challenge(
+            "AuthenticationFailedInvalidHeader",
+            "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+        ));
     };
-    let claims = shared.signer.verify(token.trim()).map_err(|_| challenge("InvalidAuthenticationToken", "The access token is invalid."))?;
+    let claims = shared
+        .signer
+        .verify(token.trim())
+        .map_err(|_| challenge("InvalidAuthenticationToken", "The access token is invalid."))?;
     let now = now_ms() / 1000;
     let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
     let iat = claims.get("iat").and_then(Value::as_i64).unwrap_or(0);
     if exp <= now {
-        let fmt = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%m/%d/%Y %H:%M:%S").to_string()).unwrap_or_default();
+        let fmt = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .map(|d| d.format("%m/%d/%Y %H:%M:%S").to_string())
+                .unwrap_or_default()
+        };
         return Err(challenge(
             "ExpiredAuthenticationToken",
-            &format!("The access token expiry UTC time '{}' is earlier than current UTC time '{}'.", fmt(exp), fmt(now)),
+            &format!(
+                "The access token expiry UTC time '{}' is earlier than current UTC time '{}'.",
+                fmt(exp),
+                fmt(now)
+            ),
         ));
     }
     if iat < shared.lock().tokens_not_before {
-        return Err(challenge("ExpiredAuthenticationToken", "The access token has been revoked (the device session expired); sign in again."));
+        return Err(challenge(
+            "ExpiredAuthenticationToken",
+            "The access token has been revoked (the device session expired); sign in again.",
+        ));
     }
     let aud = claims.get("aud").and_then(Value::as_str).unwrap_or_default();
     if !is_our_audience(shared, aud) {
-        return Err(challenge("InvalidAuthenticationTokenAudience", &format!("The access token has been obtained for wrong audience or resource '{aud}'.")));
+        return Err(challenge(
+            "InvalidAuthenticationTokenAudience",
+            &format!("The access token has been obtained for wrong audience or resource '{aud}'."),
+        ));
     }
     Ok(claims)
 }

@@ -21,7 +21,9 @@ pub fn handle(shared: &Shared, req: &Req) -> Resp {
     super::deployments::pump(shared, &req.host);
     match req.kw(0).as_str() {
         "tenants" => with_version(shared, req, versions::SUBSCRIPTIONS, tenants),
-        "providers" => with_version(shared, req, versions::RESOURCES, || json_resp(200, &json!({ "value": providers() }))),
+        "providers" => {
+            with_version(shared, req, versions::RESOURCES, || json_resp(200, &json!({ "value": providers() })))
+        }
         "subscriptions" => subscriptions(shared, req),
         _ => not_found_path(req),
     }
@@ -63,7 +65,10 @@ fn metadata(shared: &Shared, req: &Req) -> Resp {
 }
 
 fn tenants() -> Resp {
-    json_resp(200, &json!({ "value": [{ "id": format!("/tenants/{}", device::TENANT_ID), "tenantId": device::TENANT_ID }] }))
+    json_resp(
+        200,
+        &json!({ "value": [{ "id": format!("/tenants/{}", device::TENANT_ID), "tenantId": device::TENANT_ID }] }),
+    )
 }
 
 /// The subscription as the requested api-version shapes it: `tenantId` is not part of the 2016-06-01
@@ -95,14 +100,35 @@ pub fn providers() -> Vec<Value> {
         p("Microsoft.AzureBridge", &["locations", "operations", "locations/ingestionJobs"], versions::AZURE_BRIDGE),
         p(
             "Microsoft.Compute",
-            &["virtualMachines", "virtualMachines/extensions", "locations", "locations/vmSizes", "locations/operations", "operations", "images", "disks"],
+            &[
+                "virtualMachines",
+                "virtualMachines/extensions",
+                "locations",
+                "locations/vmSizes",
+                "locations/operations",
+                "operations",
+                "images",
+                "disks",
+            ],
             versions::COMPUTE,
         ),
         p("Microsoft.Network", &["virtualNetworks", "networkInterfaces", "locations", "operations"], versions::NETWORK),
-        p("Microsoft.Resources", &["deployments", "deployments/operations", "resourceGroups", "resources", "providers", "operations"], versions::RESOURCES),
+        p(
+            "Microsoft.Resources",
+            &["deployments", "deployments/operations", "resourceGroups", "resources", "providers", "operations"],
+            versions::RESOURCES,
+        ),
         p(
             "Microsoft.Storage",
-            &["storageaccounts", "storageAccounts/blobServices", "storageAccounts/tableServices", "storageAccounts/queueServices", "locations", "operations", "checkNameAvailability"],
+            &[
+                "storageaccounts",
+                "storageAccounts/blobServices",
+                "storageAccounts/tableServices",
+                "storageAccounts/queueServices",
+                "locations",
+                "operations",
+                "checkNameAvailability",
+            ],
             versions::STORAGE,
         ),
     ]
@@ -110,7 +136,9 @@ pub fn providers() -> Vec<Value> {
 
 fn subscriptions(shared: &Shared, req: &Req) -> Resp {
     if req.segs.len() == 1 {
-        return with_version(shared, req, versions::SUBSCRIPTIONS, || json_resp(200, &json!({ "value": [subscription_json(shared, req)] })));
+        return with_version(shared, req, versions::SUBSCRIPTIONS, || {
+            json_resp(200, &json!({ "value": [subscription_json(shared, req)] }))
+        });
     }
     let sub = &req.segs[1];
     let ours = shared.lock().subscription_id.clone();
@@ -118,21 +146,35 @@ fn subscriptions(shared: &Shared, req: &Req) -> Resp {
         return arm_error(404, "SubscriptionNotFound", &format!("The subscription '{sub}' could not be found."));
     }
     match (req.segs.len(), req.kw(2).as_str()) {
-        (2, _) => with_version(shared, req, versions::SUBSCRIPTIONS, || json_resp(200, &subscription_json(shared, req))),
+        (2, _) => {
+            with_version(shared, req, versions::SUBSCRIPTIONS, || json_resp(200, &subscription_json(shared, req)))
+        }
         (3, "locations") => with_version(shared, req, versions::SUBSCRIPTIONS, || {
-            json_resp(200, &json!({ "value": [{ "id": format!("/subscriptions/{ours}/locations/dbelocal"), "name": "dbelocal", "displayName": "DBELocal" }] }))
+            json_resp(
+                200,
+                &json!({ "value": [{ "id": format!("/subscriptions/{ours}/locations/dbelocal"), "name": "dbelocal", "displayName": "DBELocal" }] }),
+            )
         }),
         (3, "resourcegroups") => with_version(shared, req, versions::RESOURCES, || list_groups(shared, req)),
         (4, "resourcegroups") => with_version(shared, req, versions::RESOURCES, || group(shared, req, &ours)),
-        (3, "providers") => with_version(shared, req, versions::RESOURCES, || json_resp(200, &json!({ "value": providers() }))),
+        (3, "providers") => {
+            with_version(shared, req, versions::RESOURCES, || json_resp(200, &json!({ "value": providers() })))
+        }
         (4, "providers") => with_version(shared, req, versions::RESOURCES, || {
             let ns = req.kw(3);
-            match providers().into_iter().find(|p| p["namespace"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&ns))) {
+            match providers().into_iter().find(|p| p["namespace"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&ns)))
+            {
                 Some(p) => json_resp(200, &p),
-                None => arm_error(404, "InvalidResourceNamespace", &format!("The resource namespace '{}' is invalid.", req.segs[3])),
+                None => arm_error(
+                    404,
+                    "InvalidResourceNamespace",
+                    &format!("The resource namespace '{}' is invalid.", req.segs[3]),
+                ),
             }
         }),
-        (4, "operationresults") => with_version(shared, req, versions::RESOURCES, || operation_result(shared, req, &req.segs[3])),
+        (4, "operationresults") => {
+            with_version(shared, req, versions::RESOURCES, || operation_result(shared, req, &req.segs[3]))
+        }
         (n, "resourcegroups") if n >= 6 && req.kw(4) == "providers" => provider_resource(shared, req),
         // Deployment operations at the older path without `providers/Microsoft.Resources` (2019-10-01 and before).
         (n, "resourcegroups") if n >= 6 && req.kw(4) == "deployments" => deployments_legacy(shared, req),
@@ -154,7 +196,15 @@ fn list_groups(shared: &Shared, req: &Req) -> Resp {
         None => None,
         Some(f) => match parse_tag_filter(f) {
             Some(t) => Some(t),
-            None => return arm_error(400, "InvalidFilterInQueryString", &format!("The $filter '{f}' is not supported. Resource groups can be filtered by tagName and tagValue only.")),
+            None => {
+                return arm_error(
+                    400,
+                    "InvalidFilterInQueryString",
+                    &format!(
+                    "The $filter '{f}' is not supported. Resource groups can be filtered by tagName and tagValue only."
+                ),
+                )
+            }
         },
     };
     let st = shared.lock();
@@ -241,7 +291,14 @@ fn group(shared: &Shared, req: &Req, sub: &str) -> Resp {
             let existing = st.resource_groups.get(&key).cloned();
             if let Some(g) = &existing {
                 if g.provisioning_state == "Deleting" {
-                    return arm_error(409, "ResourceGroupBeingDeleted", &format!("The resource group '{}' is in deprovisioning state and cannot perform this operation.", g.name));
+                    return arm_error(
+                        409,
+                        "ResourceGroupBeingDeleted",
+                        &format!(
+                            "The resource group '{}' is in deprovisioning state and cannot perform this operation.",
+                            g.name
+                        ),
+                    );
                 }
             }
             let location = body.get("location").and_then(Value::as_str).map(str::to_string);
@@ -255,7 +312,12 @@ fn group(shared: &Shared, req: &Req, sub: &str) -> Resp {
             if !location.eq_ignore_ascii_case(device::LOCATION) {
                 return arm_error(400, "LocationNotAvailableForResourceGroup", &format!("The provided location '{location}' is not available for resource group. List of available regions is 'dbelocal'."));
             }
-            let tags = body.get("tags").and_then(Value::as_object).cloned().or(existing.as_ref().map(|g| g.tags.clone())).unwrap_or_default();
+            let tags = body
+                .get("tags")
+                .and_then(Value::as_object)
+                .cloned()
+                .or(existing.as_ref().map(|g| g.tags.clone()))
+                .unwrap_or_default();
             let g = ResourceGroup {
                 name: existing.as_ref().map(|g| g.name.clone()).unwrap_or(name),
                 location: device::LOCATION.into(),
@@ -272,7 +334,12 @@ fn group(shared: &Shared, req: &Req, sub: &str) -> Resp {
             };
             g.provisioning_state = "Deleting".into();
             let g_name = g.name.clone();
-            let id = st.start_operation("deleteResourceGroup", Effect::DeleteResourceGroup { name: g_name }, now_ms(), shared.scaled_ms(30.0));
+            let id = st.start_operation(
+                "deleteResourceGroup",
+                Effect::DeleteResourceGroup { name: g_name },
+                now_ms(),
+                shared.scaled_ms(30.0),
+            );
             accepted(shared, req, &format!("subscriptions/{sub}/operationresults/{id}"))
         }
         _ => method_not_allowed(req),
@@ -302,7 +369,11 @@ fn operation_result(shared: &Shared, req: &Req, id: &str) -> Resp {
 }
 
 fn method_not_allowed(req: &Req) -> Resp {
-    arm_error(405, "MethodNotAllowed", &format!("The HTTP method '{}' is not supported for '{}'.", req.method, req.path))
+    arm_error(
+        405,
+        "MethodNotAllowed",
+        &format!("The HTTP method '{}' is not supported for '{}'.", req.method, req.path),
+    )
 }
 
 /// `/subscriptions/{sub}/resourceGroups/{rg}/providers/{namespace}/...`: provider resources.
@@ -339,7 +410,14 @@ fn deployments_legacy(shared: &Shared, req: &Req) -> Resp {
     let Some(rg_name) = shared.lock().resource_groups.get(&rg).map(|g| g.name.clone()) else {
         return rg_not_found(&req.segs[3]);
     };
-    super::resources::dispatch(shared, req, req.segs[1].clone(), Some(rg_name), "Microsoft.Resources", req.segs[4..].to_vec())
+    super::resources::dispatch(
+        shared,
+        req,
+        req.segs[1].clone(),
+        Some(rg_name),
+        "Microsoft.Resources",
+        req.segs[4..].to_vec(),
+    )
 }
 
 /// `/subscriptions/{sub}/providers/{namespace}/...`: subscription-scope provider paths (lists, vmSizes,

@@ -140,7 +140,9 @@ pub fn route(shared: &Shared, req: &Req) -> Option<(String, Vec<String>)> {
         }
     }
     let first = req.kw(0);
-    if first.is_empty() || matches!(first.as_str(), "subscriptions" | "providers" | "tenants" | "metadata" | "adfs" | "_sim") {
+    if first.is_empty()
+        || matches!(first.as_str(), "subscriptions" | "providers" | "tenants" | "metadata" | "adfs" | "_sim")
+    {
         return None;
     }
     let st = shared.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -157,7 +159,8 @@ fn authorize(req: &Req, account: &str, keys: &[String], path_style: bool) -> Res
             &format!("Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature. {m}"),
         ))
     };
-    let decoded: Vec<Vec<u8>> = keys.iter().filter_map(|k| base64::engine::general_purpose::STANDARD.decode(k).ok()).collect();
+    let decoded: Vec<Vec<u8>> =
+        keys.iter().filter_map(|k| base64::engine::general_purpose::STANDARD.decode(k).ok()).collect();
     let sign = |key: &[u8], s: &str| {
         let k = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
         base64::engine::general_purpose::STANDARD.encode(ring::hmac::sign(&k, s.as_bytes()).as_ref())
@@ -188,7 +191,17 @@ fn authorize(req: &Req, account: &str, keys: &[String], path_style: bool) -> Res
         let mut candidates = Vec::new();
         if req.q("ss").is_some() {
             // Account SAS.
-            let base = format!("{account}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n", q("sp"), q("ss"), q("srt"), q("st"), q("se"), q("sip"), q("spr"), q("sv"));
+            let base = format!(
+                "{account}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n",
+                q("sp"),
+                q("ss"),
+                q("srt"),
+                q("st"),
+                q("se"),
+                q("sip"),
+                q("spr"),
+                q("sv")
+            );
             candidates.push(base.clone());
             candidates.push(format!("{base}{}\n", q("ses")));
         } else {
@@ -201,17 +214,40 @@ fn authorize(req: &Req, account: &str, keys: &[String], path_style: bool) -> Res
                 cr.push_str(s);
             }
             let tail = format!("{}\n{}\n{}\n{}\n{}", q("rscc"), q("rscd"), q("rsce"), q("rscl"), q("rsct"));
-            let head = format!("{}\n{}\n{}\n{cr}\n{}\n{}\n{}\n{}\n{}", q("sp"), q("st"), q("se"), q("si"), q("sip"), q("spr"), q("sv"), q("sr"));
+            let head = format!(
+                "{}\n{}\n{}\n{cr}\n{}\n{}\n{}\n{}\n{}",
+                q("sp"),
+                q("st"),
+                q("se"),
+                q("si"),
+                q("sip"),
+                q("spr"),
+                q("sv"),
+                q("sr")
+            );
             candidates.push(format!("{head}\n{}\n{tail}", q("sst")));
             candidates.push(format!("{head}\n{}\n{}\n{tail}", q("sst"), q("ses")));
-            candidates.push(format!("{}\n{}\n{}\n{cr}\n{}\n{}\n{}\n{}\n{tail}", q("sp"), q("st"), q("se"), q("si"), q("sip"), q("spr"), q("sv")));
+            candidates.push(format!(
+                "{}\n{}\n{}\n{cr}\n{}\n{}\n{}\n{}\n{tail}",
+                q("sp"),
+                q("st"),
+                q("se"),
+                q("si"),
+                q("sip"),
+                q("spr"),
+                q("sv")
+            ));
         }
         if candidates.iter().any(|c| decoded.iter().any(|k| sign(k, c) == sig)) {
             return Ok(());
         }
         return fail("Signature did not match.");
     }
-    Err(error(403, "AuthenticationFailed", "Server failed to authenticate the request: no Authorization header and no SAS signature."))
+    Err(error(
+        403,
+        "AuthenticationFailed",
+        "Server failed to authenticate the request: no Authorization header and no SAS signature.",
+    ))
 }
 
 fn blob_segments(req: &Req, path_style: bool) -> Vec<String> {
@@ -254,7 +290,9 @@ fn shared_key_string(req: &Req, resource: &str) -> String {
         .headers
         .iter()
         .filter(|(k, _)| k.as_str().starts_with("x-ms-"))
-        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")))
+        .map(|(k, v)| {
+            (k.as_str().to_string(), v.to_str().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" "))
+        })
         .collect();
     xms.sort();
     let canon: String = xms.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
@@ -282,10 +320,16 @@ fn range(req: &Req) -> Option<(u64, Option<u64>)> {
 }
 
 pub fn handle(shared: &Shared, req: &Req, account: &str, segs: &[String]) -> Resp {
-    let path_style = !req.hostname().ends_with(&format!(".blob.{}.{}", shared.cfg.device_name, shared.cfg.dns_domain).to_ascii_lowercase());
+    let path_style = !req
+        .hostname()
+        .ends_with(&format!(".blob.{}.{}", shared.cfg.device_name, shared.cfg.dns_domain).to_ascii_lowercase());
     let mut st = shared.state.lock().unwrap_or_else(|p| p.into_inner());
     let Some(acct) = super::storage::find_account(&st, account) else {
-        return error(404, "ResourceNotFound", &format!("The storage account '{account}' does not exist on this device."));
+        return error(
+            404,
+            "ResourceNotFound",
+            &format!("The storage account '{account}' does not exist on this device."),
+        );
     };
     let keys = super::storage::account_keys(acct);
     if let Err(r) = authorize(req, account, &keys, path_style) {
@@ -309,7 +353,11 @@ pub fn handle(shared: &Shared, req: &Req, account: &str, segs: &[String]) -> Res
                 let r = hdr(resp(200, Vec::new()), "x-ms-sku-name", "Standard_LRS");
                 return hdr(r, "x-ms-account-kind", "Storage");
             }
-            error(400, "InvalidQueryParameterValue", "Value for one of the query parameters specified in the request URI is invalid.")
+            error(
+                400,
+                "InvalidQueryParameterValue",
+                "Value for one of the query parameters specified in the request URI is invalid.",
+            )
         }
         1 => {
             let name = segs[0].to_ascii_lowercase();
@@ -318,8 +366,14 @@ pub fn handle(shared: &Shared, req: &Req, account: &str, segs: &[String]) -> Res
                     if store.contains_key(&name) {
                         return error(409, "ContainerAlreadyExists", "The specified container already exists.");
                     }
-                    if !(3..=63).contains(&name.len()) || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-                        return error(400, "InvalidResourceName", "The specifed resource name contains invalid characters.");
+                    if !(3..=63).contains(&name.len())
+                        || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    {
+                        return error(
+                            400,
+                            "InvalidResourceName",
+                            "The specifed resource name contains invalid characters.",
+                        );
                     }
                     let c = Container { blobs: BTreeMap::new(), etag: new_etag(), last_modified: now_http() };
                     let r = hdr(resp(201, Vec::new()), "etag", &c.etag);
@@ -355,7 +409,11 @@ pub fn handle(shared: &Shared, req: &Req, account: &str, segs: &[String]) -> Res
                     None => error(404, "ContainerNotFound", "The specified container does not exist."),
                 },
                 (_, "container", _) => resp(200, Vec::new()),
-                _ => error(400, "InvalidQueryParameterValue", "Value for one of the query parameters specified in the request URI is invalid."),
+                _ => error(
+                    400,
+                    "InvalidQueryParameterValue",
+                    "Value for one of the query parameters specified in the request URI is invalid.",
+                ),
             }
         }
         _ => {
@@ -373,7 +431,8 @@ fn blob_headers(r: Resp, b: &Blob) -> Resp {
     let r = hdr(r, "etag", &b.etag);
     let r = hdr(r, "last-modified", &b.last_modified);
     let r = hdr(r, "x-ms-blob-type", if b.page_blob { "PageBlob" } else { "BlockBlob" });
-    let r = hdr(r, "content-type", if b.content_type.is_empty() { "application/octet-stream" } else { &b.content_type });
+    let r =
+        hdr(r, "content-type", if b.content_type.is_empty() { "application/octet-stream" } else { &b.content_type });
     let r = hdr(r, "accept-ranges", "bytes");
     if b.page_blob {
         hdr(r, "x-ms-blob-sequence-number", &b.sequence_number.to_string())
@@ -387,17 +446,35 @@ fn blob_op(req: &Req, c: &mut Container, name: &str, comp: &str) -> Resp {
     match (req.method.clone(), comp) {
         (Method::PUT, "") => {
             let kind = req.header("x-ms-blob-type").unwrap_or("");
-            let content_type = req.header("x-ms-blob-content-type").or(req.header("content-type")).unwrap_or("application/octet-stream").to_string();
+            let content_type = req
+                .header("x-ms-blob-content-type")
+                .or(req.header("content-type"))
+                .unwrap_or("application/octet-stream")
+                .to_string();
             let b = if kind.eq_ignore_ascii_case("PageBlob") {
                 let Some(size) = req.header("x-ms-blob-content-length").and_then(|s| s.parse::<u64>().ok()) else {
-                    return error(400, "MissingRequiredHeader", "An HTTP header that's mandatory for this request is not specified: x-ms-blob-content-length.");
+                    return error(
+                        400,
+                        "MissingRequiredHeader",
+                        "An HTTP header that's mandatory for this request is not specified: x-ms-blob-content-length.",
+                    );
                 };
                 if size % PAGE != 0 {
-                    return error(400, "InvalidHeaderValue", "The value for x-ms-blob-content-length must be a multiple of 512.");
+                    return error(
+                        400,
+                        "InvalidHeaderValue",
+                        "The value for x-ms-blob-content-length must be a multiple of 512.",
+                    );
                 }
                 Blob { page_blob: true, size, content_type, ..Default::default() }
             } else if kind.eq_ignore_ascii_case("BlockBlob") {
-                Blob { page_blob: false, size: req.body.len() as u64, data: req.body.to_vec(), content_type, ..Default::default() }
+                Blob {
+                    page_blob: false,
+                    size: req.body.len() as u64,
+                    data: req.body.to_vec(),
+                    content_type,
+                    ..Default::default()
+                }
             } else {
                 return error(400, "InvalidHeaderValue", "The value for one of the HTTP headers is not in the correct format: x-ms-blob-type (PageBlob or BlockBlob).");
             };
@@ -413,13 +490,25 @@ fn blob_op(req: &Req, c: &mut Container, name: &str, comp: &str) -> Resp {
                 return error(409, "InvalidBlobType", "The blob type is invalid for this operation.");
             }
             let Some((start, Some(end))) = range(req) else {
-                return error(400, "MissingRequiredHeader", "An HTTP header that's mandatory for this request is not specified: x-ms-range.");
+                return error(
+                    400,
+                    "MissingRequiredHeader",
+                    "An HTTP header that's mandatory for this request is not specified: x-ms-range.",
+                );
             };
             if start % PAGE != 0 || (end + 1) % PAGE != 0 || end < start {
-                return error(416, "InvalidPageRange", "The page range specified is invalid: it must be 512-byte aligned.");
+                return error(
+                    416,
+                    "InvalidPageRange",
+                    "The page range specified is invalid: it must be 512-byte aligned.",
+                );
             }
             if end >= b.size {
-                return error(416, "InvalidPageRange", "The page range specified is invalid: it is beyond the blob size.");
+                return error(
+                    416,
+                    "InvalidPageRange",
+                    "The page range specified is invalid: it is beyond the blob size.",
+                );
             }
             let write = req.header("x-ms-page-write").unwrap_or("update").to_ascii_lowercase();
             let (first, last) = (start / PAGE, end / PAGE);
@@ -461,7 +550,12 @@ fn blob_op(req: &Req, c: &mut Container, name: &str, comp: &str) -> Resp {
                     _ => ranges.push((p, p)),
                 }
             }
-            let items: String = ranges.iter().map(|(s, e)| format!("<PageRange><Start>{}</Start><End>{}</End></PageRange>", s * PAGE, (e + 1) * PAGE - 1)).collect();
+            let items: String = ranges
+                .iter()
+                .map(|(s, e)| {
+                    format!("<PageRange><Start>{}</Start><End>{}</End></PageRange>", s * PAGE, (e + 1) * PAGE - 1)
+                })
+                .collect();
             let body = format!("\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?><PageList>{items}</PageList>");
             let r = blob_headers(resp(200, body.into_bytes()), b);
             let r = hdr(r, "content-type", "application/xml");
@@ -477,7 +571,11 @@ fn blob_op(req: &Req, c: &mut Container, name: &str, comp: &str) -> Resp {
             match range(req) {
                 Some((s, e)) => {
                     if s >= b.size {
-                        return error(416, "InvalidRange", "The range specified is invalid for the current size of the resource.");
+                        return error(
+                            416,
+                            "InvalidRange",
+                            "The range specified is invalid for the current size of the resource.",
+                        );
                     }
                     let e = e.unwrap_or(b.size - 1).min(b.size - 1);
                     let r = blob_headers(resp(206, b.read(s, e + 1)), b);
@@ -506,7 +604,11 @@ fn blob_op(req: &Req, c: &mut Container, name: &str, comp: &str) -> Resp {
             b.persisted = false;
             blob_headers(resp(200, Vec::new()), b)
         }
-        _ => error(400, "UnsupportedHttpVerb", "The resource doesn't support the specified HTTP verb or operation on this device."),
+        _ => error(
+            400,
+            "UnsupportedHttpVerb",
+            "The resource doesn't support the specified HTTP verb or operation on this device.",
+        ),
     }
 }
 
@@ -534,7 +636,10 @@ pub fn check_vhd(b: &Blob, gen2_ok: bool) -> Result<u64, String> {
     }
     let current = u64::from_be_bytes(footer[48..56].try_into().expect("8 bytes"));
     if current != b.size - PAGE {
-        return Err(format!("the VHD footer says the disk is {current} bytes but the blob holds {} bytes of disk", b.size - PAGE));
+        return Err(format!(
+            "the VHD footer says the disk is {current} bytes but the blob holds {} bytes of disk",
+            b.size - PAGE
+        ));
     }
     let mbr = b.read(0, PAGE);
     if !gen2_ok && mbr[510] == 0x55 && mbr[511] == 0xAA && mbr[446 + 4] == 0xEE {
@@ -547,7 +652,11 @@ pub fn check_vhd(b: &Blob, gen2_ok: bool) -> Result<u64, String> {
 /// Returns None when the URI's account is not on this device.
 pub fn lookup<'a>(shared_cfg: (&str, &str), st: &'a State, uri: &url::Url) -> Option<Result<&'a Blob, String>> {
     let host = uri.host_str()?.to_ascii_lowercase();
-    let segs: Vec<String> = uri.path_segments()?.filter(|s| !s.is_empty()).map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()).collect();
+    let segs: Vec<String> = uri
+        .path_segments()?
+        .filter(|s| !s.is_empty())
+        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .collect();
     let suffix = format!(".blob.{}.{}", shared_cfg.0, shared_cfg.1).to_ascii_lowercase();
     let (account, rest) = if let Some(a) = host.strip_suffix(&suffix) {
         (a.to_string(), &segs[..])

@@ -108,7 +108,10 @@ pub fn save(store: &mut BlobStore, dir: &Path) -> Result<()> {
     let mut live = std::collections::BTreeSet::new();
     for (account, cs) in store.accounts.iter_mut() {
         for (cname, c) in cs.iter_mut() {
-            containers.entry(account.clone()).or_default().insert(cname.clone(), serde_json::json!({ "etag": c.etag, "lastModified": c.last_modified }));
+            containers
+                .entry(account.clone())
+                .or_default()
+                .insert(cname.clone(), serde_json::json!({ "etag": c.etag, "lastModified": c.last_modified }));
             for (bname, b) in c.blobs.iter_mut() {
                 let key = file_key(account, cname, bname);
                 live.insert(key.clone());
@@ -175,7 +178,8 @@ pub fn load(dir: &Path) -> Result<BlobStore> {
         return Ok(store);
     }
     let containers: BTreeMap<String, BTreeMap<String, Value>> =
-        serde_json::from_slice(&std::fs::read(&cp).map_err(io(&cp, "read"))?).map_err(|e| Error::invalid(format!("{}: {e}", cp.display())))?;
+        serde_json::from_slice(&std::fs::read(&cp).map_err(io(&cp, "read"))?)
+            .map_err(|e| Error::invalid(format!("{}: {e}", cp.display())))?;
     for (account, cs) in containers {
         let a = store.accounts.entry(account).or_default();
         for (cname, v) in cs {

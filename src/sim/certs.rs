@@ -3,7 +3,9 @@
 //! device's ARM and blob certificates do. Test modes produce the broken certificates admins meet.
 
 use crate::error::{Error, Result, Status};
-use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose, SanType};
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose, SanType,
+};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -75,7 +77,8 @@ pub fn generate(
     if mode == CertMode::WrongHost {
         names = vec!["management.some-other-device.example.invalid".into()];
     }
-    let mut p = CertificateParams::new(names.iter().map(|n| n.to_ascii_lowercase()).collect::<Vec<_>>()).map_err(err)?;
+    let mut p =
+        CertificateParams::new(names.iter().map(|n| n.to_ascii_lowercase()).collect::<Vec<_>>()).map_err(err)?;
     if mode != CertMode::WrongHost {
         for ip in ips {
             p.subject_alt_names.push(SanType::IpAddress(*ip));
@@ -100,32 +103,35 @@ pub fn generate(
     } else {
         p.signed_by(&server_key, &issuer).map_err(err)?
     };
-    let server_pem = if mode == CertMode::SelfSignedCa {
-        server_cert.pem()
-    } else {
-        format!("{}{}", server_cert.pem(), ca_pem)
-    };
+    let server_pem =
+        if mode == CertMode::SelfSignedCa { server_cert.pem() } else { format!("{}{}", server_cert.pem(), ca_pem) };
     Ok(CertBundle { ca_pem, ca_key_pem, server_pem, server_key_pem: server_key.serialize_pem() })
 }
-
 
 /// The server's TLS configuration.
 pub fn server_config(bundle: &CertBundle) -> Result<std::sync::Arc<rustls::ServerConfig>> {
     crate::arm::tls::install_crypto_provider();
-    let certs: Vec<_> = rustls_pemfile::certs(&mut bundle.server_pem.as_bytes()).collect::<std::result::Result<_, _>>().map_err(err)?;
-    let key = rustls_pemfile::private_key(&mut bundle.server_key_pem.as_bytes()).map_err(err)?.ok_or_else(|| err("no key"))?;
-    let mut cfg = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
+    let certs: Vec<_> =
+        rustls_pemfile::certs(&mut bundle.server_pem.as_bytes()).collect::<std::result::Result<_, _>>().map_err(err)?;
+    let key = rustls_pemfile::private_key(&mut bundle.server_key_pem.as_bytes())
         .map_err(err)?
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .map_err(err)?;
+        .ok_or_else(|| err("no key"))?;
+    let mut cfg =
+        rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(err)?
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .map_err(err)?;
     cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(std::sync::Arc::new(cfg))
 }
 
 /// SHA-256 thumbprint of the server's own certificate (the first in its PEM chain).
 pub fn server_thumbprint(bundle: &CertBundle) -> Result<String> {
-    let first = rustls_pemfile::certs(&mut bundle.server_pem.as_bytes()).next().ok_or_else(|| err("no certificate"))?.map_err(err)?;
+    let first = rustls_pemfile::certs(&mut bundle.server_pem.as_bytes())
+        .next()
+        .ok_or_else(|| err("no certificate"))?
+        .map_err(err)?;
     Ok(crate::arm::tls::thumbprint_hex(first.as_ref()))
 }

@@ -49,12 +49,20 @@ pub fn gpu_usage(st: &State) -> gpu::GpuUsage {
         .filter(|v| vm_holds(v))
         .map(|v| v[res::INTERNAL]["gpus"].as_u64().unwrap_or(0) as u32)
         .sum();
-    gpu::GpuUsage { total: st.device.gpu_count, vms, kubernetes: if st.device.kubernetes_configured { st.device.kubernetes_gpus } else { 0 } }
+    gpu::GpuUsage {
+        total: st.device.gpu_count,
+        vms,
+        kubernetes: if st.device.kubernetes_configured { st.device.kubernetes_gpus } else { 0 },
+    }
 }
 
 /// Memory (GiB) held by allocated VMs.
 pub fn memory_used(st: &State) -> f64 {
-    res::list_of_type(st, VM_TYPE, None).into_iter().filter(|v| vm_holds(v)).map(|v| v[res::INTERNAL]["memoryGib"].as_f64().unwrap_or(0.0)).sum()
+    res::list_of_type(st, VM_TYPE, None)
+        .into_iter()
+        .filter(|v| vm_holds(v))
+        .map(|v| v[res::INTERNAL]["memoryGib"].as_f64().unwrap_or(0.0))
+        .sum()
 }
 
 /// Check that a VM of `size` can be placed now, answering with the device's error when it cannot.
@@ -109,7 +117,9 @@ pub fn handle(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
                     .collect(),
             )
         }
-        _ if sub_scope => arm_error(404, "NotFound", &format!("The requested path '{}' is not found on this device.", req.path)),
+        _ if sub_scope => {
+            arm_error(404, "NotFound", &format!("The requested path '{}' is not found on this device.", req.path))
+        }
         ("virtualmachines", 2) => vm(shared, req, scope),
         ("virtualmachines", 3) => match (req.method.clone(), scope.kw(2).as_str()) {
             (Method::GET, "instanceview") => {
@@ -137,7 +147,10 @@ pub fn handle(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
         _ => arm_error(
             400,
             "InvalidResourceType",
-            &format!("The resource type '{}' could not be found in the namespace 'Microsoft.Compute' on this device.", scope.rest[0]),
+            &format!(
+                "The resource type '{}' could not be found in the namespace 'Microsoft.Compute' on this device.",
+                scope.rest[0]
+            ),
         ),
     }
 }
@@ -172,7 +185,11 @@ fn conflict_busy(v: &Value) -> Resp {
 
 fn extensions_of<'a>(st: &'a State, vm_id: &str) -> Vec<&'a Value> {
     let prefix = format!("{}/extensions/", res::key(vm_id));
-    st.resources.iter().filter(|(k, _)| k.starts_with(&prefix) && !k[prefix.len()..].contains('/')).map(|(_, v)| v).collect()
+    st.resources
+        .iter()
+        .filter(|(k, _)| k.starts_with(&prefix) && !k[prefix.len()..].contains('/'))
+        .map(|(_, v)| v)
+        .collect()
 }
 
 fn prov_status(v: &Value) -> Value {
@@ -194,8 +211,11 @@ fn prov_status(v: &Value) -> Value {
 fn vm_instance_view(st: &State, v: &Value) -> Value {
     let power = power_state(v);
     let mut statuses = vec![prov_status(v)];
-    statuses.push(json!({ "code": format!("PowerState/{}", power.code()), "level": "Info", "displayStatus": power.display() }));
-    let exts: Vec<Value> = extensions_of(st, v["id"].as_str().unwrap_or_default()).into_iter().map(ext_instance_view).collect();
+    statuses.push(
+        json!({ "code": format!("PowerState/{}", power.code()), "level": "Info", "displayStatus": power.display() }),
+    );
+    let exts: Vec<Value> =
+        extensions_of(st, v["id"].as_str().unwrap_or_default()).into_iter().map(ext_instance_view).collect();
     let os_disk = v["properties"]["storageProfile"]["osDisk"]["name"].as_str().unwrap_or_default().to_string();
     let mut iv = json!({
         "computerName": v["properties"]["osProfile"]["computerName"].as_str().unwrap_or(v["name"].as_str().unwrap_or("")),
@@ -217,7 +237,8 @@ fn render_vm(st: &State, v: &Value, expand: bool) -> Value {
     if expand {
         out["properties"]["instanceView"] = vm_instance_view(st, v);
     }
-    let exts: Vec<Value> = extensions_of(st, v["id"].as_str().unwrap_or_default()).into_iter().map(|e| render_ext(e, false)).collect();
+    let exts: Vec<Value> =
+        extensions_of(st, v["id"].as_str().unwrap_or_default()).into_iter().map(|e| render_ext(e, false)).collect();
     if !exts.is_empty() {
         out["resources"] = json!(exts);
     }
@@ -255,7 +276,13 @@ fn vm(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
             if let Some(r) = st.resources.get_mut(&res::key(&id)) {
                 r["properties"]["provisioningState"] = json!("Deleting");
             }
-            let op = start_op(shared, &mut st, "deleteVirtualMachine", Effect::DeleteResource { id: v["id"].as_str().unwrap_or(&id).to_string() }, VM_DELETE_SECS);
+            let op = start_op(
+                shared,
+                &mut st,
+                "deleteVirtualMachine",
+                Effect::DeleteResource { id: v["id"].as_str().unwrap_or(&id).to_string() },
+                VM_DELETE_SECS,
+            );
             res::accepted_async(shared, req, &scope.sub, NS, &op)
         }
         _ => res::method_not_allowed(req),
@@ -307,17 +334,36 @@ fn create_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, body: &V
     let os_in = &sp["osDisk"];
     let (os_type, mut names, os_disk, attach_disk) = if let Some(image_id) = &image_id {
         let Some(img) = res::get(st, image_id) else {
-            return arm_error(404, "NotFound", &format!("The Image '{image_id}' cannot be found in 'dbelocal' region."));
+            return arm_error(
+                404,
+                "NotFound",
+                &format!("The Image '{image_id}' cannot be found in 'dbelocal' region."),
+            );
         };
         if provisioning(img) != "Succeeded" {
-            return arm_error(409, "Conflict", &format!("The Image '{image_id}' is in provisioning state '{}' and cannot be used yet.", provisioning(img)));
+            return arm_error(
+                409,
+                "Conflict",
+                &format!(
+                    "The Image '{image_id}' is in provisioning state '{}' and cannot be used yet.",
+                    provisioning(img)
+                ),
+            );
         }
         let iod = &img["properties"]["storageProfile"]["osDisk"];
         let os_type = iod["osType"].as_str().unwrap_or("Linux").to_string();
-        let names = vec![img["name"].as_str().unwrap_or("").to_string(), iod["blobUri"].as_str().unwrap_or("").to_string()];
-        let disk_name = os_in["name"].as_str().map(str::to_string).unwrap_or_else(|| format!("{name}_OsDisk_1_{}", uuid::Uuid::new_v4().simple()));
+        let names =
+            vec![img["name"].as_str().unwrap_or("").to_string(), iod["blobUri"].as_str().unwrap_or("").to_string()];
+        let disk_name = os_in["name"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{name}_OsDisk_1_{}", uuid::Uuid::new_v4().simple()));
         let disk_id = res::rid(&scope.sub, scope.rg(), NS, &["disks", &disk_name]);
-        let account = os_in["managedDisk"]["storageAccountType"].as_str().or(iod["storageAccountType"].as_str()).unwrap_or("Standard_LRS").to_string();
+        let account = os_in["managedDisk"]["storageAccountType"]
+            .as_str()
+            .or(iod["storageAccountType"].as_str())
+            .unwrap_or("Standard_LRS")
+            .to_string();
         let size_gb = os_in["diskSizeGB"].as_u64().or(iod["diskSizeGB"].as_u64()).unwrap_or(30);
         let od = json!({
             "osType": os_type, "name": disk_name, "createOption": "FromImage",
@@ -333,10 +379,17 @@ fn create_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, body: &V
             return arm_error(404, "NotFound", &format!("Disk '{disk_id}' could not be found."));
         };
         if let Some(by) = d["managedBy"].as_str() {
-            return arm_error(409, "OperationNotAllowed", &format!("Disk '{}' is already attached to VM '{by}'.", d["name"].as_str().unwrap_or("")));
+            return arm_error(
+                409,
+                "OperationNotAllowed",
+                &format!("Disk '{}' is already attached to VM '{by}'.", d["name"].as_str().unwrap_or("")),
+            );
         }
         let os_type = os_in["osType"].as_str().or(d["properties"]["osType"].as_str()).unwrap_or("Linux").to_string();
-        let names = vec![d["name"].as_str().unwrap_or("").to_string(), d["properties"]["creationData"]["sourceUri"].as_str().unwrap_or("").to_string()];
+        let names = vec![
+            d["name"].as_str().unwrap_or("").to_string(),
+            d["properties"]["creationData"]["sourceUri"].as_str().unwrap_or("").to_string(),
+        ];
         let od = json!({
             "osType": os_type, "name": d["name"], "createOption": "Attach", "caching": os_in["caching"].as_str().unwrap_or("ReadWrite"),
             "managedDisk": { "storageAccountType": d["sku"]["name"], "id": d["id"] }, "diskSizeGB": d["properties"]["diskSizeGB"],
@@ -366,7 +419,8 @@ fn create_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, body: &V
                     o.entry("linuxConfiguration").or_insert(json!({ "disablePasswordAuthentication": false }));
                 }
                 extension::OsType::Windows => {
-                    o.entry("windowsConfiguration").or_insert(json!({ "provisionVMAgent": true, "enableAutomaticUpdates": true }));
+                    o.entry("windowsConfiguration")
+                        .or_insert(json!({ "provisionVMAgent": true, "enableAutomaticUpdates": true }));
                 }
             }
         }
@@ -374,11 +428,16 @@ fn create_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, body: &V
     // Network interfaces: they must exist and be free.
     let nics = p["networkProfile"]["networkInterfaces"].as_array().cloned().unwrap_or_default();
     if nics.is_empty() {
-        return bad("InvalidParameter", "The VM needs at least one network interface (networkProfile.networkInterfaces).");
+        return bad(
+            "InvalidParameter",
+            "The VM needs at least one network interface (networkProfile.networkInterfaces).",
+        );
     }
     let mut nic_ids = Vec::new();
     for n in &nics {
-        let Some(nid) = n["id"].as_str() else { return bad("InvalidParameter", "A network interface reference needs an id.") };
+        let Some(nid) = n["id"].as_str() else {
+            return bad("InvalidParameter", "A network interface reference needs an id.");
+        };
         let Some(nic) = res::get(st, nid) else {
             return arm_error(404, "NotFound", &format!("Resource '{nid}' was not found."));
         };
@@ -386,7 +445,10 @@ fn create_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, body: &V
             return arm_error(
                 400,
                 "NicInUse",
-                &format!("Network interface '{}' is already used by virtual machine '{other}'.", nic["id"].as_str().unwrap_or(nid)),
+                &format!(
+                    "Network interface '{}' is already used by virtual machine '{other}'.",
+                    nic["id"].as_str().unwrap_or(nid)
+                ),
             );
         }
         nic_ids.push(nic["id"].as_str().unwrap_or(nid).to_string());
@@ -395,8 +457,10 @@ fn create_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, body: &V
         return r;
     }
     let vm_id = res::rid(&scope.sub, scope.rg(), NS, &["virtualMachines", &name]);
-    let net: Vec<Value> = nic_ids.iter().enumerate().map(|(i, n)| json!({ "id": n, "properties": { "primary": i == 0 } })).collect();
-    let mut storage = json!({ "osDisk": os_disk, "dataDisks": sp["dataDisks"].as_array().cloned().unwrap_or_default() });
+    let net: Vec<Value> =
+        nic_ids.iter().enumerate().map(|(i, n)| json!({ "id": n, "properties": { "primary": i == 0 } })).collect();
+    let mut storage =
+        json!({ "osDisk": os_disk, "dataDisks": sp["dataDisks"].as_array().cloned().unwrap_or_default() });
     if let Some(image_id) = &image_id {
         storage["imageReference"] = json!({ "id": image_id });
     }
@@ -439,7 +503,15 @@ fn create_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, body: &V
         None => {
             let did = od["managedDisk"]["id"].as_str().unwrap_or_default().to_string();
             let account = od["managedDisk"]["storageAccountType"].as_str().unwrap_or("Standard_LRS").to_string();
-            let d = disk_json(&did, od["name"].as_str().unwrap_or(""), &account, json!({ "createOption": "FromImage", "imageReference": { "id": image_id } }), od["diskSizeGB"].as_u64().unwrap_or(30), Some(os.as_str()), "Succeeded");
+            let d = disk_json(
+                &did,
+                od["name"].as_str().unwrap_or(""),
+                &account,
+                json!({ "createOption": "FromImage", "imageReference": { "id": image_id } }),
+                od["diskSizeGB"].as_u64().unwrap_or(30),
+                Some(os.as_str()),
+                "Succeeded",
+            );
             let mut d = d;
             d["managedBy"] = json!(vm_id);
             d["properties"]["diskState"] = json!("Attached");
@@ -530,7 +602,11 @@ fn update_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, existing
                 match res::get(st, did) {
                     None => return arm_error(404, "NotFound", &format!("Disk '{did}' could not be found.")),
                     Some(disk) if disk["managedBy"].as_str().is_some_and(|b| !b.eq_ignore_ascii_case(&id)) => {
-                        return arm_error(409, "OperationNotAllowed", &format!("Disk '{did}' is attached to VM '{}'.", disk["managedBy"].as_str().unwrap_or("")));
+                        return arm_error(
+                            409,
+                            "OperationNotAllowed",
+                            &format!("Disk '{did}' is attached to VM '{}'.", disk["managedBy"].as_str().unwrap_or("")),
+                        );
                     }
                     _ => {}
                 }
@@ -541,7 +617,8 @@ fn update_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, existing
     }
     if let Some(gb) = p["storageProfile"]["osDisk"]["diskSizeGB"].as_u64() {
         v["properties"]["storageProfile"]["osDisk"]["diskSizeGB"] = json!(gb);
-        if let Some(did) = v["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"].as_str().map(str::to_string) {
+        if let Some(did) = v["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"].as_str().map(str::to_string)
+        {
             if let Some(d) = st.resources.get_mut(&res::key(&did)) {
                 d["properties"]["diskSizeGB"] = json!(gb);
             }
@@ -549,7 +626,13 @@ fn update_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, existing
     }
     v["properties"]["provisioningState"] = json!("Updating");
     st.resources.insert(res::key(&id), v.clone());
-    let op = start_op(shared, st, "updateVirtualMachine", Effect::Provision { id, state: "Succeeded".into(), power: None, error: None }, VM_UPDATE_SECS);
+    let op = start_op(
+        shared,
+        st,
+        "updateVirtualMachine",
+        Effect::Provision { id, state: "Succeeded".into(), power: None, error: None },
+        VM_UPDATE_SECS,
+    );
     res::created_async(shared, req, 200, &render_vm(st, &v, false), &scope.sub, NS, &op)
 }
 
@@ -583,13 +666,23 @@ fn vm_action(shared: &Shared, req: &Req, scope: &Scope, action: &str) -> Resp {
                 return arm_error(
                     409,
                     "OperationNotAllowed",
-                    &format!("Cannot restart the VM '{}' because it is not running (power state '{}'). Start it instead.", scope.rest[1], power.code()),
+                    &format!(
+                        "Cannot restart the VM '{}' because it is not running (power state '{}'). Start it instead.",
+                        scope.rest[1],
+                        power.code()
+                    ),
                 );
             }
             ("starting", "running")
         }
         "generalize" => ("stopped", "stopped"),
-        _ => return arm_error(404, "NotFound", &format!("The action '{action}' is not supported for virtual machines on this device.")),
+        _ => {
+            return arm_error(
+                404,
+                "NotFound",
+                &format!("The action '{action}' is not supported for virtual machines on this device."),
+            )
+        }
     };
     if let Some(r) = st.resources.get_mut(&res::key(&vm_id)) {
         res::internal(r).insert("powerState".into(), json!(transitional));
@@ -647,7 +740,10 @@ fn ext(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
                 return arm_error(
                     404,
                     "ParentResourceNotFound",
-                    &format!("Can not perform requested operation on nested resource. Parent resource '{}' not found.", scope.rest[1]),
+                    &format!(
+                        "Can not perform requested operation on nested resource. Parent resource '{}' not found.",
+                        scope.rest[1]
+                    ),
                 );
             };
             put_ext(shared, req, scope, &mut st, &vm, &id, &name, &body)
@@ -658,7 +754,13 @@ fn ext(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
             if let Some(r) = st.resources.get_mut(&res::key(&id)) {
                 r["properties"]["provisioningState"] = json!("Deleting");
             }
-            let op = start_op(shared, &mut st, "deleteExtension", Effect::DeleteResource { id: e["id"].as_str().unwrap_or(&id).to_string() }, OTHER_EXT_SECS);
+            let op = start_op(
+                shared,
+                &mut st,
+                "deleteExtension",
+                Effect::DeleteResource { id: e["id"].as_str().unwrap_or(&id).to_string() },
+                OTHER_EXT_SECS,
+            );
             res::accepted_async(shared, req, &scope.sub, NS, &op)
         }
         _ => res::method_not_allowed(req),
@@ -666,7 +768,16 @@ fn ext(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn put_ext(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, vm: &Value, id: &str, name: &str, body: &Value) -> Resp {
+fn put_ext(
+    shared: &Shared,
+    req: &Req,
+    scope: &Scope,
+    st: &mut State,
+    vm: &Value,
+    id: &str,
+    name: &str,
+    body: &Value,
+) -> Resp {
     let existing = res::get(st, id).cloned();
     if let Some(e) = &existing {
         if busy(e) {
@@ -685,15 +796,25 @@ fn put_ext(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, vm: &Value
     let prev = existing.as_ref().map(|e| e["properties"].clone()).unwrap_or(json!({}));
     let p = &body["properties"];
     let field = |k: &str| p[k].as_str().or(prev[k].as_str()).map(str::to_string);
-    let (Some(publisher), Some(etype), Some(version)) = (field("publisher"), field("type"), field("typeHandlerVersion")) else {
-        return bad("InvalidParameter", "An extension needs properties.publisher, properties.type and properties.typeHandlerVersion.");
+    let (Some(publisher), Some(etype), Some(version)) =
+        (field("publisher"), field("type"), field("typeHandlerVersion"))
+    else {
+        return bad(
+            "InvalidParameter",
+            "An extension needs properties.publisher, properties.type and properties.typeHandlerVersion.",
+        );
     };
-    let gpu_ext = publisher.eq_ignore_ascii_case(extension::PUBLISHER) || etype.to_ascii_lowercase().starts_with("nvidiagpudriver");
+    let gpu_ext = publisher.eq_ignore_ascii_case(extension::PUBLISHER)
+        || etype.to_ascii_lowercase().starts_with("nvidiagpudriver");
     let mut error = None;
     if gpu_ext {
         let size = vm["properties"]["hardwareProfile"]["vmSize"].as_str().unwrap_or("");
-        let os = internal_str(vm, "osType").and_then(|o| extension::OsType::parse(&o)).unwrap_or(extension::OsType::Linux);
-        let names: Vec<String> = vm[res::INTERNAL]["imageNames"].as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default();
+        let os =
+            internal_str(vm, "osType").and_then(|o| extension::OsType::parse(&o)).unwrap_or(extension::OsType::Linux);
+        let names: Vec<String> = vm[res::INTERNAL]["imageNames"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         if let Err(e) = extension::check_gpu_extension(
             &publisher,
@@ -709,7 +830,8 @@ fn put_ext(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, vm: &Value
             error = Some(json!({ "code": e.code(), "message": e.message(name) }));
         }
     }
-    let stored_name = existing.as_ref().and_then(|e| e["name"].as_str().map(str::to_string)).unwrap_or_else(|| name.to_string());
+    let stored_name =
+        existing.as_ref().and_then(|e| e["name"].as_str().map(str::to_string)).unwrap_or_else(|| name.to_string());
     let ext_id = format!("{}/extensions/{stored_name}", vm["id"].as_str().unwrap_or_default());
     let mut props = json!({
         "publisher": publisher, "type": etype, "typeHandlerVersion": version,
@@ -731,8 +853,22 @@ fn put_ext(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, vm: &Value
         (None, true) => EXT_SECS,
         (None, false) => OTHER_EXT_SECS,
     };
-    let op = start_op(shared, st, "createExtension", Effect::Provision { id: ext_id, state: "Succeeded".into(), power: None, error }, secs);
-    res::created_async(shared, req, if existing.is_some() { 200 } else { 201 }, &render_ext(&v, false), &scope.sub, NS, &op)
+    let op = start_op(
+        shared,
+        st,
+        "createExtension",
+        Effect::Provision { id: ext_id, state: "Succeeded".into(), power: None, error },
+        secs,
+    );
+    res::created_async(
+        shared,
+        req,
+        if existing.is_some() { 200 } else { 201 },
+        &render_ext(&v, false),
+        &scope.sub,
+        NS,
+        &op,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -788,7 +924,10 @@ fn image(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
             }
             let od = &body["properties"]["storageProfile"]["osDisk"];
             let Some(os_type) = od["osType"].as_str().and_then(extension::OsType::parse) else {
-                return bad("InvalidParameter", "Required parameter 'storageProfile.osDisk.osType' is missing or not Windows/Linux.");
+                return bad(
+                    "InvalidParameter",
+                    "Required parameter 'storageProfile.osDisk.osType' is missing or not Windows/Linux.",
+                );
             };
             let generation = body["properties"]["hyperVGeneration"].as_str().unwrap_or("V1").to_string();
             let mut size_gb = od["diskSizeGB"].as_u64();
@@ -805,12 +944,20 @@ fn image(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
                 let dgb = d["properties"]["diskSizeGB"].as_u64();
                 if let (Some(want), Some(have)) = (size_gb, dgb) {
                     if want < have {
-                        return bad("InvalidParameter", &format!("The image disk size {want} GB is smaller than the source managed disk ({have} GB)."));
+                        return bad(
+                            "InvalidParameter",
+                            &format!(
+                                "The image disk size {want} GB is smaller than the source managed disk ({have} GB)."
+                            ),
+                        );
                     }
                 }
                 size_gb = size_gb.or(dgb);
             } else {
-                return bad("InvalidParameter", "The image OS disk needs a blobUri (a VHD page blob) or managedDisk.id.");
+                return bad(
+                    "InvalidParameter",
+                    "The image OS disk needs a blobUri (a VHD page blob) or managedDisk.id.",
+                );
             }
             let mut os_disk = od.clone();
             os_disk["osType"] = json!(os_type.as_str());
@@ -828,7 +975,8 @@ fn image(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
             }
             let stored_name = existing.as_ref().and_then(|e| e["name"].as_str().map(str::to_string)).unwrap_or(name);
             let img_id = res::rid(&scope.sub, scope.rg(), NS, &["images", &stored_name]);
-            let mut props = json!({ "storageProfile": { "osDisk": os_disk, "dataDisks": [] }, "provisioningState": "Creating" });
+            let mut props =
+                json!({ "storageProfile": { "osDisk": os_disk, "dataDisks": [] }, "provisioningState": "Creating" });
             if body["properties"]["hyperVGeneration"].is_string() {
                 props["hyperVGeneration"] = json!(generation);
             }
@@ -838,20 +986,40 @@ fn image(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
                 "properties": props,
             });
             st.resources.insert(res::key(&img_id), v.clone());
-            let op = start_op(shared, &mut st, "createImage", Effect::Provision { id: img_id, state: "Succeeded".into(), power: None, error: None }, IMAGE_SECS);
+            let op = start_op(
+                shared,
+                &mut st,
+                "createImage",
+                Effect::Provision { id: img_id, state: "Succeeded".into(), power: None, error: None },
+                IMAGE_SECS,
+            );
             res::created_async(shared, req, if existing.is_some() { 200 } else { 201 }, &v, &scope.sub, NS, &op)
         }
         Method::DELETE => {
             let mut st = shared.lock();
             let Some(v) = res::get(&st, &id).cloned() else { return super::http::empty(204) };
-            let op = start_op(shared, &mut st, "deleteImage", Effect::DeleteResource { id: v["id"].as_str().unwrap_or(&id).to_string() }, IMAGE_SECS / 2.0);
+            let op = start_op(
+                shared,
+                &mut st,
+                "deleteImage",
+                Effect::DeleteResource { id: v["id"].as_str().unwrap_or(&id).to_string() },
+                IMAGE_SECS / 2.0,
+            );
             res::accepted_async(shared, req, &scope.sub, NS, &op)
         }
         _ => res::method_not_allowed(req),
     }
 }
 
-fn disk_json(id: &str, name: &str, account: &str, creation: Value, size_gb: u64, os: Option<&str>, state: &str) -> Value {
+fn disk_json(
+    id: &str,
+    name: &str,
+    account: &str,
+    creation: Value,
+    size_gb: u64,
+    os: Option<&str>,
+    state: &str,
+) -> Value {
     let tier = if account.starts_with("Premium") { "Premium" } else { "Standard" };
     let mut props = json!({
         "creationData": creation, "diskSizeGB": size_gb, "timeCreated": super::http::timestamp(),
@@ -886,9 +1054,15 @@ fn disk(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
                 return r;
             }
             let p = &body["properties"];
-            let account = body["sku"]["name"].as_str().or(p["accountType"].as_str()).unwrap_or("Standard_LRS").to_string();
+            let account =
+                body["sku"]["name"].as_str().or(p["accountType"].as_str()).unwrap_or("Standard_LRS").to_string();
             if !["Standard_LRS", "Premium_LRS"].iter().any(|a| a.eq_ignore_ascii_case(&account)) {
-                return bad("InvalidParameter", &format!("The disk SKU '{account}' is not supported on this device; use Standard_LRS or Premium_LRS."));
+                return bad(
+                    "InvalidParameter",
+                    &format!(
+                        "The disk SKU '{account}' is not supported on this device; use Standard_LRS or Premium_LRS."
+                    ),
+                );
             }
             if let Some(e) = &existing {
                 // Update: size and tags only.
@@ -932,16 +1106,32 @@ fn disk(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
                 v["tags"] = t.clone();
             }
             st.resources.insert(res::key(&did), v.clone());
-            let op = start_op(shared, &mut st, "createDisk", Effect::Provision { id: did, state: "Succeeded".into(), power: None, error: None }, DISK_SECS);
+            let op = start_op(
+                shared,
+                &mut st,
+                "createDisk",
+                Effect::Provision { id: did, state: "Succeeded".into(), power: None, error: None },
+                DISK_SECS,
+            );
             res::created_async(shared, req, 201, &v, &scope.sub, NS, &op)
         }
         Method::DELETE => {
             let mut st = shared.lock();
             let Some(v) = res::get(&st, &id).cloned() else { return super::http::empty(204) };
             if let Some(by) = v["managedBy"].as_str() {
-                return arm_error(409, "OperationNotAllowed", &format!("Disk {} is attached to VM {by}.", v["name"].as_str().unwrap_or("")));
+                return arm_error(
+                    409,
+                    "OperationNotAllowed",
+                    &format!("Disk {} is attached to VM {by}.", v["name"].as_str().unwrap_or("")),
+                );
             }
-            let op = start_op(shared, &mut st, "deleteDisk", Effect::DeleteResource { id: v["id"].as_str().unwrap_or(&id).to_string() }, DISK_SECS / 2.0);
+            let op = start_op(
+                shared,
+                &mut st,
+                "deleteDisk",
+                Effect::DeleteResource { id: v["id"].as_str().unwrap_or(&id).to_string() },
+                DISK_SECS / 2.0,
+            );
             res::accepted_async(shared, req, &scope.sub, NS, &op)
         }
         _ => res::method_not_allowed(req),

@@ -32,13 +32,16 @@ pub fn handle(shared: &Shared, req: &Req) -> Resp {
         }
         (Method::GET, "state", _) => {
             let st = shared.lock();
-            json_resp(200, &json!({
-                "subscriptionId": st.subscription_id,
-                "resourceGroups": st.resource_groups.len(),
-                "resources": st.resources.len(),
-                "operationsInProgress": st.operations.values().filter(|o| o.status == "InProgress").count(),
-                "device": st.device,
-            }))
+            json_resp(
+                200,
+                &json!({
+                    "subscriptionId": st.subscription_id,
+                    "resourceGroups": st.resource_groups.len(),
+                    "resources": st.resources.len(),
+                    "operationsInProgress": st.operations.values().filter(|o| o.status == "InProgress").count(),
+                    "device": st.device,
+                }),
+            )
         }
         _ => arm_error(404, "NotFound", &format!("unknown control path {}", req.path)),
     }
@@ -62,7 +65,11 @@ fn patch_device(shared: &Shared, req: &Req) -> Resp {
         Err(e) => return arm_error(400, "InvalidDevice", &e.to_string()),
     };
     if !crate::device::gpu::valid_gpu_count(d.gpu_count) {
-        return arm_error(400, "InvalidDevice", &format!("gpuCount must be 1 or 2 (a device has 1 or 2 GPUs), not {}", d.gpu_count));
+        return arm_error(
+            400,
+            "InvalidDevice",
+            &format!("gpuCount must be 1 or 2 (a device has 1 or 2 GPUs), not {}", d.gpu_count),
+        );
     }
     let was_configured = st.device.kubernetes_configured;
     if d.kubernetes_configured && !was_configured {

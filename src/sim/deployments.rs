@@ -264,7 +264,13 @@ impl Resolver for SimResolver<'_> {
         }
     }
 
-    fn list(&self, function: &str, resource_id: &str, api_version: &str, body: Option<&Value>) -> Result<Value, TemplateError> {
+    fn list(
+        &self,
+        function: &str,
+        resource_id: &str,
+        api_version: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, TemplateError> {
         let path = format!("{}/{function}", resource_id.trim_end_matches('/'));
         let body = body.map(|b| serde_json::to_vec(b).unwrap_or_default()).unwrap_or_default();
         let (status, _, v) = call(self.shared, &self.host, Method::POST, &path, api_version, body);
@@ -274,23 +280,46 @@ impl Resolver for SimResolver<'_> {
         let e = &v["error"];
         Err(TemplateError::new(
             e["code"].as_str().unwrap_or("ResourceNotFound"),
-            e["message"].as_str().map(str::to_string).unwrap_or_else(|| format!("'{function}' on '{resource_id}' failed with status {status}.")),
+            e["message"]
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("'{function}' on '{resource_id}' failed with status {status}.")),
         )
         .with_target(resource_id.to_string()))
     }
 }
 
 /// Send a synthetic ARM request for a resource id through the same routing as a direct call.
-fn call(shared: &Shared, host: &str, method: Method, id: &str, api_version: &str, body: Vec<u8>) -> (u16, hyper::HeaderMap, Value) {
-    let q: String = url::form_urlencoded::Serializer::new(String::new()).append_pair("api-version", api_version).finish();
+fn call(
+    shared: &Shared,
+    host: &str,
+    method: Method,
+    id: &str,
+    api_version: &str,
+    body: Vec<u8>,
+) -> (u16, hyper::HeaderMap, Value) {
+    let q: String =
+        url::form_urlencoded::Serializer::new(String::new()).append_pair("api-version", api_version).finish();
     let path: String = id
         .split('/')
-        .map(|s| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string().replace("%2E", ".").replace("%2D", "-").replace("%5F", "_"))
+        .map(|s| {
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+                .replace("%2E", ".")
+                .replace("%2D", "-")
+                .replace("%5F", "_")
+        })
         .collect::<Vec<_>>()
         .join("/");
     let uri: hyper::Uri = match format!("{path}?{q}").parse() {
         Ok(u) => u,
-        Err(e) => return (400, Default::default(), json!({ "error": { "code": "InvalidResourceId", "message": format!("'{id}' is not a valid resource id: {e}") } })),
+        Err(e) => {
+            return (
+                400,
+                Default::default(),
+                json!({ "error": { "code": "InvalidResourceId", "message": format!("'{id}' is not a valid resource id: {e}") } }),
+            )
+        }
     };
     let mut headers = hyper::HeaderMap::new();
     if let Ok(h) = host.parse() {
@@ -325,8 +354,16 @@ fn context(shared: &Shared, host: &str, d: &Record) -> DeploymentContext {
 }
 
 /// Re-plan a deployment from its stored template (root) or from its parent's plan (nested).
-fn plan(shared: &Shared, host: &str, records: &std::collections::BTreeMap<String, Record>, key: &str, depth: usize) -> Result<Deployment, TemplateError> {
-    let d = records.get(key).ok_or_else(|| TemplateError::new("DeploymentNotFound", format!("Deployment '{key}' could not be found.")))?;
+fn plan(
+    shared: &Shared,
+    host: &str,
+    records: &std::collections::BTreeMap<String, Record>,
+    key: &str,
+    depth: usize,
+) -> Result<Deployment, TemplateError> {
+    let d = records
+        .get(key)
+        .ok_or_else(|| TemplateError::new("DeploymentNotFound", format!("Deployment '{key}' could not be found.")))?;
     match &d.parent {
         Some((pkey, idx)) if depth < 16 => {
             let parent = plan(shared, host, records, pkey, depth + 1)?;
@@ -359,7 +396,11 @@ fn template_error(e: &TemplateError) -> Resp {
 fn prepare(shared: &Shared, req: &Req, scope: &Scope, name: &str) -> Result<Prepared, Resp> {
     let text = String::from_utf8_lossy(&req.body);
     if text.trim().is_empty() {
-        return Err(arm_error(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: the body is empty."));
+        return Err(arm_error(
+            400,
+            "InvalidRequestContent",
+            "The request content was invalid and could not be deserialized: the body is empty.",
+        ));
     }
     let body = jsonc::parse_request(&text).map_err(|e| template_error(&e))?;
     let Some(props) = get_ci(&body, "properties").filter(|p| p.is_object()) else {
@@ -390,9 +431,21 @@ fn prepare(shared: &Shared, req: &Req, scope: &Scope, name: &str) -> Result<Prep
     let template = match (get_ci(props, "template"), get_ci(props, "templateLink")) {
         (Some(Value::String(s)), _) => jsonc::parse_template(s).map_err(|e| template_error(&e))?,
         (Some(t @ Value::Object(_)), _) => t.clone(),
-        (Some(_), _) => return Err(arm_error(400, "InvalidTemplate", "Deployment template validation failed: the template must be a JSON object.")),
+        (Some(_), _) => {
+            return Err(arm_error(
+                400,
+                "InvalidTemplate",
+                "Deployment template validation failed: the template must be a JSON object.",
+            ))
+        }
         (None, Some(link)) => return Err(unreachable("template", link)),
-        (None, None) => return Err(arm_error(400, "InvalidDeployment", "The deployment must have either 'template' or 'templateLink' in its properties.")),
+        (None, None) => {
+            return Err(arm_error(
+                400,
+                "InvalidDeployment",
+                "The deployment must have either 'template' or 'templateLink' in its properties.",
+            ))
+        }
     };
     let parameters = match (get_ci(props, "parameters"), get_ci(props, "parametersLink")) {
         (Some(Value::String(s)), _) => jsonc::parse_template(s).map_err(|e| template_error(&e))?,
@@ -402,7 +455,10 @@ fn prepare(shared: &Shared, req: &Req, scope: &Scope, name: &str) -> Result<Prep
     };
     let mut ctx = DeploymentContext::new(&scope.sub, scope.rg(), crate::device::LOCATION, name);
     ctx.mode = mode.clone();
-    ctx.environment = template::context::default_environment(&req.base(), &format!("{}.{}", shared.cfg.device_name, shared.cfg.dns_domain));
+    ctx.environment = template::context::default_environment(
+        &req.base(),
+        &format!("{}.{}", shared.cfg.device_name, shared.cfg.dns_domain),
+    );
     let plan = Deployment::new(&template, Some(&parameters), ctx).map_err(|e| template_error(&e))?;
     // Preflight: every resource and output must evaluate (runtime values stay unknown).
     for i in 0..plan.resources().len() {
@@ -449,7 +505,10 @@ pub fn handle(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
         return arm_error(
             400,
             "InvalidResourceType",
-            &format!("The resource type '{}' could not be found in the namespace 'Microsoft.Resources' on this device.", scope.rest[0]),
+            &format!(
+                "The resource type '{}' could not be found in the namespace 'Microsoft.Resources' on this device.",
+                scope.rest[0]
+            ),
         );
     }
     let n = scope.rest.len();
@@ -488,13 +547,21 @@ pub fn handle(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
             let Some(d) = st.deployments.get(&key) else { return not_found(&name) };
             match d.steps.iter().find(|s| s.op_id.eq_ignore_ascii_case(&scope.rest[3])) {
                 Some(s) => json_resp(200, &operation_json(d, s)),
-                None => arm_error(404, "DeploymentOperationNotFound", &format!("Deployment operation '{}' of deployment '{name}' could not be found.", scope.rest[3])),
+                None => arm_error(
+                    404,
+                    "DeploymentOperationNotFound",
+                    &format!("Deployment operation '{}' of deployment '{name}' could not be found.", scope.rest[3]),
+                ),
             }
         }
         (4, Method::GET, "operationstatuses") => {
             let st = shared.lock();
             let Some(d) = st.deployments.get(&key).filter(|d| d.op_id.eq_ignore_ascii_case(&scope.rest[3])) else {
-                return arm_error(404, "OperationNotFound", &format!("The operation '{}' could not be found.", scope.rest[3]));
+                return arm_error(
+                    404,
+                    "OperationNotFound",
+                    &format!("The operation '{}' could not be found.", scope.rest[3]),
+                );
             };
             let status = match d.state.as_str() {
                 "Accepted" => "Running",
@@ -522,7 +589,9 @@ fn not_found(name: &str) -> Resp {
 fn list(shared: &Shared, scope: &Scope) -> Resp {
     let st = shared.lock();
     let prefix = res::key(&format!("/subscriptions/{}/resourceGroups/{}/providers/{TYPE}/", scope.sub, scope.rg()));
-    res::list_resp(st.deployments.iter().filter(|(k, _)| k.starts_with(&prefix)).map(|(_, d)| deployment_json(d)).collect())
+    res::list_resp(
+        st.deployments.iter().filter(|(k, _)| k.starts_with(&prefix)).map(|(_, d)| deployment_json(d)).collect(),
+    )
 }
 
 fn put(shared: &Shared, req: &Req, scope: &Scope, name: &str, key: &str) -> Resp {
@@ -549,7 +618,10 @@ fn put(shared: &Shared, req: &Req, scope: &Scope, name: &str, key: &str) -> Resp
         template: p.template,
         parameters: p.parameters,
         state: "Accepted".into(),
-        correlation_id: req.header("x-ms-correlation-request-id").map(str::to_string).unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+        correlation_id: req
+            .header("x-ms-correlation-request-id")
+            .map(str::to_string)
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
         op_id: op_hex(),
         started_ms: now_ms(),
         ended_ms: None,
@@ -583,7 +655,12 @@ fn put(shared: &Shared, req: &Req, scope: &Scope, name: &str, key: &str) -> Resp
 }
 
 fn remove_children(st: &mut State, key: &str) {
-    let children: Vec<String> = st.deployments.iter().filter(|(_, d)| d.parent.as_ref().is_some_and(|(p, _)| p == key)).map(|(k, _)| k.clone()).collect();
+    let children: Vec<String> = st
+        .deployments
+        .iter()
+        .filter(|(_, d)| d.parent.as_ref().is_some_and(|(p, _)| p == key))
+        .map(|(k, _)| k.clone())
+        .collect();
     for c in children {
         remove_children(st, &c);
         st.deployments.remove(&c);
@@ -656,7 +733,8 @@ pub fn pump(shared: &Shared, host: &str) {
     }
     let _g = PUMP.lock().unwrap_or_else(|p| p.into_inner());
     for _ in 0..64 {
-        let keys: Vec<String> = shared.lock().deployments.iter().filter(|(_, d)| active(d)).map(|(k, _)| k.clone()).collect();
+        let keys: Vec<String> =
+            shared.lock().deployments.iter().filter(|(_, d)| active(d)).map(|(k, _)| k.clone()).collect();
         let mut progressed = false;
         for k in keys {
             progressed |= advance(shared, host, &k);
@@ -690,7 +768,13 @@ fn advance(shared: &Shared, host: &str, key: &str) -> bool {
     let records = {
         let mut st = shared.lock();
         let ops: Vec<(usize, Option<String>, Option<String>)> = match st.deployments.get(key) {
-            Some(d) if active(d) => d.steps.iter().enumerate().filter(|(_, s)| s.state == "Running").map(|(i, s)| (i, s.wait_op.clone(), s.nested.clone())).collect(),
+            Some(d) if active(d) => d
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.state == "Running")
+                .map(|(i, s)| (i, s.wait_op.clone(), s.nested.clone()))
+                .collect(),
             _ => return false,
         };
         let mut updates: Vec<(usize, Result<(), Value>)> = Vec::new();
@@ -787,14 +871,22 @@ fn advance(shared: &Shared, host: &str, key: &str) -> bool {
         .map(|s| {
             let e = s.status_message.as_ref().map(|m| m["error"].clone()).unwrap_or(Value::Null);
             // The root cause: the provider's own error rather than the generic wrapper.
-            let e = if e["code"] == "ResourceDeploymentFailure" && e["details"][0].is_object() { e["details"][0].clone() } else { e };
+            let e = if e["code"] == "ResourceDeploymentFailure" && e["details"][0].is_object() {
+                e["details"][0].clone()
+            } else {
+                e
+            };
             let mut e = inner_error(&e);
             e["target"] = json!(s.id);
             e
         })
         .collect();
     if !failed.is_empty() {
-        finish(shared, key, Err(json!({ "code": "DeploymentFailed", "message": DEPLOYMENT_FAILED, "details": failed })));
+        finish(
+            shared,
+            key,
+            Err(json!({ "code": "DeploymentFailed", "message": DEPLOYMENT_FAILED, "details": failed })),
+        );
         return true;
     }
     match plan.outputs(&resolver, RenderMode::Strict) {
@@ -802,7 +894,9 @@ fn advance(shared: &Shared, host: &str, key: &str) -> bool {
         Err(e) => finish(
             shared,
             key,
-            Err(json!({ "code": "DeploymentOutputEvaluationFailed", "message": format!("Unable to evaluate the template outputs: {}", e.message), "details": [{ "code": e.code, "message": e.message }] })),
+            Err(
+                json!({ "code": "DeploymentOutputEvaluationFailed", "message": format!("Unable to evaluate the template outputs: {}", e.message), "details": [{ "code": e.code, "message": e.message }] }),
+            ),
         ),
     }
     true
@@ -828,7 +922,11 @@ fn finish(shared: &Shared, key: &str, outcome: Result<Value, Value>) {
 }
 
 fn status_code_name(status: u16) -> String {
-    hyper::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).map(|r| r.replace([' ', '-'], "")).unwrap_or_else(|| status.to_string())
+    hyper::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map(|r| r.replace([' ', '-'], ""))
+        .unwrap_or_else(|| status.to_string())
 }
 
 /// Start resource `i` of `plan` (deployment `key`): render it and send it through the provider handlers.
@@ -887,7 +985,11 @@ fn start(shared: &Shared, host: &str, key: &str, plan: &Deployment, i: usize, re
         };
         let mut st = shared.lock();
         if !st.resource_groups.contains_key(&r.resource_group.to_ascii_lowercase()) {
-            fail_step(&mut step, "NotFound", json!({ "code": "ResourceGroupNotFound", "message": format!("Resource group '{}' could not be found.", r.resource_group) }));
+            fail_step(
+                &mut step,
+                "NotFound",
+                json!({ "code": "ResourceGroupNotFound", "message": format!("Resource group '{}' could not be found.", r.resource_group) }),
+            );
             return step;
         }
         remove_children(&mut st, &nkey);
@@ -917,8 +1019,15 @@ fn start(shared: &Shared, host: &str, key: &str, plan: &Deployment, i: usize, re
         return step;
     }
     step.status_code = status_code_name(status);
-    let poll = headers.get("azure-asyncoperation").or(headers.get("location")).and_then(|h| h.to_str().ok()).map(str::to_string);
-    match poll.and_then(|u| url::Url::parse(&u).ok()).and_then(|u| u.path_segments().and_then(|mut s| s.next_back().map(str::to_string))) {
+    let poll = headers
+        .get("azure-asyncoperation")
+        .or(headers.get("location"))
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
+    match poll
+        .and_then(|u| url::Url::parse(&u).ok())
+        .and_then(|u| u.path_segments().and_then(|mut s| s.next_back().map(str::to_string)))
+    {
         Some(op) => step.wait_op = Some(op),
         None => {
             step.state = "Succeeded".into();
@@ -941,7 +1050,8 @@ fn ingestion_job(mut step: Step, body: &Value) -> Step {
     let source = get_ci(&body["properties"], "SourceBlobUri").and_then(Value::as_str).unwrap_or("");
     let shown = source.split('?').next().unwrap_or("");
     let message = if source.trim().is_empty() {
-        "The ingestion job cannot start: SourceBlobUri is empty. Provide the SAS URI of the source VHD in Azure.".to_string()
+        "The ingestion job cannot start: SourceBlobUri is empty. Provide the SAS URI of the source VHD in Azure."
+            .to_string()
     } else {
         format!("The ingestion job failed to download the source blob '{shown}': the source is not reachable from the device. Check that the device has internet access on a port enabled for compute and that the SAS URI is valid and not expired.")
     };

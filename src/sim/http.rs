@@ -28,10 +28,8 @@ impl Req {
             .filter(|s| !s.is_empty())
             .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
             .collect();
-        let query = uri
-            .query()
-            .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-            .unwrap_or_default();
+        let query =
+            uri.query().map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
         let host = headers
             .get(hyper::header::HOST)
             .and_then(|h| h.to_str().ok())
@@ -71,10 +69,18 @@ impl Req {
 
     pub fn json_body(&self) -> Result<Value, Resp> {
         if self.body.is_empty() {
-            return Err(arm_error(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: the body is empty."));
+            return Err(arm_error(
+                400,
+                "InvalidRequestContent",
+                "The request content was invalid and could not be deserialized: the body is empty.",
+            ));
         }
         serde_json::from_slice(&self.body).map_err(|e| {
-            arm_error(400, "InvalidRequestContent", &format!("The request content was invalid and could not be deserialized: '{e}'."))
+            arm_error(
+                400,
+                "InvalidRequestContent",
+                &format!("The request content was invalid and could not be deserialized: '{e}'."),
+            )
         })
     }
 }

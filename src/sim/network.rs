@@ -136,7 +136,9 @@ pub fn handle(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
             let rg = if sub_scope { None } else { Some(scope.rg()) };
             res::list_resp(res::list_of_type(&st, NIC_TYPE, rg).into_iter().map(res::public).collect())
         }
-        _ if sub_scope => arm_error(404, "NotFound", &format!("The requested path '{}' is not found on this device.", req.path)),
+        _ if sub_scope => {
+            arm_error(404, "NotFound", &format!("The requested path '{}' is not found on this device.", req.path))
+        }
         ("virtualnetworks", 2) => vnet(shared, req, scope),
         ("virtualnetworks", 3) if scope.kw(2) == "subnets" => subnets(shared, req, scope, None),
         ("virtualnetworks", 4) if scope.kw(2) == "subnets" => subnets(shared, req, scope, Some(&scope.rest[3])),
@@ -151,7 +153,10 @@ pub fn handle(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
         _ => arm_error(
             400,
             "InvalidResourceType",
-            &format!("The resource type '{}' could not be found in the namespace 'Microsoft.Network' on this device.", scope.rest.first().map(String::as_str).unwrap_or("")),
+            &format!(
+                "The resource type '{}' could not be found in the namespace 'Microsoft.Network' on this device.",
+                scope.rest.first().map(String::as_str).unwrap_or("")
+            ),
         ),
     }
 }
@@ -172,7 +177,9 @@ fn subnets(shared: &Shared, req: &Req, scope: &Scope, name: Option<&str>) -> Res
         None => res::list_resp(subnets),
         Some(n) => match subnets.into_iter().find(|s| s["name"].as_str().is_some_and(|x| x.eq_ignore_ascii_case(n))) {
             Some(s) => json_resp(200, &s),
-            None => res::not_found(scope, "Microsoft.Network/virtualNetworks/subnets", &format!("{}/{n}", scope.rest[1])),
+            None => {
+                res::not_found(scope, "Microsoft.Network/virtualNetworks/subnets", &format!("{}/{n}", scope.rest[1]))
+            }
         },
     }
 }
@@ -226,7 +233,14 @@ fn vnet(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
             let sname = subnets[0]["name"].as_str().unwrap_or("default").to_string();
             let sprefix = subnets[0]["properties"]["addressPrefix"].as_str().unwrap_or(&prefixes[0]).to_string();
             if parse_cidr(&sprefix).is_none_or(|(a, _)| !in_cidr(a, &prefixes[0])) {
-                return arm_error(400, "NetcfgInvalidSubnet", &format!("Subnet '{sname}' is not valid in virtual network '{name}': '{sprefix}' is outside '{}'.", prefixes[0]));
+                return arm_error(
+                    400,
+                    "NetcfgInvalidSubnet",
+                    &format!(
+                        "Subnet '{sname}' is not valid in virtual network '{name}': '{sprefix}' is outside '{}'.",
+                        prefixes[0]
+                    ),
+                );
             }
             let stored_name = existing.as_ref().and_then(|e| e["name"].as_str().map(str::to_string)).unwrap_or(name);
             let mut v = vnet_json(&scope.sub, scope.rg(), &stored_name, &prefixes[0], &sname, &sprefix);
@@ -241,8 +255,18 @@ fn vnet(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
             let mut st = shared.lock();
             let Some(v) = res::get(&st, &id).cloned() else { return empty(204) };
             let rendered = render_vnet(&st, &v);
-            if rendered["properties"]["subnets"].as_array().is_some_and(|s| s.iter().any(|s| s["properties"]["ipConfigurations"].is_array())) {
-                return arm_error(400, "InUseSubnetCannotBeDeleted", &format!("Subnet of virtual network '{}' is in use by network interfaces and cannot be deleted.", v["name"].as_str().unwrap_or("")));
+            if rendered["properties"]["subnets"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|s| s["properties"]["ipConfigurations"].is_array()))
+            {
+                return arm_error(
+                    400,
+                    "InUseSubnetCannotBeDeleted",
+                    &format!(
+                        "Subnet of virtual network '{}' is in use by network interfaces and cannot be deleted.",
+                        v["name"].as_str().unwrap_or("")
+                    ),
+                );
             }
             st.resources.remove(&res::key(&id));
             empty(200)
@@ -298,11 +322,22 @@ fn nic(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
     }
 }
 
-fn put_nic(st: &mut State, scope: &Scope, id: &str, name: &str, body: &Value, existing: Option<&Value>) -> Result<Value, Resp> {
+fn put_nic(
+    st: &mut State,
+    scope: &Scope,
+    id: &str,
+    name: &str,
+    body: &Value,
+    existing: Option<&Value>,
+) -> Result<Value, Resp> {
     res::check_location(body, existing.is_some())?;
     let configs = body["properties"]["ipConfigurations"].as_array().cloned().unwrap_or_default();
     if configs.is_empty() {
-        return Err(arm_error(400, "NetworkInterfaceMustHaveAtLeastOneIpConfiguration", &format!("Network interface {id} must have at least one IP configuration.")));
+        return Err(arm_error(
+            400,
+            "NetworkInterfaceMustHaveAtLeastOneIpConfiguration",
+            &format!("Network interface {id} must have at least one IP configuration."),
+        ));
     }
     let stored_name = existing.and_then(|e| e["name"].as_str().map(str::to_string)).unwrap_or_else(|| name.to_string());
     let nic_id = res::rid(&scope.sub, scope.rg(), "Microsoft.Network", &["networkInterfaces", &stored_name]);
@@ -313,7 +348,11 @@ fn put_nic(st: &mut State, scope: &Scope, id: &str, name: &str, body: &Value, ex
         let cid = format!("{nic_id}/ipConfigurations/{cname}");
         let p = &c["properties"];
         let Some(subnet_id) = p["subnet"]["id"].as_str() else {
-            return Err(arm_error(400, "InvalidRequestFormat", &format!("IP configuration {cid} must reference a subnet (properties.subnet.id).")));
+            return Err(arm_error(
+                400,
+                "InvalidRequestFormat",
+                &format!("IP configuration {cid} must reference a subnet (properties.subnet.id)."),
+            ));
         };
         let Some((_, _, prefix)) = find_subnet(st, subnet_id) else {
             return Err(arm_error(
@@ -323,14 +362,23 @@ fn put_nic(st: &mut State, scope: &Scope, id: &str, name: &str, body: &Value, ex
             ));
         };
         let requested = p["privateIPAddress"].as_str().map(str::trim).filter(|s| !s.is_empty());
-        let method = p["privateIPAllocationMethod"].as_str().unwrap_or(if requested.is_some() { "Static" } else { "Dynamic" });
+        let method =
+            p["privateIPAllocationMethod"].as_str().unwrap_or(if requested.is_some() { "Static" } else { "Dynamic" });
         let is_static = method.eq_ignore_ascii_case("Static");
         let ip: Ipv4Addr = if is_static {
             let Some(r) = requested else {
-                return Err(arm_error(400, "PrivateIPAddressIsMissing", &format!("IP configuration {cid} uses the Static allocation method, so it needs privateIPAddress.")));
+                return Err(arm_error(
+                    400,
+                    "PrivateIPAddressIsMissing",
+                    &format!("IP configuration {cid} uses the Static allocation method, so it needs privateIPAddress."),
+                ));
             };
             let Ok(ip) = r.parse::<Ipv4Addr>() else {
-                return Err(arm_error(400, "PrivateIPAddressInvalid", &format!("Private static IP address {r} of IP configuration {cid} is not a valid IPv4 address.")));
+                return Err(arm_error(
+                    400,
+                    "PrivateIPAddressInvalid",
+                    &format!("Private static IP address {r} of IP configuration {cid} is not a valid IPv4 address."),
+                ));
             };
             if !in_cidr(ip, &prefix) {
                 return Err(arm_error(

@@ -31,13 +31,20 @@ impl Scope {
     }
     /// The id of the resource `rest[..n]` in this scope (resource group scope).
     pub fn id(&self, n: usize) -> String {
-        rid(&self.sub, self.rg(), &self.ns, &self.rest[..n.min(self.rest.len())].iter().map(String::as_str).collect::<Vec<_>>())
+        rid(
+            &self.sub,
+            self.rg(),
+            &self.ns,
+            &self.rest[..n.min(self.rest.len())].iter().map(String::as_str).collect::<Vec<_>>(),
+        )
     }
 }
 
 /// The canonical casing of a namespace this device has.
 pub fn canonical_ns(ns: &str) -> String {
-    for n in ["Microsoft.Compute", "Microsoft.Network", "Microsoft.Storage", "Microsoft.Resources", "Microsoft.AzureBridge"] {
+    for n in
+        ["Microsoft.Compute", "Microsoft.Network", "Microsoft.Storage", "Microsoft.Resources", "Microsoft.AzureBridge"]
+    {
         if n.eq_ignore_ascii_case(ns) {
             return n.to_string();
         }
@@ -63,7 +70,11 @@ pub fn key(id: &str) -> String {
 /// The resource group name inside an id (as written there).
 pub fn id_rg(id: &str) -> Option<String> {
     let parts: Vec<&str> = id.split('/').filter(|s| !s.is_empty()).collect();
-    parts.iter().position(|p| p.eq_ignore_ascii_case("resourcegroups")).and_then(|i| parts.get(i + 1)).map(|s| s.to_string())
+    parts
+        .iter()
+        .position(|p| p.eq_ignore_ascii_case("resourcegroups"))
+        .and_then(|i| parts.get(i + 1))
+        .map(|s| s.to_string())
 }
 
 /// The last segment of an id (its name).
@@ -117,7 +128,11 @@ pub fn not_found(scope: &Scope, rtype: &str, name: &str) -> Resp {
 }
 
 pub fn method_not_allowed(req: &Req) -> Resp {
-    arm_error(405, "MethodNotAllowed", &format!("The HTTP method '{}' is not supported for '{}'.", req.method, req.path))
+    arm_error(
+        405,
+        "MethodNotAllowed",
+        &format!("The HTTP method '{}' is not supported for '{}'.", req.method, req.path),
+    )
 }
 
 /// Check a `location` in a body: it must be `dbelocal` (any case). Missing is allowed when `existing`.
@@ -142,7 +157,11 @@ pub fn etag() -> String {
 /// The URL of a Compute-style operation status: `.../providers/{ns}/locations/dbelocal/operations/{id}`.
 pub fn operation_url(req: &Req, sub: &str, ns: &str, op: &str) -> String {
     let version = req.q("api-version").unwrap_or("2017-12-01");
-    format!("{}subscriptions/{sub}/providers/{ns}/locations/{}/operations/{op}?api-version={version}", req.base(), crate::device::LOCATION)
+    format!(
+        "{}subscriptions/{sub}/providers/{ns}/locations/{}/operations/{op}?api-version={version}",
+        req.base(),
+        crate::device::LOCATION
+    )
 }
 
 /// 200/201 for a PUT that continues in the background: `Azure-AsyncOperation` + `Retry-After`.
@@ -167,9 +186,7 @@ pub fn operation_status(shared: &Shared, op: &str) -> Resp {
     let Some(o) = st.operations.get(op) else {
         return arm_error(404, "OperationNotFound", &format!("The operation '{op}' could not be found."));
     };
-    let fmt = |ms: i64| {
-        chrono::DateTime::from_timestamp_millis(ms).map(super::http::format_time).unwrap_or_default()
-    };
+    let fmt = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(super::http::format_time).unwrap_or_default();
     let mut v = json!({ "startTime": fmt(o.started_ms), "status": o.status, "name": o.id });
     if o.status != "InProgress" {
         v["endTime"] = json!(fmt(o.done_ms));

@@ -28,7 +28,8 @@ pub struct Shared {
 impl Shared {
     pub fn new(cfg: SimConfig, mut st: State, port: u16) -> Result<Shared> {
         let key = base64::engine::general_purpose::STANDARD.decode(&st.signing_key).ok().filter(|k| !k.is_empty());
-        let signer = Signer::new(key.as_deref()).map_err(|e| Error::new(Status::Internal, format!("signing key: {e}")))?;
+        let signer =
+            Signer::new(key.as_deref()).map_err(|e| Error::new(Status::Internal, format!("signing key: {e}")))?;
         st.signing_key = base64::engine::general_purpose::STANDARD.encode(signer.pkcs8());
         let recorder = match &cfg.record_traffic {
             Some(p) => Some(Mutex::new(
@@ -213,7 +214,10 @@ fn finish(shared: &Shared, req: &Req, mut resp: Resp) -> Resp {
     }
     if shared.recorder.is_some() {
         let body = resp.body().clone();
-        let bytes = futures_util::FutureExt::now_or_never(body.collect()).and_then(|r| r.ok()).map(|c| c.to_bytes()).unwrap_or_default();
+        let bytes = futures_util::FutureExt::now_or_never(body.collect())
+            .and_then(|r| r.ok())
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
         shared.record(req, &resp, &bytes);
     }
     resp

@@ -72,7 +72,9 @@ pub struct Operation {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Effect {
-    DeleteResourceGroup { name: String },
+    DeleteResourceGroup {
+        name: String,
+    },
     /// Set a provider resource's `provisioningState` (and, for VMs, the power state kept in its internal
     /// `_sim.powerState`). With `error`, the resource ends `Failed` and the operation fails with that error.
     Provision {
@@ -85,7 +87,9 @@ pub enum Effect {
     },
     /// Remove a provider resource and its children, clearing references to it (NIC `virtualMachine`,
     /// disk `managedBy`).
-    DeleteResource { id: String },
+    DeleteResource {
+        id: String,
+    },
     Nothing,
 }
 
@@ -200,14 +204,17 @@ impl State {
             Effect::DeleteResourceGroup { name } => {
                 let key = name.to_ascii_lowercase();
                 self.resource_groups.remove(&key);
-                let prefix = format!("/subscriptions/{}/resourcegroups/{key}/", self.subscription_id.to_ascii_lowercase());
+                let prefix =
+                    format!("/subscriptions/{}/resourcegroups/{key}/", self.subscription_id.to_ascii_lowercase());
                 self.resources.retain(|id, _| !id.starts_with(&prefix));
                 self.deployments.retain(|id, _| !id.starts_with(&prefix));
                 Ok(())
             }
             Effect::Provision { id, state, power, error } => {
                 let Some(r) = self.resources.get_mut(&id.to_ascii_lowercase()) else {
-                    return Err(serde_json::json!({ "code": "ResourceNotFound", "message": format!("The resource '{id}' no longer exists.") }));
+                    return Err(
+                        serde_json::json!({ "code": "ResourceNotFound", "message": format!("The resource '{id}' no longer exists.") }),
+                    );
                 };
                 if !r["properties"].is_object() {
                     r["properties"] = serde_json::json!({});

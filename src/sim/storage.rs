@@ -27,12 +27,17 @@ pub fn blob_endpoint(shared: &Shared, account: &str) -> String {
 
 /// A storage account by name (names are unique on the device), as stored.
 pub fn find_account<'a>(st: &'a State, name: &str) -> Option<&'a Value> {
-    res::list_of_type(st, ACCOUNT_TYPE, None).into_iter().find(|a| a["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+    res::list_of_type(st, ACCOUNT_TYPE, None)
+        .into_iter()
+        .find(|a| a["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name)))
 }
 
 /// The account keys (key1, key2), base64.
 pub fn account_keys(account: &Value) -> Vec<String> {
-    account[res::INTERNAL]["keys"].as_array().map(|a| a.iter().filter_map(|k| k.as_str().map(str::to_string)).collect()).unwrap_or_default()
+    account[res::INTERNAL]["keys"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|k| k.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
 }
 
 fn new_key() -> String {
@@ -57,16 +62,25 @@ pub fn handle(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
             res::list_resp(res::list_of_type(&st, ACCOUNT_TYPE, rg).into_iter().map(res::public).collect())
         }
         ("checknameavailability", 1) if sub_scope => check_name(shared, req),
-        ("locations", 4) if sub_scope && matches!(scope.kw(2).as_str(), "asyncoperations" | "operations") => poll(shared, req, &scope.rest[3]),
+        ("locations", 4) if sub_scope && matches!(scope.kw(2).as_str(), "asyncoperations" | "operations") => {
+            poll(shared, req, &scope.rest[3])
+        }
         ("operations", 2) if sub_scope => poll(shared, req, &scope.rest[1]),
-        _ if sub_scope => arm_error(404, "NotFound", &format!("The requested path '{}' is not found on this device.", req.path)),
+        _ if sub_scope => {
+            arm_error(404, "NotFound", &format!("The requested path '{}' is not found on this device.", req.path))
+        }
         ("storageaccounts", 2) => account(shared, req, scope),
         ("storageaccounts", 3) if req.method == Method::POST && scope.kw(2) == "listkeys" => list_keys(shared, scope),
-        ("storageaccounts", 3) if req.method == Method::POST && scope.kw(2) == "regeneratekey" => regenerate(shared, req, scope),
+        ("storageaccounts", 3) if req.method == Method::POST && scope.kw(2) == "regeneratekey" => {
+            regenerate(shared, req, scope)
+        }
         _ => arm_error(
             400,
             "InvalidResourceType",
-            &format!("The resource type '{}' could not be found in the namespace 'Microsoft.Storage' on this device.", scope.rest[0]),
+            &format!(
+                "The resource type '{}' could not be found in the namespace 'Microsoft.Storage' on this device.",
+                scope.rest[0]
+            ),
         ),
     }
 }
@@ -76,11 +90,17 @@ fn check_name(shared: &Shared, req: &Req) -> Resp {
     let name = body["name"].as_str().unwrap_or("");
     let st = shared.lock();
     if !valid_name(name) {
-        return json_resp(200, &json!({ "nameAvailable": false, "reason": "AccountNameInvalid",
-            "message": format!("{name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.") }));
+        return json_resp(
+            200,
+            &json!({ "nameAvailable": false, "reason": "AccountNameInvalid",
+            "message": format!("{name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.") }),
+        );
     }
     if find_account(&st, name).is_some() {
-        return json_resp(200, &json!({ "nameAvailable": false, "reason": "AlreadyExists", "message": format!("The storage account named {name} is already taken.") }));
+        return json_resp(
+            200,
+            &json!({ "nameAvailable": false, "reason": "AlreadyExists", "message": format!("The storage account named {name} is already taken.") }),
+        );
     }
     json_resp(200, &json!({ "nameAvailable": true }))
 }
@@ -94,7 +114,11 @@ fn poll(shared: &Shared, req: &Req, op: &str) -> Resp {
     match o.status.as_str() {
         "InProgress" => {
             let r = empty(202);
-            let r = with_header(r, "location", &format!("{}{}?{}", req.base(), req.path.trim_start_matches('/'), query(req)));
+            let r = with_header(
+                r,
+                "location",
+                &format!("{}{}?{}", req.base(), req.path.trim_start_matches('/'), query(req)),
+            );
             with_header(r, "retry-after", &shared.cfg.retry_after_secs.to_string())
         }
         "Succeeded" => match &o.effect {
@@ -104,7 +128,10 @@ fn poll(shared: &Shared, req: &Req, op: &str) -> Resp {
             },
             _ => empty(200),
         },
-        _ => json_resp(500, &json!({ "error": o.error.clone().unwrap_or(json!({ "code": "OperationFailed", "message": "The operation failed." })) })),
+        _ => json_resp(
+            500,
+            &json!({ "error": o.error.clone().unwrap_or(json!({ "code": "OperationFailed", "message": "The operation failed." })) }),
+        ),
     }
 }
 
@@ -143,7 +170,10 @@ fn account(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
                     &format!("{name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only."),
                 );
             }
-            let sku = body["sku"]["name"].as_str().map(str::to_string).or_else(|| existing.as_ref().and_then(|e| e["sku"]["name"].as_str().map(str::to_string)));
+            let sku = body["sku"]["name"]
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| existing.as_ref().and_then(|e| e["sku"]["name"].as_str().map(str::to_string)));
             let Some(sku) = sku else {
                 return arm_error(400, "MissingRequiredProperty", "The sku property is required for this definition.");
             };
@@ -167,7 +197,10 @@ fn account(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
                 return arm_error(
                     409,
                     "StorageAccountAlreadyTaken",
-                    &format!("The storage account named {name} is already taken (in '{}').", other["id"].as_str().unwrap_or("")),
+                    &format!(
+                        "The storage account named {name} is already taken (in '{}').",
+                        other["id"].as_str().unwrap_or("")
+                    ),
                 );
             }
             let kind = body["kind"].as_str().unwrap_or("Storage").to_string();
@@ -238,7 +271,9 @@ fn regenerate(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
         _ => return arm_error(400, "InvalidValuesForRequestParameters", "keyName must be key1 or key2."),
     };
     let mut st = shared.lock();
-    let Some(a) = st.resources.get_mut(&res::key(&scope.id(2))) else { return res::not_found(scope, ACCOUNT_TYPE, &scope.rest[1]) };
+    let Some(a) = st.resources.get_mut(&res::key(&scope.id(2))) else {
+        return res::not_found(scope, ACCOUNT_TYPE, &scope.rest[1]);
+    };
     a[res::INTERNAL]["keys"][which] = json!(new_key());
     json_resp(200, &keys_json(a))
 }

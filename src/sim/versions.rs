@@ -26,8 +26,7 @@ pub fn for_namespace(ns: &str) -> &'static [&'static str] {
 fn well_formed(v: &str) -> bool {
     let date = v.strip_suffix("-preview").unwrap_or(v);
     let b = date.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+    b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
 }
 
 /// Check the `api-version` of a request, answering as ARM does when it is missing or not supported.

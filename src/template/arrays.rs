@@ -21,12 +21,16 @@ pub fn call(name: &str, lower: &str, v: &[Value]) -> Option<R<Value>> {
         "range" => arity(name, v.len(), 2, 2).and_then(|_| {
             let (start, count) = (int_arg(name, &v[0])?, int_arg(name, &v[1])?);
             if !(0..=10_000).contains(&count) || start.checked_add(count).is_none_or(|e| e > i64::from(i32::MAX)) {
-                return Err(fail(format!("The template language function 'range' has an invalid count '{count}' for start index '{start}'.")));
+                return Err(fail(format!(
+                    "The template language function 'range' has an invalid count '{count}' for start index '{start}'."
+                )));
             }
             Ok(Value::Array((start..start + count).map(Value::from).collect()))
         }),
         "first" | "last" => arity(name, v.len(), 1, 1).and_then(|_| match &v[0] {
-            Value::Array(a) => Ok((if lower == "first" { a.first() } else { a.last() }).cloned().unwrap_or(Value::Null)),
+            Value::Array(a) => {
+                Ok((if lower == "first" { a.first() } else { a.last() }).cloned().unwrap_or(Value::Null))
+            }
             Value::String(s) => {
                 let c = if lower == "first" { s.chars().next() } else { s.chars().last() };
                 Ok(json!(c.map(String::from).unwrap_or_default()))
@@ -78,12 +82,14 @@ pub fn call(name: &str, lower: &str, v: &[Value]) -> Option<R<Value>> {
             };
             let ints = items.iter().map(|x| int_arg(name, x)).collect::<R<Vec<i64>>>()?;
             let r = if lower == "min" { ints.iter().min() } else { ints.iter().max() };
-            r.map(|x| json!(x)).ok_or_else(|| fail(format!("The template language function '{name}' expects a non-empty array.")))
+            r.map(|x| json!(x))
+                .ok_or_else(|| fail(format!("The template language function '{name}' expects a non-empty array.")))
         }),
         "indexof" | "lastindexof" => arity(name, v.len(), 2, 2).and_then(|_| {
             let a = v[0].as_array().ok_or_else(|| type_err(name, "an array or a string", &v[0]))?;
             let hit = |(_, x): &(usize, &Value)| values_equal(x, &v[1]);
-            let found = if lower == "indexof" { a.iter().enumerate().find(hit) } else { a.iter().enumerate().rev().find(hit) };
+            let found =
+                if lower == "indexof" { a.iter().enumerate().find(hit) } else { a.iter().enumerate().rev().find(hit) };
             Ok(json!(found.map(|(i, _)| i as i64).unwrap_or(-1)))
         }),
         "items" => arity(name, v.len(), 1, 1).and_then(|_| {
@@ -102,9 +108,7 @@ pub fn call(name: &str, lower: &str, v: &[Value]) -> Option<R<Value>> {
 
 fn create_object(name: &str, v: &[Value]) -> R<Value> {
     if v.len() % 2 == 1 {
-        return Err(fail(
-            "The template language function 'createObject' must have an even number of parameters.",
-        ));
+        return Err(fail("The template language function 'createObject' must have an even number of parameters."));
     }
     let mut m = Map::new();
     for pair in v.chunks(2) {
@@ -134,9 +138,7 @@ fn union(name: &str, v: &[Value]) -> R<Value> {
     }
     let mut out: Vec<Value> = Vec::new();
     for a in v {
-        let arr = a
-            .as_array()
-            .ok_or_else(|| type_err(name, "all arrays or all objects", a))?;
+        let arr = a.as_array().ok_or_else(|| type_err(name, "all arrays or all objects", a))?;
         for x in arr {
             if !out.iter().any(|y| values_equal(x, y)) {
                 out.push(x.clone());
@@ -151,28 +153,17 @@ fn intersection(name: &str, v: &[Value]) -> R<Value> {
         let first = v[0].as_object().cloned().unwrap_or_default();
         let m = first
             .into_iter()
-            .filter(|(k, x)| {
-                v[1..]
-                    .iter()
-                    .all(|o| o.get(k).is_some_and(|y| values_equal(x, y)))
-            })
+            .filter(|(k, x)| v[1..].iter().all(|o| o.get(k).is_some_and(|y| values_equal(x, y))))
             .collect();
         return Ok(Value::Object(m));
     }
     let arrays = v
         .iter()
-        .map(|a| {
-            a.as_array()
-                .ok_or_else(|| type_err(name, "all arrays or all objects", a))
-        })
+        .map(|a| a.as_array().ok_or_else(|| type_err(name, "all arrays or all objects", a)))
         .collect::<R<Vec<_>>>()?;
     let mut out: Vec<Value> = Vec::new();
     for x in arrays[0] {
-        if arrays[1..]
-            .iter()
-            .all(|a| a.iter().any(|y| values_equal(x, y)))
-            && !out.iter().any(|y| values_equal(x, y))
-        {
+        if arrays[1..].iter().all(|a| a.iter().any(|y| values_equal(x, y))) && !out.iter().any(|y| values_equal(x, y)) {
             out.push(x.clone());
         }
     }

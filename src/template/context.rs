@@ -37,12 +37,7 @@ pub struct DeploymentContext {
 impl DeploymentContext {
     /// A context with ASE defaults: the ASE tenant, "Default Provider Subscription",
     /// the current time and an `environment()` for `management.<device>.<domain>`-style endpoints.
-    pub fn new(
-        subscription_id: &str,
-        resource_group: &str,
-        location: &str,
-        deployment_name: &str,
-    ) -> Self {
+    pub fn new(subscription_id: &str, resource_group: &str, location: &str, deployment_name: &str) -> Self {
         DeploymentContext {
             subscription_id: subscription_id.to_string(),
             tenant_id: ASE_TENANT_ID.to_string(),
@@ -60,18 +55,12 @@ impl DeploymentContext {
 
     /// `/subscriptions/{sub}/resourceGroups/{rg}`.
     pub fn resource_group_id(&self) -> String {
-        format!(
-            "/subscriptions/{}/resourceGroups/{}",
-            self.subscription_id, self.resource_group
-        )
+        format!("/subscriptions/{}/resourceGroups/{}", self.subscription_id, self.resource_group)
     }
 
     /// The same context targeting another resource group (nested deployments).
     pub fn for_resource_group(&self, resource_group: &str) -> Self {
-        DeploymentContext {
-            resource_group: resource_group.to_string(),
-            ..self.clone()
-        }
+        DeploymentContext { resource_group: resource_group.to_string(), ..self.clone() }
     }
 
     /// `resourceGroup()`.

@@ -5,8 +5,7 @@
 use std::fmt;
 
 /// Link ARM appends to expression errors.
-pub const EXPRESSIONS_HELP: &str =
-    "Please see https://aka.ms/arm-template-expressions for usage details.";
+pub const EXPRESSIONS_HELP: &str = "Please see https://aka.ms/arm-template-expressions for usage details.";
 
 /// An ARM-style error: `code`, `message`, optional `target` and nested `details`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -26,12 +25,7 @@ pub struct TemplateError {
 impl TemplateError {
     /// A new error with a code and message.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        TemplateError {
-            code: code.into(),
-            message: message.into(),
-            target: None,
-            details: Vec::new(),
-        }
+        TemplateError { code: code.into(), message: message.into(), target: None, details: Vec::new() }
     }
 
     /// `InvalidTemplate` error.
@@ -64,10 +58,7 @@ impl TemplateError {
     /// Wraps an expression failure as ARM's "Deployment template validation failed" message
     /// for the template element at `path` (for example `resources[0]` or the resource name).
     pub fn in_template_element(self, kind: &str, name: &str, path: &str) -> Self {
-        if self
-            .message
-            .starts_with("Deployment template validation failed")
-        {
+        if self.message.starts_with("Deployment template validation failed") {
             return self;
         }
         let inner = self.message.trim_end_matches(EXPRESSIONS_HELP).trim_end();

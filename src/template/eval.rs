@@ -83,18 +83,12 @@ pub struct Store {
 impl Store {
     /// A new store for "parameter" or "variable" names.
     pub fn new(kind: &'static str) -> Self {
-        Store {
-            kind,
-            ..Default::default()
-        }
+        Store { kind, ..Default::default() }
     }
 
     /// Records an already-evaluated value.
     pub fn set_value(&mut self, name: &str, value: Value) {
-        self.done
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(name.to_ascii_lowercase(), value);
+        self.done.get_mut().unwrap_or_else(|e| e.into_inner()).insert(name.to_ascii_lowercase(), value);
     }
 
     /// Records an unevaluated definition.
@@ -123,11 +117,7 @@ impl Store {
 
     /// A store holding only the already-evaluated values of this one.
     pub fn snapshot(&self) -> Store {
-        Store {
-            kind: self.kind,
-            defs: self.defs.clone(),
-            done: Mutex::new(self.lock().clone()),
-        }
+        Store { kind: self.kind, defs: self.defs.clone(), done: Mutex::new(self.lock().clone()) }
     }
 
     /// Gets (evaluating on first use) the value of `name`.
@@ -155,11 +145,7 @@ impl Store {
         let inner = scope.fresh();
         let result = match def {
             Def::Plain(v) => inner.render(v),
-            Def::Copy {
-                name: loop_name,
-                count,
-                input,
-            } => (|| {
+            Def::Copy { name: loop_name, count, input } => (|| {
                 let n = inner.count_value(count)?;
                 let mut items = Vec::new();
                 for i in 0..n {
@@ -204,11 +190,7 @@ pub struct Scope<'a> {
 impl<'a> Scope<'a> {
     /// The same scope without copy loops (for variable/parameter evaluation).
     pub fn fresh(&self) -> Scope<'a> {
-        Scope {
-            copy: Vec::new(),
-            resource_loop: None,
-            ..self.clone()
-        }
+        Scope { copy: Vec::new(), resource_loop: None, ..self.clone() }
     }
 
     /// The same scope inside copy loop `name` at `index`.
@@ -222,11 +204,7 @@ impl<'a> Scope<'a> {
     pub fn render(&self, v: &Value) -> R<Value> {
         match v {
             Value::String(s) => self.eval_string(s),
-            Value::Array(items) => items
-                .iter()
-                .map(|i| self.render(i))
-                .collect::<R<Vec<_>>>()
-                .map(Value::Array),
+            Value::Array(items) => items.iter().map(|i| self.render(i)).collect::<R<Vec<_>>>().map(Value::Array),
             Value::Object(map) => self.render_object(map),
             other => Ok(other.clone()),
         }
@@ -284,10 +262,8 @@ impl<'a> Scope<'a> {
             if k.eq_ignore_ascii_case("copy") && property_copy(map).is_some() {
                 for spec in val.as_array().into_iter().flatten() {
                     let name = self.render(&spec["name"])?;
-                    let name = name
-                        .as_str()
-                        .ok_or_else(|| fail("The copy property 'name' must be a string."))?
-                        .to_string();
+                    let name =
+                        name.as_str().ok_or_else(|| fail("The copy property 'name' must be a string."))?.to_string();
                     let count = self.count_value(&spec["count"])?;
                     let mut items = Vec::new();
                     for i in 0..count {
@@ -305,19 +281,11 @@ impl<'a> Scope<'a> {
     /// Evaluates a copy `count` (an int or an expression giving an int, 0..=800).
     pub fn count_value(&self, v: &Value) -> R<i64> {
         let c = self.render(v)?;
-        let n = c
-            .as_i64()
-            .or_else(|| c.as_str().and_then(|s| s.trim().parse().ok()))
-            .ok_or_else(|| {
-                fail(format!(
-                    "The copy count must be an integer; the provided value is '{}'.",
-                    to_plain_string(&c)
-                ))
-            })?;
+        let n = c.as_i64().or_else(|| c.as_str().and_then(|s| s.trim().parse().ok())).ok_or_else(|| {
+            fail(format!("The copy count must be an integer; the provided value is '{}'.", to_plain_string(&c)))
+        })?;
         if !(0..=800).contains(&n) {
-            return Err(fail(format!(
-                "The copy count '{n}' is not valid: it must be between 0 and 800."
-            )));
+            return Err(fail(format!("The copy count '{n}' is not valid: it must be between 0 and 800.")));
         }
         Ok(n)
     }
@@ -329,18 +297,12 @@ impl<'a> Scope<'a> {
             StrKind::Expression(inner) => {
                 let e = expr::parse(inner)?;
                 self.eval(&e).map_err(|f| match f {
-                    Fail::Err(mut err)
-                        if !err.message.contains("The template language expression") =>
-                    {
-                        if err.message.starts_with("The template")
-                            || err.message.starts_with("Unable")
-                        {
+                    Fail::Err(mut err) if !err.message.contains("The template language expression") => {
+                        if err.message.starts_with("The template") || err.message.starts_with("Unable") {
                             Fail::Err(err)
                         } else {
-                            err.message = format!(
-                                "The template language expression '{inner}' is not valid: {}",
-                                err.message
-                            );
+                            err.message =
+                                format!("The template language expression '{inner}' is not valid: {}", err.message);
                             Fail::Err(err)
                         }
                     }
@@ -413,20 +375,14 @@ impl<'a> Scope<'a> {
     /// Resolves the first argument of `reference()`/`list*()` to a (resource id, api-version of
     /// the template resource if it is one).
     pub fn resolve_target(&self, target: &str) -> R<(String, Option<String>)> {
-        let find_id = |id: &str| {
-            self.resources
-                .iter()
-                .find(|r| r.id.eq_ignore_ascii_case(id))
-                .map(|r| r.api_version.clone())
-        };
+        let find_id =
+            |id: &str| self.resources.iter().find(|r| r.id.eq_ignore_ascii_case(id)).map(|r| r.api_version.clone());
         if target.starts_with('/') {
             return Ok((target.to_string(), find_id(target)));
         }
         if target.contains('/') {
-            if let Some(r) = self
-                .resources
-                .iter()
-                .find(|r| format!("{}/{}", r.resource_type, r.name).eq_ignore_ascii_case(target))
+            if let Some(r) =
+                self.resources.iter().find(|r| format!("{}/{}", r.resource_type, r.name).eq_ignore_ascii_case(target))
             {
                 return Ok((r.id.clone(), Some(r.api_version.clone())));
             }
@@ -456,13 +412,7 @@ impl<'a> Scope<'a> {
     }
 
     /// `list*()` through the resolver; in preview mode a failure becomes unknown.
-    pub fn list(
-        &self,
-        function: &str,
-        target: &str,
-        api_version: &str,
-        body: Option<&Value>,
-    ) -> R<Value> {
+    pub fn list(&self, function: &str, target: &str, api_version: &str, body: Option<&Value>) -> R<Value> {
         let (id, _) = self.resolve_target(target)?;
         match self.resolver.list(function, &id, api_version, body) {
             Ok(v) => Ok(v),
@@ -477,9 +427,7 @@ fn property_copy(map: &Map<String, Value>) -> Option<&Vec<Value>> {
     let (_, v) = map.iter().find(|(k, _)| k.eq_ignore_ascii_case("copy"))?;
     let arr = v.as_array()?;
     let ok = !arr.is_empty()
-        && arr.iter().all(|s| {
-            s.get("name").is_some() && s.get("count").is_some() && s.get("input").is_some()
-        });
+        && arr.iter().all(|s| s.get("name").is_some() && s.get("count").is_some() && s.get("input").is_some());
     ok.then_some(arr)
 }
 

@@ -35,7 +35,10 @@ pub(super) fn expand(
     out: &mut Vec<PlannedResource>,
 ) -> TResult<()> {
     if !def.is_object() {
-        return Err(TemplateError::invalid_template(format!("Deployment template validation failed: 'The template resource at '{path}' must be an object.'")).with_target(path.to_string()));
+        return Err(TemplateError::invalid_template(format!(
+            "Deployment template validation failed: 'The template resource at '{path}' must be an object.'"
+        ))
+        .with_target(path.to_string()));
     }
     let copy = get_ci(def, "copy");
     let (loop_name, count, mode, batch) = match copy {
@@ -43,11 +46,9 @@ pub(super) fn expand(
             let name = eval_string(scope, get_ci(c, "name"), "copy.name", path)?.ok_or_else(|| {
                 TemplateError::invalid_template(format!("Deployment template validation failed: 'The copy property 'name' of the template resource at '{path}' is missing.'")).with_target(path.to_string())
             })?;
-            let count = scope
-                .count_value(get_ci(c, "count").unwrap_or(&Value::Null))
-                .map_err(|f| fail_to_err(f, path))?;
-            let mode = eval_string(scope, get_ci(c, "mode"), "copy.mode", path)?
-                .unwrap_or_else(|| "Parallel".into());
+            let count =
+                scope.count_value(get_ci(c, "count").unwrap_or(&Value::Null)).map_err(|f| fail_to_err(f, path))?;
+            let mode = eval_string(scope, get_ci(c, "mode"), "copy.mode", path)?.unwrap_or_else(|| "Parallel".into());
             let batch = match get_ci(c, "batchSize") {
                 Some(b) => Some(scope.count_value(b).map_err(|f| fail_to_err(f, path))?),
                 None => None,
@@ -58,10 +59,7 @@ pub(super) fn expand(
     };
     for idx in 0..count {
         let s = match &loop_name {
-            Some(n) => Scope {
-                resource_loop: Some(n.clone()),
-                ..scope.with_copy(n, idx)
-            },
+            Some(n) => Scope { resource_loop: Some(n.clone()), ..scope.with_copy(n, idx) },
             None => scope.clone(),
         };
         let parent_res = parent.map(|p| out[p].clone());
@@ -80,16 +78,14 @@ pub(super) fn expand(
             return Err(TemplateError::invalid_template(format!("Deployment template validation failed: 'The template resource '{raw_name}' at '{path}' is missing the 'type' property.'")).with_target(path.to_string()));
         }
         let (resource_type, name) = match &parent_res {
-            Some(p) if !raw_type.contains('/') => (
-                format!("{}/{raw_type}", p.resource_type),
-                format!("{}/{raw_name}", p.name),
-            ),
+            Some(p) if !raw_type.contains('/') => {
+                (format!("{}/{raw_type}", p.resource_type), format!("{}/{raw_name}", p.name))
+            }
             _ => (raw_type, raw_name),
         };
         let explicit_api = eval_string(&s, get_ci(def, "apiVersion"), "apiVersion", path)?;
-        let api_version =
-            profiles::resolve_api_version(explicit_api.as_deref(), profile, &resource_type, &name)
-                .map_err(|e| e.with_target(path.to_string()))?;
+        let api_version = profiles::resolve_api_version(explicit_api.as_deref(), profile, &resource_type, &name)
+            .map_err(|e| e.with_target(path.to_string()))?;
         let rg = eval_string(&s, get_ci(def, "resourceGroup"), "resourceGroup", path)?
             .or_else(|| parent_res.as_ref().map(|p| p.resource_group.clone()))
             .unwrap_or_else(|| s.ctx.resource_group.clone());
@@ -105,22 +101,14 @@ pub(super) fn expand(
             Some(l) => match s.render(l) {
                 Ok(Value::String(x)) => Some(x),
                 Ok(_) | Err(Fail::Unknown) => None,
-                Err(Fail::Err(e)) => {
-                    return Err(e.in_template_element(
-                        "resource",
-                        &name,
-                        &format!("{path}/location"),
-                    ))
-                }
+                Err(Fail::Err(e)) => return Err(e.in_template_element("resource", &name, &format!("{path}/location"))),
             },
             None => None,
         };
         let mut explicit = Vec::new();
         if let Some(deps) = get_ci(def, "dependsOn") {
             for (j, d) in deps.as_array().into_iter().flatten().enumerate() {
-                if let Some(x) =
-                    eval_string(&s, Some(d), "dependsOn", &format!("{path}/dependsOn[{j}]"))?
-                {
+                if let Some(x) = eval_string(&s, Some(d), "dependsOn", &format!("{path}/dependsOn[{j}]"))? {
                     explicit.push(x);
                 }
             }
@@ -152,14 +140,7 @@ pub(super) fn expand(
         });
         if let Some(children) = get_ci(def, "resources").and_then(Value::as_array) {
             for (j, child) in children.iter().enumerate() {
-                expand(
-                    &s,
-                    child,
-                    &format!("{path}/resources[{j}]"),
-                    Some(my_index),
-                    profile,
-                    out,
-                )?;
+                expand(&s, child, &format!("{path}/resources[{j}]"), Some(my_index), profile, out)?;
             }
         }
     }

@@ -78,15 +78,9 @@ pub fn is_expression(s: &str) -> bool {
 /// Parses the inner text of an expression (without the outer brackets).
 pub fn parse(src: &str) -> Result<Expr, TemplateError> {
     let tokens = lex(src)?;
-    let mut p = P {
-        src,
-        tokens,
-        pos: 0,
-    };
+    let mut p = P { src, tokens, pos: 0 };
     if p.peek() == &Tok::End {
-        return Err(expr_error(format!(
-            "The language expression '{src}' is not valid: the expression is empty."
-        )));
+        return Err(expr_error(format!("The language expression '{src}' is not valid: the expression is empty.")));
     }
     let e = p.expr()?;
     if p.peek() != &Tok::End {
@@ -326,23 +320,14 @@ mod tests {
     use super::*;
 
     fn call(name: &str, args: Vec<Expr>) -> Expr {
-        Expr::Call {
-            name: name.into(),
-            args,
-        }
+        Expr::Call { name: name.into(), args }
     }
 
     #[test]
     fn classify_strings() {
-        assert_eq!(
-            classify("[concat('a')]"),
-            StrKind::Expression("concat('a')")
-        );
+        assert_eq!(classify("[concat('a')]"), StrKind::Expression("concat('a')"));
         assert_eq!(classify("[[literal]"), StrKind::Literal("[literal]".into()));
-        assert_eq!(
-            classify("[test] value"),
-            StrKind::Literal("[test] value".into())
-        );
+        assert_eq!(classify("[test] value"), StrKind::Literal("[test] value".into()));
         assert_eq!(classify("plain"), StrKind::Literal("plain".into()));
         assert!(!is_expression("["));
     }
@@ -357,10 +342,7 @@ mod tests {
                     "split",
                     vec![
                         Expr::Prop(
-                            Box::new(Expr::Prop(
-                                Box::new(call("reference", vec![Expr::Str("x".into())])),
-                                "a".into()
-                            )),
+                            Box::new(Expr::Prop(Box::new(call("reference", vec![Expr::Str("x".into())])), "a".into())),
                             "b".into()
                         ),
                         Expr::Str("blob.".into())
@@ -375,15 +357,7 @@ mod tests {
     fn literals_and_escapes() {
         assert_eq!(
             parse("concat('it''s', -5, true, null)").unwrap(),
-            call(
-                "concat",
-                vec![
-                    Expr::Str("it's".into()),
-                    Expr::Int(-5),
-                    Expr::Bool(true),
-                    Expr::Null
-                ]
-            )
+            call("concat", vec![Expr::Str("it's".into()), Expr::Int(-5), Expr::Bool(true), Expr::Null])
         );
         assert_eq!(parse("true()").unwrap(), call("true", vec![]));
     }
@@ -391,16 +365,8 @@ mod tests {
     #[test]
     fn malformed() {
         let e = parse("concat('a', 'b'").unwrap_err();
-        assert!(
-            e.message
-                .contains("expected token 'RightParenthesis' and actual 'EndOfData'"),
-            "{}",
-            e.message
-        );
-        assert!(parse("concat('a)")
-            .unwrap_err()
-            .message
-            .contains("not terminated"));
+        assert!(e.message.contains("expected token 'RightParenthesis' and actual 'EndOfData'"), "{}", e.message);
+        assert!(parse("concat('a)").unwrap_err().message.contains("not terminated"));
         assert!(parse("concat('a'))").is_err());
         assert!(parse("foo").is_err());
         assert!(parse("").is_err());

@@ -20,10 +20,7 @@ pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
         })?;
         return scope.eval(&args[if c { 1 } else { 2 }]);
     }
-    let values = args
-        .iter()
-        .map(|a| scope.eval(a))
-        .collect::<R<Vec<Value>>>()?;
+    let values = args.iter().map(|a| scope.eval(a)).collect::<R<Vec<Value>>>()?;
     let v = &values;
     match lower.as_str() {
         "parameters" => {
@@ -52,15 +49,8 @@ pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
         }
         "and" | "or" => {
             arity(name, v.len(), 2, usize::MAX)?;
-            let bools = v
-                .iter()
-                .map(|x| bool_arg(name, x))
-                .collect::<R<Vec<bool>>>()?;
-            Ok(json!(if lower == "and" {
-                bools.iter().all(|b| *b)
-            } else {
-                bools.iter().any(|b| *b)
-            }))
+            let bools = v.iter().map(|x| bool_arg(name, x)).collect::<R<Vec<bool>>>()?;
+            Ok(json!(if lower == "and" { bools.iter().all(|b| *b) } else { bools.iter().any(|b| *b) }))
         }
         "bool" => {
             arity(name, v.len(), 1, 1)?;
@@ -69,7 +59,10 @@ pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
                 Value::Number(n) => Ok(json!(n.as_f64().unwrap_or(0.0) != 0.0)),
                 Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(json!(true)),
                 Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(json!(false)),
-                other => Err(fail(format!("The template language function 'bool' cannot convert the value '{}' to a boolean.", super::eval::to_plain_string(other)))),
+                other => Err(fail(format!(
+                    "The template language function 'bool' cannot convert the value '{}' to a boolean.",
+                    super::eval::to_plain_string(other)
+                ))),
             }
         }
         "greater" | "greaterorequals" | "less" | "lessorequals" => {
@@ -91,18 +84,12 @@ pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
                 "sub" => a.checked_sub(b),
                 "mul" => a.checked_mul(b),
                 _ if b == 0 => {
-                    return Err(fail(format!(
-                        "The template language function '{name}' cannot divide by zero."
-                    )))
+                    return Err(fail(format!("The template language function '{name}' cannot divide by zero.")))
                 }
                 "div" => a.checked_div(b),
                 _ => a.checked_rem(b),
             };
-            r.map(Value::from).ok_or_else(|| {
-                fail(format!(
-                    "The template language function '{name}' overflowed."
-                ))
-            })
+            r.map(Value::from).ok_or_else(|| fail(format!("The template language function '{name}' overflowed.")))
         }
         "int" => {
             arity(name, v.len(), 1, 1)?;
@@ -128,30 +115,16 @@ pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
         }
         "coalesce" => {
             arity(name, v.len(), 1, usize::MAX)?;
-            Ok(v.iter()
-                .find(|x| !x.is_null())
-                .cloned()
-                .unwrap_or(Value::Null))
+            Ok(v.iter().find(|x| !x.is_null()).cloned().unwrap_or(Value::Null))
         }
         "resourceid" => Ok(json!(resource_id_fn(scope, name, v)?)),
         "subscriptionresourceid" => {
             let strs = strs(name, v)?;
             let ty_pos = strs.iter().position(|s| s.contains('/')).ok_or_else(|| {
-                fail(format!(
-                    "The template language function '{name}' requires a resource type argument."
-                ))
+                fail(format!("The template language function '{name}' requires a resource type argument."))
             })?;
-            let sub = if ty_pos == 1 {
-                strs[0].to_string()
-            } else {
-                scope.ctx.subscription_id.clone()
-            };
-            Ok(json!(build_id(
-                &format!("/subscriptions/{sub}"),
-                strs[ty_pos],
-                &strs[ty_pos + 1..]
-            )
-            .map_err(Fail::Err)?))
+            let sub = if ty_pos == 1 { strs[0].to_string() } else { scope.ctx.subscription_id.clone() };
+            Ok(json!(build_id(&format!("/subscriptions/{sub}"), strs[ty_pos], &strs[ty_pos + 1..]).map_err(Fail::Err)?))
         }
         "tenantresourceid" => {
             let strs = strs(name, v)?;
@@ -161,9 +134,7 @@ pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
         "extensionresourceid" => {
             let strs = strs(name, v)?;
             arity(name, strs.len(), 3, usize::MAX)?;
-            Ok(json!(
-                build_id(strs[0], strs[1], &strs[2..]).map_err(Fail::Err)?
-            ))
+            Ok(json!(build_id(strs[0], strs[1], &strs[2..]).map_err(Fail::Err)?))
         }
         "resourcegroup" => {
             arity(name, v.len(), 0, 0)?;
@@ -175,9 +146,7 @@ pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
         }
         "tenant" => {
             arity(name, v.len(), 0, 0)?;
-            Ok(
-                json!({"tenantId": scope.ctx.tenant_id, "id": format!("/tenants/{}", scope.ctx.tenant_id)}),
-            )
+            Ok(json!({"tenantId": scope.ctx.tenant_id, "id": format!("/tenants/{}", scope.ctx.tenant_id)}))
         }
         "deployment" => {
             arity(name, v.len(), 0, 0)?;
@@ -223,11 +192,7 @@ pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
         }
         "utcnow" => {
             arity(name, v.len(), 0, 1)?;
-            let fmt = v
-                .first()
-                .map(|f| str_arg(name, f))
-                .transpose()?
-                .unwrap_or("yyyyMMddTHHmmssZ");
+            let fmt = v.first().map(|f| str_arg(name, f)).transpose()?.unwrap_or("yyyyMMddTHHmmssZ");
             Ok(json!(strings::format_datetime(&scope.ctx.now, fmt)))
         }
         l if l.starts_with("list") && l.len() > 4 => {
@@ -238,11 +203,8 @@ pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
         }
         _ => match strings::call(name, &lower, v) {
             Some(r) => r,
-            None => arrays::call(name, &lower, v).unwrap_or_else(|| {
-                Err(fail(format!(
-                    "The template function '{name}' is not valid."
-                )))
-            }),
+            None => arrays::call(name, &lower, v)
+                .unwrap_or_else(|| Err(fail(format!("The template function '{name}' is not valid.")))),
         },
     }
 }
@@ -259,9 +221,7 @@ pub fn arity(name: &str, n: usize, min: usize, max: usize) -> R<()> {
     } else {
         format!("between {min} and {max} parameters")
     };
-    Err(fail(format!(
-        "The template language function '{name}' expects {expected}, but {n} were provided."
-    )))
+    Err(fail(format!("The template language function '{name}' expects {expected}, but {n} were provided.")))
 }
 
 /// ARM-style wrong-type error.
@@ -274,20 +234,17 @@ pub fn type_err(name: &str, expected: &str, got: &Value) -> Fail {
 
 /// A string argument.
 pub fn str_arg<'v>(name: &str, v: &'v Value) -> R<&'v str> {
-    v.as_str()
-        .ok_or_else(|| type_err(name, "of type 'String'", v))
+    v.as_str().ok_or_else(|| type_err(name, "of type 'String'", v))
 }
 
 /// An integer argument.
 pub fn int_arg(name: &str, v: &Value) -> R<i64> {
-    v.as_i64()
-        .ok_or_else(|| type_err(name, "of type 'Integer'", v))
+    v.as_i64().ok_or_else(|| type_err(name, "of type 'Integer'", v))
 }
 
 /// A boolean argument.
 pub fn bool_arg(name: &str, v: &Value) -> R<bool> {
-    v.as_bool()
-        .ok_or_else(|| type_err(name, "of type 'Boolean'", v))
+    v.as_bool().ok_or_else(|| type_err(name, "of type 'Boolean'", v))
 }
 
 fn strs<'v>(name: &str, v: &'v [Value]) -> R<Vec<&'v str>> {
@@ -298,13 +255,9 @@ fn strs<'v>(name: &str, v: &'v [Value]) -> R<Vec<&'v str>> {
 pub fn values_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q))
-        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q)),
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w)))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w)))
         }
         _ => a == b,
     }
@@ -331,14 +284,13 @@ fn resource_id_fn(scope: &Scope, name: &str, v: &[Value]) -> R<String> {
         0 => (scope.ctx.subscription_id.as_str(), scope.ctx.resource_group.as_str()),
         1 => (scope.ctx.subscription_id.as_str(), strs[0]),
         2 => (strs[0], strs[1]),
-        _ => return Err(fail(format!("Unable to evaluate template language function '{name}': too many arguments before the resource type."))),
+        _ => {
+            return Err(fail(format!(
+                "Unable to evaluate template language function '{name}': too many arguments before the resource type."
+            )))
+        }
     };
-    build_id(
-        &format!("/subscriptions/{sub}/resourceGroups/{rg}"),
-        strs[ty_pos],
-        &strs[ty_pos + 1..],
-    )
-    .map_err(Fail::Err)
+    build_id(&format!("/subscriptions/{sub}/resourceGroups/{rg}"), strs[ty_pos], &strs[ty_pos + 1..]).map_err(Fail::Err)
 }
 
 /// Builds `{prefix}/providers/{ns}/{type1}/{name1}/{type2}/{name2}...` from a full type

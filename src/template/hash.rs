@@ -17,9 +17,7 @@ fn fmix(mut h: u32) -> u32 {
 }
 
 fn le32(b: &[u8]) -> u32 {
-    b.iter()
-        .enumerate()
-        .fold(0u32, |acc, (i, &x)| acc | (u32::from(x) << (8 * i)))
+    b.iter().enumerate().fold(0u32, |acc, (i, &x)| acc | (u32::from(x) << (8 * i)))
 }
 
 /// Azure's 64-bit hash of a byte string (seed 0).
@@ -32,18 +30,10 @@ pub fn azure_hash64(data: &[u8]) -> u64 {
         let mut k2 = le32(&block[4..8]);
         k1 = k1.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
         h1 ^= k1;
-        h1 = h1
-            .rotate_left(19)
-            .wrapping_add(h2)
-            .wrapping_mul(5)
-            .wrapping_add(0x561c_cd1b);
+        h1 = h1.rotate_left(19).wrapping_add(h2).wrapping_mul(5).wrapping_add(0x561c_cd1b);
         k2 = k2.wrapping_mul(C2).rotate_left(17).wrapping_mul(C1);
         h2 ^= k2;
-        h2 = h2
-            .rotate_left(13)
-            .wrapping_add(h1)
-            .wrapping_mul(5)
-            .wrapping_add(0x0bca_a747);
+        h2 = h2.rotate_left(13).wrapping_add(h1).wrapping_mul(5).wrapping_add(0x0bca_a747);
     }
     let tail = chunks.remainder();
     if !tail.is_empty() {
@@ -99,9 +89,7 @@ pub fn guid(parts: &[&str]) -> String {
 /// The deployment `templateHash`: the Azure 64-bit hash (decimal) of the minified,
 /// upper-cased template JSON. Informative only.
 pub fn template_hash(template: &serde_json::Value) -> String {
-    let text = serde_json::to_string(template)
-        .unwrap_or_default()
-        .to_uppercase();
+    let text = serde_json::to_string(template).unwrap_or_default().to_uppercase();
     azure_hash64(text.as_bytes()).to_string()
 }
 
@@ -118,19 +106,10 @@ mod tests {
 
     #[test]
     fn unique_string_shape() {
-        for input in [
-            "",
-            "a",
-            "abcdefgh",
-            "abcdefghi",
-            "abcdefghijklmnop",
-            "ünïcödé",
-        ] {
+        for input in ["", "a", "abcdefgh", "abcdefghi", "abcdefghijklmnop", "ünïcödé"] {
             let u = unique_string(&[input]);
             assert_eq!(u.len(), 13);
-            assert!(u
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || ('2'..='7').contains(&c)));
+            assert!(u.chars().all(|c| c.is_ascii_lowercase() || ('2'..='7').contains(&c)));
         }
         assert_ne!(unique_string(&["ab", "c"]), unique_string(&["a", "bc"]));
     }

@@ -25,11 +25,7 @@ pub struct ParseError {
 
 impl std::fmt::Display for ParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} Path '{}', line {}, position {}.",
-            self.message, self.path, self.line, self.column
-        )
+        write!(f, "{} Path '{}', line {}, position {}.", self.message, self.path, self.line, self.column)
     }
 }
 
@@ -53,11 +49,7 @@ impl ParseError {
 /// Parses lenient JSON text into a `serde_json::Value`.
 pub fn parse(text: &str) -> Result<Value, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut p = Parser {
-        chars: text.chars().collect(),
-        pos: 0,
-        path: Vec::new(),
-    };
+    let mut p = Parser { chars: text.chars().collect(), pos: 0, path: Vec::new() };
     p.skip_ws()?;
     if p.peek().is_none() {
         return Err(p.err("Unexpected end of content while loading JObject."));
@@ -65,9 +57,7 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
     let v = p.value()?;
     p.skip_ws()?;
     if let Some(c) = p.peek() {
-        return Err(p.err(&format!(
-            "Additional text encountered after finished reading JSON content: {c}."
-        )));
+        return Err(p.err(&format!("Additional text encountered after finished reading JSON content: {c}.")));
     }
     Ok(v)
 }
@@ -116,12 +106,7 @@ impl Parser {
             }
             path.push_str(seg);
         }
-        ParseError {
-            message: msg.to_string(),
-            line,
-            column,
-            path,
-        }
+        ParseError { message: msg.to_string(), line, column, path }
     }
 
     fn skip_ws(&mut self) -> Result<(), ParseError> {
@@ -154,11 +139,7 @@ impl Parser {
                             }
                         }
                     }
-                    _ => {
-                        return Err(
-                            self.err("Unexpected character encountered while parsing value: /.")
-                        )
-                    }
+                    _ => return Err(self.err("Unexpected character encountered while parsing value: /.")),
                 },
                 _ => return Ok(()),
             }
@@ -184,9 +165,7 @@ impl Parser {
                     ))),
                 }
             }
-            Some(c) => Err(self.err(&format!(
-                "Unexpected character encountered while parsing value: {c}."
-            ))),
+            Some(c) => Err(self.err(&format!("Unexpected character encountered while parsing value: {c}."))),
         }
     }
 
@@ -216,17 +195,13 @@ impl Parser {
                 Some('"') => self.string()?,
                 Some(c) if c.is_alphabetic() || c == '_' || c == '$' => self.ident(),
                 None => return Err(self.err("Unexpected end when deserializing object.")),
-                Some(c) => {
-                    return Err(self.err(&format!("Invalid property identifier character: {c}.")))
-                }
+                Some(c) => return Err(self.err(&format!("Invalid property identifier character: {c}."))),
             };
             self.skip_ws()?;
             if self.peek() != Some(':') {
                 return Err(self.err(&format!(
                     "Invalid character after parsing property name. Expected ':' but got: {}.",
-                    self.peek()
-                        .map(String::from)
-                        .unwrap_or_else(|| "end of content".into())
+                    self.peek().map(String::from).unwrap_or_else(|| "end of content".into())
                 )));
             }
             self.pos += 1;
@@ -244,9 +219,9 @@ impl Parser {
                 }
                 None => return Err(self.err("Unexpected end when deserializing object.")),
                 Some(c) => {
-                    return Err(self.err(&format!(
-                        "After parsing a value an unexpected character was encountered: {c}."
-                    )))
+                    return Err(
+                        self.err(&format!("After parsing a value an unexpected character was encountered: {c}."))
+                    )
                 }
             }
         }
@@ -274,9 +249,9 @@ impl Parser {
                 }
                 None => return Err(self.err("Unexpected end when deserializing array.")),
                 Some(c) => {
-                    return Err(self.err(&format!(
-                        "After parsing a value an unexpected character was encountered: {c}."
-                    )))
+                    return Err(
+                        self.err(&format!("After parsing a value an unexpected character was encountered: {c}."))
+                    )
                 }
             }
         }
@@ -314,11 +289,7 @@ impl Parser {
                             {
                                 self.pos += 2;
                                 let lo = self.hex4()?;
-                                char::from_u32(
-                                    0x10000
-                                        + ((hi - 0xD800) << 10)
-                                        + (lo.wrapping_sub(0xDC00) & 0x3ff),
-                                )
+                                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3ff))
                             } else {
                                 char::from_u32(hi)
                             };
@@ -389,10 +360,7 @@ mod tests {
     fn lenient_features() {
         let text = "\u{feff}{ // comment\n properties: { /* block */ \"mode\": \"Incremental\", template: {\"a\": [1,2,],},},}";
         let v = parse(text).unwrap();
-        assert_eq!(
-            v,
-            json!({"properties": {"mode": "Incremental", "template": {"a": [1, 2]}}})
-        );
+        assert_eq!(v, json!({"properties": {"mode": "Incremental", "template": {"a": [1, 2]}}}));
     }
 
     #[test]
@@ -420,10 +388,7 @@ mod tests {
 
     #[test]
     fn unterminated_things() {
-        assert!(parse("{\"a\": \"abc")
-            .unwrap_err()
-            .message
-            .contains("Unterminated string"));
+        assert!(parse("{\"a\": \"abc").unwrap_err().message.contains("Unterminated string"));
         assert!(parse("{\"a\": 1").is_err());
         assert!(parse("[1 2]").is_err());
         assert!(parse("/* x").is_err());
@@ -434,10 +399,7 @@ mod tests {
 
     #[test]
     fn big_numbers() {
-        assert_eq!(
-            parse("18446744073709551615").unwrap(),
-            json!(18446744073709551615u64)
-        );
+        assert_eq!(parse("18446744073709551615").unwrap(), json!(18446744073709551615u64));
         assert_eq!(parse("1e3").unwrap(), json!(1000.0));
     }
 }

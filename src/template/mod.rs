@@ -61,12 +61,7 @@ pub trait Resolver {
     /// State of the resource `resource_id`: its `properties` object, or (when `full`) the whole
     /// resource (`id`, `name`, `type`, `location`, `properties`, ...).
     /// `api_version` is the version the template asked for, if any.
-    fn reference(
-        &self,
-        resource_id: &str,
-        api_version: Option<&str>,
-        full: bool,
-    ) -> Result<Value, TemplateError>;
+    fn reference(&self, resource_id: &str, api_version: Option<&str>, full: bool) -> Result<Value, TemplateError>;
 
     /// Result of the POST action `function` (e.g. `listKeys`) on `resource_id`.
     fn list(
@@ -84,12 +79,7 @@ pub trait Resolver {
 pub struct NoResolver;
 
 impl Resolver for NoResolver {
-    fn reference(
-        &self,
-        resource_id: &str,
-        _api_version: Option<&str>,
-        _full: bool,
-    ) -> Result<Value, TemplateError> {
+    fn reference(&self, resource_id: &str, _api_version: Option<&str>, _full: bool) -> Result<Value, TemplateError> {
         Err(TemplateError::new(
             "ResourceNotFound",
             format!("The Resource '{resource_id}' was not found: no resolver is available to evaluate 'reference()'."),

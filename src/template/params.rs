@@ -50,44 +50,33 @@ pub fn normalize_supplied(supplied: Option<&Value>) -> TResult<Map<String, Value
         other => {
             return Err(TemplateError::new(
                 "InvalidRequestContent",
-                format!(
-                    "The deployment parameters must be a JSON object; got '{}'.",
-                    type_name(other)
-                ),
+                format!("The deployment parameters must be a JSON object; got '{}'.", type_name(other)),
             ))
         }
     };
     let is_file = obj.contains_key("$schema")
-        || (obj.contains_key("contentVersion")
-            && obj.get("parameters").is_some_and(Value::is_object));
+        || (obj.contains_key("contentVersion") && obj.get("parameters").is_some_and(Value::is_object));
     if is_file {
-        return Ok(obj
-            .get("parameters")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default());
+        return Ok(obj.get("parameters").and_then(Value::as_object).cloned().unwrap_or_default());
     }
     Ok(obj.clone())
 }
 
 /// Binds parameters. `scope` must have empty parameter/variable stores; it supplies the
 /// context for evaluating defaults. Returns the final store and per-parameter info.
-pub fn bind(
-    template: &Value,
-    supplied: Option<&Value>,
-    scope: &Scope,
-) -> TResult<(Store, Vec<ParamInfo>)> {
+pub fn bind(template: &Value, supplied: Option<&Value>, scope: &Scope) -> TResult<(Store, Vec<ParamInfo>)> {
     let decls = match template.get("parameters") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(o)) => o.clone(),
-        Some(_) => return Err(TemplateError::invalid_template("Deployment template validation failed: 'The template 'parameters' property must be an object.'")),
+        Some(_) => {
+            return Err(TemplateError::invalid_template(
+                "Deployment template validation failed: 'The template 'parameters' property must be an object.'",
+            ))
+        }
     };
     let supplied = normalize_supplied(supplied)?;
 
-    let unknown: Vec<&String> = supplied
-        .keys()
-        .filter(|k| !decls.keys().any(|d| d.eq_ignore_ascii_case(k)))
-        .collect();
+    let unknown: Vec<&String> = supplied.keys().filter(|k| !decls.keys().any(|d| d.eq_ignore_ascii_case(k))).collect();
     if !unknown.is_empty() {
         let names: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
         let allowed: Vec<&str> = decls.keys().map(String::as_str).collect();
@@ -108,10 +97,7 @@ pub fn bind(
             )).with_target(format!("/parameters/{name}"))
         })?;
         types.push((name.clone(), canon));
-        let given = supplied
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v);
+        let given = supplied.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v);
         match given {
             Some(entry) => {
                 let value = match entry.as_object() {
@@ -142,10 +128,7 @@ pub fn bind(
 
     let mut infos = Vec::new();
     {
-        let s = Scope {
-            params: &store,
-            ..scope.clone()
-        };
+        let s = Scope { params: &store, ..scope.clone() };
         for (name, canon) in &types {
             let value = store.get(name, &s).map_err(|f| match f {
                 Fail::Err(e) => e.in_template_element("parameter", name, &format!("/parameters/{name}")),
@@ -195,17 +178,11 @@ fn validate(name: &str, canon: &str, decl: &Value, value: &Value) -> TResult<()>
             type_name(value)
         )));
     }
-    let shown = if canon.starts_with("Secure") {
-        "<secure>".to_string()
-    } else {
-        to_plain_string(value)
-    };
+    let shown = if canon.starts_with("Secure") { "<secure>".to_string() } else { to_plain_string(value) };
     if let Some(allowed) = decl.get("allowedValues").and_then(Value::as_array) {
         let is_allowed = |v: &Value| allowed.iter().any(|a| values_equal(a, v));
         let pass = match value {
-            Value::Array(items) if !allowed.iter().any(Value::is_array) => {
-                items.iter().all(is_allowed)
-            }
+            Value::Array(items) if !allowed.iter().any(Value::is_array) => items.iter().all(is_allowed),
             v => is_allowed(v),
         };
         if !pass {
@@ -217,18 +194,10 @@ fn validate(name: &str, canon: &str, decl: &Value, value: &Value) -> TResult<()>
         }
     }
     if let Some(n) = value.as_i64() {
-        if let Some(min) = decl
-            .get("minValue")
-            .and_then(Value::as_i64)
-            .filter(|m| n < *m)
-        {
+        if let Some(min) = decl.get("minValue").and_then(Value::as_i64).filter(|m| n < *m) {
             return Err(invalid(name, format!("The provided value '{n}' for the template parameter '{name}' is not valid. The parameter value is less than the minimum value '{min}'.")));
         }
-        if let Some(max) = decl
-            .get("maxValue")
-            .and_then(Value::as_i64)
-            .filter(|m| n > *m)
-        {
+        if let Some(max) = decl.get("maxValue").and_then(Value::as_i64).filter(|m| n > *m) {
             return Err(invalid(name, format!("The provided value '{n}' for the template parameter '{name}' is not valid. The parameter value exceeds the maximum value '{max}'.")));
         }
     }
@@ -238,18 +207,10 @@ fn validate(name: &str, canon: &str, decl: &Value, value: &Value) -> TResult<()>
         _ => None,
     };
     if let Some(len) = len {
-        if let Some(min) = decl
-            .get("minLength")
-            .and_then(Value::as_i64)
-            .filter(|m| len < *m)
-        {
+        if let Some(min) = decl.get("minLength").and_then(Value::as_i64).filter(|m| len < *m) {
             return Err(invalid(name, format!("The provided value for the template parameter '{name}' is not valid. Length of the value should be greater than or equal to '{min}'.")));
         }
-        if let Some(max) = decl
-            .get("maxLength")
-            .and_then(Value::as_i64)
-            .filter(|m| len > *m)
-        {
+        if let Some(max) = decl.get("maxLength").and_then(Value::as_i64).filter(|m| len > *m) {
             return Err(invalid(name, format!("The provided value for the template parameter '{name}' is not valid. Length of the value should be less than or equal to '{max}'.")));
         }
     }
@@ -261,11 +222,8 @@ fn validate(name: &str, canon: &str, decl: &Value, value: &Value) -> TResult<()>
 pub fn parameters_output(infos: &[ParamInfo]) -> Value {
     let mut m = Map::new();
     for p in infos {
-        let entry = if p.secure {
-            json!({"type": p.type_name})
-        } else {
-            json!({"type": p.type_name, "value": p.value})
-        };
+        let entry =
+            if p.secure { json!({"type": p.type_name}) } else { json!({"type": p.type_name, "value": p.value}) };
         m.insert(p.name.clone(), entry);
     }
     Value::Object(m)

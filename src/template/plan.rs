@@ -63,8 +63,7 @@ pub struct PlannedResource {
 impl PlannedResource {
     /// True for `Microsoft.Resources/deployments` (nested deployments).
     pub fn is_deployment(&self) -> bool {
-        self.resource_type
-            .eq_ignore_ascii_case("Microsoft.Resources/deployments")
+        self.resource_type.eq_ignore_ascii_case("Microsoft.Resources/deployments")
     }
 
     pub(super) fn to_ref(&self) -> ResourceRef {
@@ -118,32 +117,17 @@ pub(super) fn make_scope<'a>(
 }
 
 pub(super) fn get_ci<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
-    v.as_object()?
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key))
-        .map(|(_, x)| x)
+    v.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, x)| x)
 }
 
 impl Deployment {
     /// Plans `template` with `parameters` (a parameters object or a whole parameters file).
-    pub fn new(
-        template: &Value,
-        parameters: Option<&Value>,
-        ctx: DeploymentContext,
-    ) -> TResult<Self> {
+    pub fn new(template: &Value, parameters: Option<&Value>, ctx: DeploymentContext) -> TResult<Self> {
         let params_store = Store::new("parameter");
         let empty_vars = Store::new("variable");
         let deployment_obj = ctx.deployment_object(template);
         let (params, param_info) = {
-            let s = make_scope(
-                &ctx,
-                &params_store,
-                &empty_vars,
-                &NoResolver,
-                false,
-                &[],
-                &deployment_obj,
-            );
+            let s = make_scope(&ctx, &params_store, &empty_vars, &NoResolver, false, &[], &deployment_obj);
             params::bind(template, parameters, &s)?
         };
         Self::with_scope(template, ctx, params, param_info, None)
@@ -167,12 +151,11 @@ impl Deployment {
             TemplateError::invalid_template("Deployment template validation failed: 'Required property 'resources' not found in JSON. Path '', line 1, position 1.'")
         })?;
         if !resources.is_array() {
-            return Err(TemplateError::invalid_template("Deployment template validation failed: 'The template property 'resources' must be an array.'"));
+            return Err(TemplateError::invalid_template(
+                "Deployment template validation failed: 'The template property 'resources' must be an array.'",
+            ));
         }
-        if get_ci(template, "functions")
-            .and_then(Value::as_array)
-            .is_some_and(|f| !f.is_empty())
-        {
+        if get_ci(template, "functions").and_then(Value::as_array).is_some_and(|f| !f.is_empty()) {
             return Err(TemplateError::invalid_template("Deployment template validation failed: 'User-defined template functions are not supported by this engine.'").with_target("/functions"));
         }
         let vars = match inherited_vars {
@@ -194,61 +177,26 @@ impl Deployment {
         d.check_variables()?;
         let mut all = Vec::new();
         {
-            let s = make_scope(
-                &d.ctx,
-                &d.params,
-                &d.vars,
-                &NoResolver,
-                true,
-                &[],
-                &d.deployment_obj,
-            );
+            let s = make_scope(&d.ctx, &d.params, &d.vars, &NoResolver, true, &[], &d.deployment_obj);
             let profile = get_ci(template, "apiProfile").and_then(Value::as_str);
             for (i, def) in resources.as_array().into_iter().flatten().enumerate() {
-                super::expand::expand(
-                    &s,
-                    def,
-                    &format!("/resources[{i}]"),
-                    None,
-                    profile,
-                    &mut all,
-                )?;
+                super::expand::expand(&s, def, &format!("/resources[{i}]"), None, profile, &mut all)?;
             }
         }
-        d.skipped = all
-            .iter()
-            .filter(|r| !r.enabled)
-            .map(|r| r.id.clone())
-            .collect();
-        d.refs = all
-            .iter()
-            .filter(|r| r.enabled)
-            .map(PlannedResource::to_ref)
-            .collect();
+        d.skipped = all.iter().filter(|r| !r.enabled).map(|r| r.id.clone()).collect();
+        d.refs = all.iter().filter(|r| r.enabled).map(PlannedResource::to_ref).collect();
         d.resolve_dependencies(&mut all)?;
         d.resources = order(all)?;
         Ok(d)
     }
 
     fn check_variables(&self) -> TResult<()> {
-        let s = make_scope(
-            &self.ctx,
-            &self.params,
-            &self.vars,
-            &NoResolver,
-            true,
-            &[],
-            &self.deployment_obj,
-        );
+        let s = make_scope(&self.ctx, &self.params, &self.vars, &NoResolver, true, &[], &self.deployment_obj);
         for name in self.vars.names() {
             match self.vars.get(&name, &s) {
                 Ok(_) | Err(Fail::Unknown) => {}
                 Err(Fail::Err(e)) => {
-                    return Err(e.in_template_element(
-                        "variable",
-                        &name,
-                        &format!("/variables/{name}"),
-                    ))
+                    return Err(e.in_template_element("variable", &name, &format!("/variables/{name}")))
                 }
             }
         }
@@ -287,20 +235,12 @@ impl Deployment {
 
     /// The value of variable `name` (evaluated with `resolver` in preview mode if needed).
     pub fn variable(&self, name: &str, resolver: &dyn Resolver) -> TResult<Value> {
-        let s = make_scope(
-            &self.ctx,
-            &self.params,
-            &self.vars,
-            resolver,
-            false,
-            &self.refs,
-            &self.deployment_obj,
-        );
+        let s = make_scope(&self.ctx, &self.params, &self.vars, resolver, false, &self.refs, &self.deployment_obj);
         self.vars.get(name, &s).map_err(|f| match f {
             Fail::Err(e) => e,
-            Fail::Unknown => TemplateError::invalid_template(format!(
-                "The template variable '{name}' depends on a runtime value."
-            )),
+            Fail::Unknown => {
+                TemplateError::invalid_template(format!("The template variable '{name}' depends on a runtime value."))
+            }
         })
     }
 
@@ -310,26 +250,15 @@ impl Deployment {
     }
 
     fn resolve_dependencies(&self, all: &mut [PlannedResource]) -> TResult<()> {
-        let s = make_scope(
-            &self.ctx,
-            &self.params,
-            &self.vars,
-            &NoResolver,
-            true,
-            &self.refs,
-            &self.deployment_obj,
-        );
+        let s = make_scope(&self.ctx, &self.params, &self.vars, &NoResolver, true, &self.refs, &self.deployment_obj);
         let mut deps: Vec<Vec<usize>> = vec![Vec::new(); all.len()];
         for (i, r) in all.iter().enumerate().filter(|(_, r)| r.enabled) {
             if let Some(p) = r.parent {
                 deps[i].push(p);
             }
             for dep in &r.explicit {
-                let hits: Vec<usize> = (0..all.len())
-                    .filter(|&j| j != i && dep_matches(dep, &all[j]))
-                    .collect();
-                let enabled: Vec<usize> =
-                    hits.iter().copied().filter(|&j| all[j].enabled).collect();
+                let hits: Vec<usize> = (0..all.len()).filter(|&j| j != i && dep_matches(dep, &all[j])).collect();
+                let enabled: Vec<usize> = hits.iter().copied().filter(|&j| all[j].enabled).collect();
                 if hits.is_empty() {
                     return Err(TemplateError::invalid_template(format!(
                         "Deployment template validation failed: 'The resource '{dep}' is not defined in the template. Please see https://aka.ms/arm-template for usage details.'"
@@ -337,26 +266,15 @@ impl Deployment {
                 }
                 deps[i].extend(enabled);
             }
-            let rs = Scope {
-                copy: r.copy_stack.clone(),
-                resource_loop: r.loop_name.clone(),
-                ..s.clone()
-            };
+            let rs = Scope { copy: r.copy_stack.clone(), resource_loop: r.loop_name.clone(), ..s.clone() };
             for target in implicit_targets(&rs, &r.def, r.is_deployment()) {
-                if let Some(j) = all
-                    .iter()
-                    .position(|o| o.enabled && o.id.eq_ignore_ascii_case(&target))
-                {
+                if let Some(j) = all.iter().position(|o| o.enabled && o.id.eq_ignore_ascii_case(&target)) {
                     if j != i {
                         deps[i].push(j);
                     }
                 }
             }
-            if let Some(c) = r
-                .copy
-                .as_ref()
-                .filter(|c| c.mode.eq_ignore_ascii_case("serial"))
-            {
+            if let Some(c) = r.copy.as_ref().filter(|c| c.mode.eq_ignore_ascii_case("serial")) {
                 let b = c.batch_size.unwrap_or(1).max(1);
                 let batch = c.index / b;
                 if batch > 0 {
@@ -365,8 +283,7 @@ impl Deployment {
                             if o.path == r.path
                                 && oc.name == c.name
                                 && oc.index / b == batch - 1
-                                && o.copy_stack[..o.copy_stack.len() - 1]
-                                    == r.copy_stack[..r.copy_stack.len() - 1]
+                                && o.copy_stack[..o.copy_stack.len() - 1] == r.copy_stack[..r.copy_stack.len() - 1]
                             {
                                 deps[i].push(j);
                             }
@@ -393,12 +310,19 @@ fn define_variables(template: &Value) -> TResult<Store> {
     let Some(obj) = get_ci(template, "variables") else {
         return Ok(vars);
     };
-    let obj = obj.as_object().ok_or_else(|| TemplateError::invalid_template("Deployment template validation failed: 'The template 'variables' property must be an object.'"))?;
+    let obj = obj.as_object().ok_or_else(|| {
+        TemplateError::invalid_template(
+            "Deployment template validation failed: 'The template 'variables' property must be an object.'",
+        )
+    })?;
     for (name, def) in obj {
         if name.eq_ignore_ascii_case("copy") {
             for spec in def.as_array().into_iter().flatten() {
                 let vname = spec.get("name").and_then(Value::as_str).ok_or_else(|| {
-                    TemplateError::invalid_template("Deployment template validation failed: 'The variable copy property 'name' must be a string.'").with_target("/variables/copy")
+                    TemplateError::invalid_template(
+                        "Deployment template validation failed: 'The variable copy property 'name' must be a string.'",
+                    )
+                    .with_target("/variables/copy")
                 })?;
                 vars.set_def(
                     vname,
@@ -421,17 +345,11 @@ fn dep_matches(dep: &str, r: &PlannedResource) -> bool {
         return r.id.eq_ignore_ascii_case(dep);
     }
     if dep.contains('/') {
-        let relative =
-            r.id.split_once("/providers/")
-                .map(|(_, rel)| rel)
-                .unwrap_or("");
+        let relative = r.id.split_once("/providers/").map(|(_, rel)| rel).unwrap_or("");
         return format!("{}/{}", r.resource_type, r.name).eq_ignore_ascii_case(dep)
             || relative.eq_ignore_ascii_case(dep);
     }
-    r.name.eq_ignore_ascii_case(dep)
-        || r.copy
-            .as_ref()
-            .is_some_and(|c| c.name.eq_ignore_ascii_case(dep))
+    r.name.eq_ignore_ascii_case(dep) || r.copy.as_ref().is_some_and(|c| c.name.eq_ignore_ascii_case(dep))
 }
 
 /// Resource ids that `reference()`/`list*()` calls in `def` point to (those that can be
@@ -447,8 +365,7 @@ fn implicit_targets(s: &Scope, def: &Value, is_deployment: bool) -> Vec<String> 
         e.walk(&mut |node| {
             if let Expr::Call { name, args } = node {
                 let l = name.to_ascii_lowercase();
-                if (l == "reference" || (l.starts_with("list") && l.len() > 4)) && !args.is_empty()
-                {
+                if (l == "reference" || (l.starts_with("list") && l.len() > 4)) && !args.is_empty() {
                     if let Ok(Value::String(t)) = s.eval(&args[0]) {
                         if let Ok((id, _)) = s.resolve_target(&t) {
                             out.push(id);
@@ -464,15 +381,11 @@ fn implicit_targets(s: &Scope, def: &Value, is_deployment: bool) -> Vec<String> 
 fn collect_strings<'v>(v: &'v Value, out: &mut Vec<&'v str>, depth: usize, is_deployment: bool) {
     match v {
         Value::String(s) => out.push(s),
-        Value::Array(a) => a
-            .iter()
-            .for_each(|x| collect_strings(x, out, depth + 1, is_deployment)),
+        Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out, depth + 1, is_deployment)),
         Value::Object(o) => {
             for (k, x) in o {
                 let k = k.to_ascii_lowercase();
-                if depth == 0
-                    && matches!(k.as_str(), "resources" | "dependson" | "condition" | "copy")
-                {
+                if depth == 0 && matches!(k.as_str(), "resources" | "dependson" | "condition" | "copy") {
                     continue;
                 }
                 if is_deployment && depth == 1 && k == "template" {
@@ -490,10 +403,8 @@ fn order(all: Vec<PlannedResource>) -> TResult<Vec<PlannedResource>> {
     let enabled: Vec<PlannedResource> = all.into_iter().filter(|r| r.enabled).collect();
     let n = enabled.len();
     let idx_of = |id: &str| enabled.iter().position(|r| r.id.eq_ignore_ascii_case(id));
-    let deps: Vec<Vec<usize>> = enabled
-        .iter()
-        .map(|r| r.depends_on.iter().filter_map(|d| idx_of(d)).collect())
-        .collect();
+    let deps: Vec<Vec<usize>> =
+        enabled.iter().map(|r| r.depends_on.iter().filter_map(|d| idx_of(d)).collect()).collect();
     let mut done = vec![false; n];
     let mut out_idx = Vec::with_capacity(n);
     while out_idx.len() < n {
@@ -504,10 +415,7 @@ fn order(all: Vec<PlannedResource>) -> TResult<Vec<PlannedResource>> {
                 out_idx.push(i);
             }
             None => {
-                let stuck: Vec<&str> = (0..n)
-                    .filter(|&i| !done[i])
-                    .map(|i| enabled[i].id.as_str())
-                    .collect();
+                let stuck: Vec<&str> = (0..n).filter(|&i| !done[i]).map(|i| enabled[i].id.as_str()).collect();
                 return Err(TemplateError::invalid_template(format!(
                     "Deployment template validation failed: 'Circular dependency detected on resource: '{}'. Please see https://aka.ms/arm-template/#resources for usage details.'",
                     stuck.join("', '")
@@ -516,8 +424,5 @@ fn order(all: Vec<PlannedResource>) -> TResult<Vec<PlannedResource>> {
         }
     }
     let mut slots: Vec<Option<PlannedResource>> = enabled.into_iter().map(Some).collect();
-    Ok(out_idx
-        .into_iter()
-        .filter_map(|i| slots[i].take())
-        .collect())
+    Ok(out_idx.into_iter().filter_map(|i| slots[i].take()).collect())
 }

@@ -7,11 +7,7 @@
 use super::error::TemplateError;
 
 /// Profiles this module knows.
-pub const KNOWN_PROFILES: &[&str] = &[
-    "2018-03-01-hybrid",
-    "2019-03-01-hybrid",
-    "2020-09-01-hybrid",
-];
+pub const KNOWN_PROFILES: &[&str] = &["2018-03-01-hybrid", "2019-03-01-hybrid", "2020-09-01-hybrid"];
 
 struct Profile {
     compute: &'static str,
@@ -75,9 +71,7 @@ pub fn api_version(profile_name: &str, resource_type: &str) -> Option<&'static s
         "microsoft.compute" => Some(p.compute),
         "microsoft.network" => Some(p.network),
         "microsoft.storage" => Some(p.storage),
-        "microsoft.resources"
-            if matches!(ty, "subscriptions" | "subscriptions/locations" | "tenants") =>
-        {
+        "microsoft.resources" if matches!(ty, "subscriptions" | "subscriptions/locations" | "tenants") => {
             Some(p.subscriptions)
         }
         "microsoft.resources" => Some(p.resources),
@@ -120,91 +114,23 @@ mod tests {
     #[test]
     fn table() {
         let cases = [
-            (
-                "2018-03-01-hybrid",
-                "Microsoft.Compute/virtualMachines/extensions",
-                Some("2017-03-30"),
-            ),
-            (
-                "2018-03-01-hybrid",
-                "microsoft.compute/disks",
-                Some("2017-03-30"),
-            ),
-            (
-                "2018-03-01-hybrid",
-                "Microsoft.Network/networkInterfaces",
-                Some("2017-10-01"),
-            ),
-            (
-                "2018-03-01-hybrid",
-                "Microsoft.Storage/storageAccounts",
-                Some("2016-01-01"),
-            ),
-            (
-                "2018-03-01-hybrid",
-                "Microsoft.Resources/deployments",
-                Some("2018-02-01"),
-            ),
-            (
-                "2018-03-01-hybrid",
-                "Microsoft.Resources/subscriptions",
-                Some("2016-06-01"),
-            ),
-            (
-                "2019-03-01-hybrid",
-                "Microsoft.Compute/virtualMachines",
-                Some("2017-12-01"),
-            ),
-            (
-                "2019-03-01-hybrid",
-                "Microsoft.Compute/snapshots",
-                Some("2017-03-30"),
-            ),
-            (
-                "2019-03-01-hybrid",
-                "Microsoft.Storage/storageAccounts",
-                Some("2017-10-01"),
-            ),
-            (
-                "2019-03-01-hybrid",
-                "Microsoft.Resources/deployments",
-                Some("2018-05-01"),
-            ),
-            (
-                "2020-09-01-hybrid",
-                "Microsoft.Compute/virtualMachines",
-                Some("2020-06-01"),
-            ),
-            (
-                "2020-09-01-hybrid",
-                "Microsoft.Compute/disks",
-                Some("2019-07-01"),
-            ),
-            (
-                "2020-09-01-hybrid",
-                "Microsoft.Network/virtualNetworks/subnets",
-                Some("2018-11-01"),
-            ),
-            (
-                "2020-09-01-hybrid",
-                "Microsoft.Storage/storageAccounts",
-                Some("2019-06-01"),
-            ),
-            (
-                "2020-09-01-hybrid",
-                "Microsoft.Resources/tenants",
-                Some("2016-06-01"),
-            ),
-            (
-                "2020-09-01-HYBRID",
-                "Microsoft.Resources/resourceGroups",
-                Some("2019-10-01"),
-            ),
-            (
-                "2018-03-01-hybrid",
-                "Microsoft.AzureBridge/locations/ingestionJobs",
-                None,
-            ),
+            ("2018-03-01-hybrid", "Microsoft.Compute/virtualMachines/extensions", Some("2017-03-30")),
+            ("2018-03-01-hybrid", "microsoft.compute/disks", Some("2017-03-30")),
+            ("2018-03-01-hybrid", "Microsoft.Network/networkInterfaces", Some("2017-10-01")),
+            ("2018-03-01-hybrid", "Microsoft.Storage/storageAccounts", Some("2016-01-01")),
+            ("2018-03-01-hybrid", "Microsoft.Resources/deployments", Some("2018-02-01")),
+            ("2018-03-01-hybrid", "Microsoft.Resources/subscriptions", Some("2016-06-01")),
+            ("2019-03-01-hybrid", "Microsoft.Compute/virtualMachines", Some("2017-12-01")),
+            ("2019-03-01-hybrid", "Microsoft.Compute/snapshots", Some("2017-03-30")),
+            ("2019-03-01-hybrid", "Microsoft.Storage/storageAccounts", Some("2017-10-01")),
+            ("2019-03-01-hybrid", "Microsoft.Resources/deployments", Some("2018-05-01")),
+            ("2020-09-01-hybrid", "Microsoft.Compute/virtualMachines", Some("2020-06-01")),
+            ("2020-09-01-hybrid", "Microsoft.Compute/disks", Some("2019-07-01")),
+            ("2020-09-01-hybrid", "Microsoft.Network/virtualNetworks/subnets", Some("2018-11-01")),
+            ("2020-09-01-hybrid", "Microsoft.Storage/storageAccounts", Some("2019-06-01")),
+            ("2020-09-01-hybrid", "Microsoft.Resources/tenants", Some("2016-06-01")),
+            ("2020-09-01-HYBRID", "Microsoft.Resources/resourceGroups", Some("2019-10-01")),
+            ("2018-03-01-hybrid", "Microsoft.AzureBridge/locations/ingestionJobs", None),
             ("latest", "Microsoft.Compute/virtualMachines", None),
         ];
         for (p, t, want) in cases {
@@ -225,30 +151,14 @@ mod tests {
             "2019-07-01"
         );
         assert_eq!(
-            resolve_api_version(
-                None,
-                Some("2018-03-01-hybrid"),
-                "Microsoft.Compute/virtualMachines",
-                "x"
-            )
-            .unwrap(),
+            resolve_api_version(None, Some("2018-03-01-hybrid"), "Microsoft.Compute/virtualMachines", "x").unwrap(),
             "2017-03-30"
         );
         assert_eq!(
-            resolve_api_version(None, None, "Microsoft.Compute/virtualMachines", "x")
-                .unwrap_err()
-                .code,
+            resolve_api_version(None, None, "Microsoft.Compute/virtualMachines", "x").unwrap_err().code,
             "InvalidTemplate"
         );
-        assert!(resolve_api_version(
-            None,
-            Some("bogus"),
-            "Microsoft.Compute/virtualMachines",
-            "x"
-        )
-        .is_err());
-        assert!(
-            resolve_api_version(None, Some("2018-03-01-hybrid"), "Contoso.Foo/bars", "x").is_err()
-        );
+        assert!(resolve_api_version(None, Some("bogus"), "Microsoft.Compute/virtualMachines", "x").is_err());
+        assert!(resolve_api_version(None, Some("2018-03-01-hybrid"), "Contoso.Foo/bars", "x").is_err());
     }
 }

@@ -65,22 +65,11 @@ impl Deployment {
     }
 
     /// Renders resource `index` (of [`Deployment::resources`]) with `resolver`.
-    pub fn render(
-        &self,
-        index: usize,
-        resolver: &dyn Resolver,
-        mode: RenderMode,
-    ) -> TResult<RenderedResource> {
+    pub fn render(&self, index: usize, resolver: &dyn Resolver, mode: RenderMode) -> TResult<RenderedResource> {
         let r = self.resources.get(index).ok_or_else(|| {
-            TemplateError::invalid_template(format!(
-                "There is no planned resource at index {index}."
-            ))
+            TemplateError::invalid_template(format!("There is no planned resource at index {index}."))
         })?;
-        let s = Scope {
-            copy: r.copy_stack.clone(),
-            resource_loop: r.loop_name.clone(),
-            ..self.scope(resolver, mode)
-        };
+        let s = Scope { copy: r.copy_stack.clone(), resource_loop: r.loop_name.clone(), ..self.scope(resolver, mode) };
         let mut body = Map::new();
         let mut unknown = false;
         for (k, v) in r.def.as_object().into_iter().flatten() {
@@ -93,13 +82,10 @@ impl Deployment {
                 s.render_preview(v)
             };
             let (value, u) = value.map_err(|f| match f {
-                Fail::Err(e) => {
-                    e.in_template_element("resource", &r.name, &format!("{}/{k}", r.path))
+                Fail::Err(e) => e.in_template_element("resource", &r.name, &format!("{}/{k}", r.path)),
+                Fail::Unknown => {
+                    TemplateError::invalid_template(format!("The template resource '{}' has an unknown value.", r.name))
                 }
-                Fail::Unknown => TemplateError::invalid_template(format!(
-                    "The template resource '{}' has an unknown value.",
-                    r.name
-                )),
             })?;
             if u && mode == RenderMode::Strict {
                 return Err(TemplateError::invalid_template(format!(
@@ -146,9 +132,7 @@ impl Deployment {
     /// bound from `properties.parameters` (evaluated here, in the outer scope).
     pub fn nested(&self, index: usize, resolver: &dyn Resolver) -> TResult<Deployment> {
         let r = self.resources.get(index).ok_or_else(|| {
-            TemplateError::invalid_template(format!(
-                "There is no planned resource at index {index}."
-            ))
+            TemplateError::invalid_template(format!("There is no planned resource at index {index}."))
         })?;
         if !r.is_deployment() {
             return Err(TemplateError::invalid_template(format!(
@@ -158,7 +142,10 @@ impl Deployment {
         }
         let props = r.def.get("properties").cloned().unwrap_or(Value::Null);
         let template = props.get("template").cloned().ok_or_else(|| {
-            TemplateError::invalid_template(format!("The nested deployment '{}' has no inline 'template'; 'templateLink' is not supported by this engine.", r.name))
+            TemplateError::invalid_template(format!(
+                "The nested deployment '{}' has no inline 'template'; 'templateLink' is not supported by this engine.",
+                r.name
+            ))
         })?;
         let inner = props
             .get("expressionEvaluationOptions")
@@ -177,11 +164,9 @@ impl Deployment {
             };
             let params = match props.get("parameters") {
                 Some(p) => Some(s.render(p).map_err(|f| match f {
-                    Fail::Err(e) => e.in_template_element(
-                        "resource",
-                        &r.name,
-                        &format!("{}/properties/parameters", r.path),
-                    ),
+                    Fail::Err(e) => {
+                        e.in_template_element("resource", &r.name, &format!("{}/properties/parameters", r.path))
+                    }
                     Fail::Unknown => TemplateError::invalid_template("unknown nested parameters"),
                 })?),
                 None => None,
@@ -208,11 +193,11 @@ impl Deployment {
         };
         for (name, def) in outputs {
             let path = format!("/outputs/{name}");
-            let wrap = |f: Fail| {
-                match f {
+            let wrap = |f: Fail| match f {
                 Fail::Err(e) => e.in_template_element("output", name, &path),
-                Fail::Unknown => TemplateError::invalid_template(format!("The template output '{name}' depends on a runtime value that is not available.")),
-            }
+                Fail::Unknown => TemplateError::invalid_template(format!(
+                    "The template output '{name}' depends on a runtime value that is not available."
+                )),
             };
             if let Some(c) = def.get("condition") {
                 if s.render(c).map_err(wrap)? == Value::Bool(false) {
@@ -221,34 +206,20 @@ impl Deployment {
             }
             let ty = def.get("type").and_then(Value::as_str).unwrap_or("");
             let canon = canonical_type(ty).ok_or_else(|| {
-                TemplateError::invalid_template(format!(
-                    "The template output '{name}' has an invalid type '{ty}'."
-                ))
-                .with_target(path.clone())
+                TemplateError::invalid_template(format!("The template output '{name}' has an invalid type '{ty}'."))
+                    .with_target(path.clone())
             })?;
             let value = match def.get("copy") {
                 Some(c) => {
-                    let count = s
-                        .count_value(c.get("count").unwrap_or(&Value::Null))
-                        .map_err(wrap)?;
+                    let count = s.count_value(c.get("count").unwrap_or(&Value::Null)).map_err(wrap)?;
                     let input = c.get("input").cloned().unwrap_or(Value::Null);
                     let mut items = Vec::new();
                     for i in 0..count {
-                        items.push(
-                            Scope {
-                                resource_loop: None,
-                                ..s.with_copy(name, i)
-                            }
-                            .render(&input)
-                            .map_err(wrap)?,
-                        );
+                        items.push(Scope { resource_loop: None, ..s.with_copy(name, i) }.render(&input).map_err(wrap)?);
                     }
                     Value::Array(items)
                 }
-                None => match s
-                    .render_preview(def.get("value").unwrap_or(&Value::Null))
-                    .map_err(wrap)?
-                {
+                None => match s.render_preview(def.get("value").unwrap_or(&Value::Null)).map_err(wrap)? {
                     (_, true) if mode == RenderMode::Strict => return Err(wrap(Fail::Unknown)),
                     (v, _) => v,
                 },

@@ -147,16 +147,24 @@ fn concat(name: &str, v: &[Value]) -> R<Value> {
 }
 
 fn decode_b64(name: &str, s: &str) -> R<String> {
-    let bytes = STANDARD.decode(s.trim()).map_err(|_| fail(format!("The template language function '{name}' has an invalid parameter: '{s}' is not a valid base64 string.")))?;
-    String::from_utf8(bytes).map_err(|_| fail(format!("The template language function '{name}' has an invalid parameter: the decoded value is not UTF-8.")))
+    let bytes = STANDARD.decode(s.trim()).map_err(|_| {
+        fail(format!(
+            "The template language function '{name}' has an invalid parameter: '{s}' is not a valid base64 string."
+        ))
+    })?;
+    String::from_utf8(bytes).map_err(|_| {
+        fail(format!(
+            "The template language function '{name}' has an invalid parameter: the decoded value is not UTF-8."
+        ))
+    })
 }
 
 fn data_uri_to_string(name: &str, s: &str) -> R<String> {
-    let rest = s.strip_prefix("data:").ok_or_else(|| fail(format!("The template language function '{name}' expects a data URI; the provided value is '{s}'.")))?;
+    let rest = s.strip_prefix("data:").ok_or_else(|| {
+        fail(format!("The template language function '{name}' expects a data URI; the provided value is '{s}'."))
+    })?;
     let (meta, data) = rest.split_once(',').ok_or_else(|| {
-        fail(format!(
-            "The template language function '{name}' expects a data URI with a ',' separator."
-        ))
+        fail(format!("The template language function '{name}' expects a data URI with a ',' separator."))
     })?;
     if meta.to_ascii_lowercase().ends_with(";base64") {
         decode_b64(name, data)
@@ -243,11 +251,7 @@ fn format_fn(name: &str, v: &[Value]) -> R<Value> {
     arity(name, v.len(), 1, usize::MAX)?;
     let f = str_arg(name, &v[0])?;
     let args = &v[1..];
-    let bad = || {
-        fail(format!(
-            "The template language function 'format' has an invalid format string '{f}'."
-        ))
-    };
+    let bad = || fail(format!("The template language function 'format' has an invalid format string '{f}'."));
     let mut out = String::new();
     let mut chars = f.chars().peekable();
     while let Some(c) = chars.next() {
@@ -269,14 +273,8 @@ fn format_fn(name: &str, v: &[Value]) -> R<Value> {
                         None => return Err(bad()),
                     }
                 }
-                let (head, fmt) = spec
-                    .split_once(':')
-                    .map(|(h, f)| (h, Some(f)))
-                    .unwrap_or((spec.as_str(), None));
-                let (idx, align) = head
-                    .split_once(',')
-                    .map(|(i, a)| (i, Some(a)))
-                    .unwrap_or((head, None));
+                let (head, fmt) = spec.split_once(':').map(|(h, f)| (h, Some(f))).unwrap_or((spec.as_str(), None));
+                let (idx, align) = head.split_once(',').map(|(i, a)| (i, Some(a))).unwrap_or((head, None));
                 let idx: usize = idx.trim().parse().map_err(|_| bad())?;
                 let arg = args.get(idx).ok_or_else(|| {
                     fail(format!("The template language function 'format' has a format item index '{idx}' that is out of range: {} argument(s) were provided.", args.len()))
@@ -317,34 +315,20 @@ fn format_value(v: &Value, fmt: Option<&str>) -> Option<String> {
         return Some(stringify(v));
     };
     let (kind, prec) = fmt.split_at(1);
-    let prec: Option<usize> = if prec.is_empty() {
-        None
-    } else {
-        Some(prec.parse().ok()?)
-    };
+    let prec: Option<usize> = if prec.is_empty() { None } else { Some(prec.parse().ok()?) };
     let x = n.as_f64()?;
     let neg = if x < 0.0 { "-" } else { "" };
     match kind {
         "D" | "d" => {
             let i = n.as_i64()?;
-            Some(format!(
-                "{neg}{:0>w$}",
-                i.unsigned_abs(),
-                w = prec.unwrap_or(0)
-            ))
+            Some(format!("{neg}{:0>w$}", i.unsigned_abs(), w = prec.unwrap_or(0)))
         }
         "N" | "n" | "F" | "f" => {
             let p = prec.unwrap_or(2);
             let s = format!("{:.p$}", x.abs());
-            let (int_part, frac) = s
-                .split_once('.')
-                .map(|(a, b)| (a.to_string(), Some(b.to_string())))
-                .unwrap_or((s.clone(), None));
-            let int_part = if kind.eq_ignore_ascii_case("n") {
-                group_thousands(&int_part)
-            } else {
-                int_part
-            };
+            let (int_part, frac) =
+                s.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((s.clone(), None));
+            let int_part = if kind.eq_ignore_ascii_case("n") { group_thousands(&int_part) } else { int_part };
             Some(match frac {
                 Some(f) => format!("{neg}{int_part}.{f}"),
                 None => format!("{neg}{int_part}"),
