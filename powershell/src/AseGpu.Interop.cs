@@ -31,10 +31,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-[assembly: AssemblyTitle("AseGpu.Interop")]
-[assembly: AssemblyDescription("C# binding of the asegpu C ABI (Azure Stack Edge Pro GPU)")]
-[assembly: AssemblyVersion("0.1.0.0")]
-[assembly: AssemblyFileVersion("0.1.0.0")]
+// Assembly title, description and version come from AseGpu.Interop.csproj (the version from Cargo.toml).
 
 namespace AseGpu
 {
