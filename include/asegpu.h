@@ -668,6 +668,66 @@ AsegpuStatus asegpu_resource_group_delete(const struct AsegpuSession *session,
                                           const struct AsegpuCancelToken *cancel,
                                           struct AsegpuError **out_error);
 
+/*
+ One ARM request: `{"method", "path", "apiVersion", "body"?, "longRunning"?}`. `path` is a path on the
+ device's ARM endpoint (`/subscriptions/...`); a URL is refused, so the token only goes to the device.
+ PUT, PATCH, POST and DELETE wait for the end of a long-running operation unless `longRunning` is false.
+ `out_json` receives the response body (the final resource), or `null`.
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_arm_request(const struct AsegpuSession *session,
+                                const char *request_json,
+                                AsegpuProgressCallback callback,
+                                void *userdata,
+                                const struct AsegpuCancelToken *cancel,
+                                char **out_json,
+                                struct AsegpuError **out_error);
+
+/*
+ Create a blob container (private) if it does not exist: `{"context": {"storageAccountName",
+ "storageAccountKey", "blobEndpoint"?}, "name"}`. `out_json`: `{name, uri, created}`.
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_storage_container_create(const struct AsegpuSession *session,
+                                             const char *request_json,
+                                             const struct AsegpuCancelToken *cancel,
+                                             char **out_json,
+                                             struct AsegpuError **out_error);
+
+/*
+ An account SAS token for the blob service, as `New-AzStorageAccountSASToken` makes it: `{"context",
+ "service"?: ["Blob"], "resourceType": ["Service","Container","Object"], "permission": "acdlrw",
+ "protocol"?: "HttpsOnly" | "HttpsOrHttp", "startTime"?, "expiryTime"? (RFC 3339; default one hour)}`.
+ `out_token` receives the token starting with `?`. Needs no session: nothing is sent.
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_storage_sas_token(const char *request_json,
+                                      char **out_token,
+                                      struct AsegpuError **out_error);
+
+/*
+ Upload a local file (a multiple of 512 bytes, e.g. a fixed VHD) as a page blob with a storage context:
+ `{"context", "container", "blobName", "file", "options"?}` (options as for `asegpu_vhd_upload`). The
+ container is created when missing; an earlier interrupted upload of the same file is resumed.
+ `out_json`: the upload summary (`blobUri`, bytes sent and skipped, ...).
+
+ # Safety
+ Pointers must be NULL or valid as documented in the header.
+ */
+AsegpuStatus asegpu_storage_page_blob_upload(const struct AsegpuSession *session,
+                                             const char *request_json,
+                                             AsegpuProgressCallback callback,
+                                             void *userdata,
+                                             const struct AsegpuCancelToken *cancel,
+                                             char **out_json,
+                                             struct AsegpuError **out_error);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

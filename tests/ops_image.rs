@@ -555,3 +555,78 @@ mod c_abi {
         }
     }
 }
+
+/// The storage data plane the Az compatibility layer uses: a context from listKeys (through one ARM request),
+/// a container, a page-blob upload of a file, and an account SAS token the device's blob endpoint accepts
+/// (and refuses once tampered with).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_context_container_page_blob_and_sas() {
+    use asegpu::ops::{rest, storage};
+    let (sim, s, dir) = start().await;
+    let c = CancelToken::new();
+    account(&s, "azcompatsa").await;
+    let id = format!(
+        "/subscriptions/{}/resourceGroups/ASERG/providers/Microsoft.Storage/storageAccounts/azcompatsa",
+        s.subscription_id()
+    );
+    let get = rest::ArmRequest {
+        method: "GET".into(),
+        path: id.clone(),
+        api_version: "2019-06-01".into(),
+        body: None,
+        long_running: None,
+    };
+    let acct = rest::send(&s, &get, &Progress::none(), &c).await.unwrap();
+    let endpoint = acct["properties"]["primaryEndpoints"]["blob"].as_str().unwrap().to_string();
+    let list = rest::ArmRequest {
+        method: "POST".into(),
+        path: format!("{id}/listKeys"),
+        api_version: "2019-06-01".into(),
+        body: None,
+        long_running: Some(false),
+    };
+    let keys = rest::send(&s, &list, &Progress::none(), &c).await.unwrap();
+    let key = keys["keys"][0]["value"].as_str().unwrap().to_string();
+    let ctx = || storage::StorageContext {
+        storage_account_name: "azcompatsa".into(),
+        storage_account_key: key.clone(),
+        blob_endpoint: Some(endpoint.clone()),
+    };
+
+    let req = storage::ContainerRequest { context: ctx(), name: "vhds".into() };
+    assert!(storage::create_container(&s, &req, &c).await.unwrap().created);
+    assert!(!storage::create_container(&s, &req, &c).await.unwrap().created, "a second create finds it");
+
+    let (vhd, _) = standard_vhd(dir.path(), "disk.vhd");
+    let up = storage::PageBlobUpload {
+        context: ctx(),
+        container: "vhds".into(),
+        blob_name: "disk.vhd".into(),
+        file: vhd.clone(),
+        options: opts(),
+    };
+    let summary = storage::upload_page_blob(&s, &up, &Progress::none(), &c).await.unwrap();
+    assert!(summary.blob_uri.ends_with("/vhds/disk.vhd"), "{}", summary.blob_uri);
+    let client = BlobClient::for_session(&s, &endpoint, "azcompatsa", &key).unwrap();
+    assert_identical(&client, "vhds", "disk.vhd", &vhd).await;
+
+    let sas = storage::account_sas(&storage::SasRequest {
+        context: ctx(),
+        service: vec!["Blob".into()],
+        resource_type: vec!["Container".into(), "Service".into(), "Object".into()],
+        permission: "acdlrw".into(),
+        protocol: Some("HttpsOnly".into()),
+        start_time: None,
+        expiry_time: None,
+    })
+    .unwrap();
+    let o = s.options();
+    let (http, _) =
+        asegpu::arm::tls::build_client(&o.tls, &o.host_overrides().unwrap(), std::time::Duration::from_secs(30))
+            .unwrap();
+    let head = |q: String| http.head(format!("{endpoint}vhds/disk.vhd{q}")).header("x-ms-version", "2019-07-07").send();
+    assert_eq!(head(sas.clone()).await.unwrap().status().as_u16(), 200, "the SAS token is accepted");
+    let tampered = sas.replace("sp=rwdlac", "sp=rwdlacup");
+    assert_eq!(head(tampered).await.unwrap().status().as_u16(), 403, "a changed token is refused");
+    drop(sim);
+}

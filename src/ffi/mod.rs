@@ -9,6 +9,7 @@ mod image;
 mod ops;
 mod runtime;
 mod session;
+mod storage;
 
 pub use cancel::*;
 pub use error::*;
@@ -16,6 +17,7 @@ pub use image::*;
 pub use ops::*;
 pub use runtime::*;
 pub use session::*;
+pub use storage::*;
 
 use crate::error::{Error, Result, Status};
 use crate::progress::ProgressEvent;

@@ -7,12 +7,16 @@
 //! - [`extension`]: install, show and remove the NVIDIA GPU extension;
 //! - [`gpu`]: GPU availability and the preflight of a planned deployment;
 //! - [`update`]: stop GPU VMs before a device update and start them after;
-//! - [`fleet`]: GPU availability and rollouts across many devices.
+//! - [`fleet`]: GPU availability and rollouts across many devices;
+//! - [`storage`]: the storage data plane as the Az storage cmdlets use it (contexts, containers, SAS, page blobs);
+//! - [`rest`]: one ARM request for what has no operation of its own.
 
 pub mod deploy;
 pub mod extension;
 pub mod fleet;
 pub mod gpu;
 pub mod image;
+pub mod rest;
+pub mod storage;
 pub mod update;
 pub mod vm;
