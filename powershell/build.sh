@@ -1,30 +1,64 @@
 #!/usr/bin/env bash
-# Builds AseGpu.Interop.dll with Mono's mcs and lays out the PowerShell module under
-# target/powershell/AseGpu/ (manifest, scripts, format file, dll, runtimes/<rid>/native/...).
-# Usage: powershell/build.sh [--no-cargo]    (run from anywhere; uses the repo's target/ dir)
+# Builds the C# binding with the .NET SDK (`dotnet build -c Release` of src/AseGpu.Interop.csproj:
+# netstandard2.0 and net472, version stamped from Cargo.toml) and lays out the PowerShell module under
+# target/powershell/AseGpu/ (manifest, scripts, format file, AzCompat, the netstandard2.0
+# AseGpu.Interop.dll, runtimes/<rid>/native/...).
+#   obj/ and bin/: target/dotnet/{obj,bin}/<project>/ (powershell/Directory.Build.props)
+#   NuGet packages: ${ASEGPU_CACHE:-$HOME/.cache/asegpu}/nuget (NUGET_PACKAGES), so reruns restore nothing.
+# Usage: powershell/build.sh [--no-cargo] [--tests]    (run from anywhere; uses the repo's target/ dir)
+#   --tests   also builds tests/cs/BindingTests.csproj (net472 for Mono, net10.0 for dotnet)
+# Set ASEGPU_DOTNET_TIMINGS=1 to have the restore/build seconds printed as "build.sh: timing ...".
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$repo/target}"
+cache="${ASEGPU_CACHE:-$HOME/.cache/asegpu}"
 out="$target/powershell"
 mod="$out/AseGpu"
+no_cargo=; with_tests=
+for a in "$@"; do
+    case "$a" in
+        --no-cargo) no_cargo=1 ;;
+        --tests) with_tests=1 ;;
+        *) echo "build.sh: unknown option $a" >&2; exit 2 ;;
+    esac
+done
 
-if ! command -v mcs >/dev/null 2>&1 || ! command -v mono >/dev/null 2>&1; then
-    echo "build.sh: installing mono-mcs mono-runtime (apt)" >&2
-    if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends mono-mcs mono-runtime >/dev/null
+if ! command -v dotnet >/dev/null 2>&1; then
+    echo "build.sh: dotnet (the .NET SDK, 10 or later) is not on PATH" >&2
+    exit 1
 fi
+export NUGET_PACKAGES="${NUGET_PACKAGES:-$cache/nuget}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTNET_GENERATE_ASPNET_CERTIFICATE=false
+# No MSBuild server / node processes left behind by this build (CI steps that pipe its output).
+export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
+mkdir -p "$NUGET_PACKAGES"
 
-if [ "${1:-}" != "--no-cargo" ]; then
+if [ -z "$no_cargo" ]; then
     (cd "$repo" && cargo build --lib --bin asegpu-sim)
 fi
 
+# The crate's version ([package] version in Cargo.toml) stamps the assembly.
+version="$(awk '/^\[/ { pkg = ($0 == "[package]") } pkg && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }' "$repo/Cargo.toml")"
+if [ -z "$version" ]; then echo "build.sh: no [package] version in Cargo.toml" >&2; exit 1; fi
+
+# One restore + one build: the test project builds the binding for both its frameworks
+# (net472 -> the binding's net472 build, net10.0 -> its netstandard2.0 build).
+project="$here/src/AseGpu.Interop.csproj"
+[ -n "$with_tests" ] && project="$here/tests/cs/BindingTests.csproj"
+common=(-nologo -v:minimal -nodeReuse:false "-p:AseGpuTargetDir=$target")
+timing() { if [ -n "${ASEGPU_DOTNET_TIMINGS:-}" ]; then echo "build.sh: timing $1 $2 s"; fi; }
+t0=$SECONDS
+dotnet restore "$project" "${common[@]}"
+timing restore $((SECONDS - t0))
+t0=$SECONDS
+dotnet build "$project" --no-restore -c Release "-p:Version=$version" "${common[@]}"
+timing build $((SECONDS - t0))
+
+dll="$target/dotnet/bin/AseGpu.Interop/Release/netstandard2.0/AseGpu.Interop.dll"
 rm -rf "$mod"
 mkdir -p "$mod/runtimes/linux-x64/native"
-# mcs accepts -langversion up to 7.2 (the source keeps to C# 7.2 so it is valid 7.3 as well).
-mcs -nologo -langversion:7.2 -target:library -optimize+ -warnaserror+ -nowarn:1591 \
-    -out:"$mod/AseGpu.Interop.dll" "$here/src/AseGpu.Interop.cs"
+cp "$dll" "$mod/AseGpu.Interop.dll"
 cp "$here/AseGpu/AseGpu.psd1" "$here/AseGpu/AseGpu.psm1" "$here/AseGpu/AseGpu.format.ps1xml" "$mod/"
 cp -r "$here/AseGpu.AzCompat" "$mod/AseGpu.AzCompat"
 cp "$target/debug/libasegpu.so" "$mod/runtimes/linux-x64/native/libasegpu.so"
@@ -32,4 +66,4 @@ if [ -f "$target/x86_64-pc-windows-gnu/debug/asegpu.dll" ]; then
     mkdir -p "$mod/runtimes/win-x64/native"
     cp "$target/x86_64-pc-windows-gnu/debug/asegpu.dll" "$mod/runtimes/win-x64/native/asegpu.dll"
 fi
-echo "build.sh: module laid out in $mod"
+echo "build.sh: module $version laid out in $mod"
