@@ -8,7 +8,7 @@
     Description          = 'Deploy GPU VMs on Azure Stack Edge Pro GPU devices through their local Azure Resource Manager (native asegpu library).'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    DotNetFrameworkVersion = '4.5'
+    DotNetFrameworkVersion = '4.7.2'
     FunctionsToExport    = @(
         'Connect-AseDevice'
         'Disconnect-AseDevice'
