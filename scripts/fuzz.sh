@@ -17,7 +17,8 @@
 # Toolchain: cargo-fuzz passes nightly-only rustc flags (-Zsanitizer=address, sanitizer coverage). This
 # project uses the stable toolchain only, so the script sets RUSTC_BOOTSTRAP=1, which lets the stable
 # compiler accept them (the sanitizer runtimes ship with stable's rust-std for x86_64-unknown-linux-gnu).
-# cargo-fuzz itself is installed with `cargo install cargo-fuzz --locked` into ${ASEGPU_CACHE}/cargo-fuzz.
+# cargo-fuzz itself: the one on PATH, else ../shared/offline/bin/cargo-fuzz (0.13.2, for machines without crates.io),
+# else `cargo install cargo-fuzz --locked` into ${ASEGPU_CACHE}/cargo-fuzz.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -32,6 +33,12 @@ fi
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(ffi_connect ffi_session ffi_vhd_check template_jsonc template_expr template_render sim_deployment_body)
 
+offline_bin=$root/../shared/offline/bin
+if ! command -v cargo-fuzz >/dev/null && [ -f "$offline_bin/cargo-fuzz" ]; then
+    # A read-only copy of shared/ may have lost the exec bit: run a private copy.
+    mkdir -p "$cache/cargo-fuzz/bin"
+    install -m 0755 "$offline_bin/cargo-fuzz" "$cache/cargo-fuzz/bin/cargo-fuzz"
+fi
 if ! command -v cargo-fuzz >/dev/null; then
     echo "installing cargo-fuzz into $cache/cargo-fuzz"
     cargo install cargo-fuzz --locked --root "$cache/cargo-fuzz"
