@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Static checks of the PowerShell side (no PowerShell needed), with tree-sitter-powershell.
 
+The fallback of tests/check-ps.ps1 (PowerShell's own parser, reflection on the built binding): tests/run.sh
+runs this file only where PowerShell cannot be installed and PyPI is reachable.
+
     python check_ps.py [powershell_dir]        (default: the folder above this file)
 
 Checks:
@@ -11,7 +14,7 @@ Checks:
   verbs         every function (public or private) uses an approved verb (Get-Verb, Windows PowerShell 5.1 list)
   shouldprocess state-changing verbs declare SupportsShouldProcess and call $PSCmdlet.ShouldProcess
   binding       every [AseGpu.X], New-Object AseGpu.X, [AseGpu.X]::Member and member used on a binding-typed
-                variable exists in src/AseGpu.Interop.cs
+                variable exists in the binding's C# source (every .cs file under src/)
   methods       every -Method 'StartX' passed to Invoke-AseSessionMethod is a public AseSession member
   workflow      tests/documented-workflow.ps1 (a script written the documented Az way) parses, uses the documented
                 commands, and every command and parameter it uses is provided by AseGpu.AzCompat (functions,
@@ -171,11 +174,21 @@ def has_public_member(cs, cls, member):
     return re.search(r"\bpublic\b[^;{}=]*?\b" + re.escape(member) + r"\b\s*(\(|\{|=|;)", body) is not None
 
 
+def binding_source(root):
+    """The binding's C# source: every .cs file under src/ (one file today; the source may be split)."""
+    parts = []
+    for d, dirs, fs in os.walk(os.path.join(root, "src")):
+        dirs[:] = sorted(x for x in dirs if x not in ("bin", "obj"))
+        for f in sorted(fs):
+            if f.endswith(".cs"):
+                parts.append(open(os.path.join(d, f), encoding="utf-8").read())
+    return "\n".join(parts)
+
+
 def main():
     root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), ".."))
     repo = os.path.dirname(root)
-    cs_path = os.path.join(root, "src", "AseGpu.Interop.cs")
-    cs = open(cs_path, encoding="utf-8").read()
+    cs = binding_source(root)
     c = Checks()
 
     files = []
@@ -466,6 +479,12 @@ def self_test():
             shutil.rmtree(work, ignore_errors=True)
             shutil.copytree(here, work, ignore=shutil.ignore_patterns("cs"))
             path = os.path.join(work, rel)
+            if rel.startswith("src/") and rel.endswith(".cs") and (not os.path.exists(path) or old not in open(path, encoding="utf-8").read()):
+                # The C# source may have been split: seed the mistake in the file that holds the text.
+                for d, _, fs in os.walk(os.path.join(work, "src")):
+                    for f in fs:
+                        if f.endswith(".cs") and old in open(os.path.join(d, f), encoding="utf-8").read():
+                            path = os.path.join(d, f)
             src = open(path, encoding="utf-8").read()
             if old not in src:
                 print(f"FAIL self-test: mutation source not found in {rel}: {old[:50]!r}")
