@@ -221,7 +221,7 @@ namespace AseGpu
     /// arguments that may be NULL are IntPtr (the callers keep the SafeHandle alive with
     /// DangerousAddRef); outputs are SafeHandles so nothing leaks.
     /// </summary>
-    public static class NativeMethods
+    public static partial class NativeMethods
     {
         public const string LibraryName = "asegpu";
 
@@ -2094,7 +2094,7 @@ namespace AseGpu
     /// A connection to one device's local ARM. Thread-safe: any number of threads may use one session
     /// at once; Dispose() disconnects once the calls in flight have returned.
     /// </summary>
-    public sealed class AseSession : IDisposable
+    public sealed partial class AseSession : IDisposable
     {
         readonly AseSessionHandle _handle;
 
