@@ -36,15 +36,24 @@ impl Drop for StorageContext {
 }
 
 impl StorageContext {
-    /// The blob endpoint of the context, from the device's storage suffix when not given.
+    /// The blob endpoint of the context. `blobEndpoint` may be a URL, or a storage endpoint suffix as Az's
+    /// `New-AzStorageContext -Endpoint` takes it (`<device>.<domain>`); default: the device's own suffix. A
+    /// suffix gets the ARM endpoint's port when that is not 443 (an emulator serves everything on one port).
     pub fn endpoint(&self, session: &Session) -> Result<String> {
-        if let Some(e) = self.blob_endpoint.as_deref().filter(|e| !e.trim().is_empty()) {
-            return Ok(e.trim().to_string());
+        let given = self.blob_endpoint.as_deref().map(str::trim).filter(|e| !e.is_empty());
+        if let Some(url) = given.filter(|e| e.starts_with("https://") || e.starts_with("http://")) {
+            return Ok(url.to_string());
         }
-        let suffix = session.endpoints().storage_suffix.clone().ok_or_else(|| {
-            Error::invalid("the device reports no storage endpoint suffix: give the blob endpoint of the account")
-        })?;
-        Ok(format!("https://{}.blob.{}/", self.storage_account_name, suffix.trim_start_matches('.')))
+        let suffix = match given {
+            Some(s) => s.to_string(),
+            None => session.endpoints().storage_suffix.clone().ok_or_else(|| {
+                Error::invalid("the device reports no storage endpoint suffix: give the blob endpoint of the account")
+            })?,
+        };
+        let suffix = suffix.trim_start_matches('.').trim_end_matches('/');
+        let port = session.options().arm_url()?.port().filter(|p| *p != 443 && !suffix.contains(':'));
+        let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+        Ok(format!("https://{}.blob.{suffix}{port}/", self.storage_account_name))
     }
 
     fn client(&self, session: &Session) -> Result<BlobClient> {

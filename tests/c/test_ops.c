@@ -69,6 +69,44 @@ int main(void) {
     CHECK(contains(out, "/images/ubuntu1804") && n > 0, "image (%d events): %s", n, out);
     asegpu_string_free(out); out = NULL;
 
+    /* The storage data plane and one ARM request (what the Az compatibility layer builds on). */
+    EXPECT(ASEGPU_STATUS_OK, asegpu_arm_request(s, "{\"method\":\"GET\",\"path\":\"/subscriptions\",\"apiVersion\":\"2016-06-01\"}",
+                                                NULL, NULL, NULL, &out, err), "arm request");
+    CHECK(contains(out, "Default Provider Subscription"), "subscriptions: %s", out);
+    char sub[64] = {0};
+    const char *sid = out ? strstr(out, "\"subscriptionId\":\"") : NULL;
+    if (sid) sscanf(sid + 18, "%63[^\"]", sub);
+    asegpu_string_free(out); out = NULL;
+    EXPECT(ASEGPU_STATUS_INVALID_ARGUMENT, asegpu_arm_request(s, "{\"method\":\"GET\",\"path\":\"https://elsewhere.example/x\",\"apiVersion\":\"2016-06-01\"}",
+                                                              NULL, NULL, NULL, &out, err), "a URL is refused: the token stays on the device");
+    EXPECT(ASEGPU_STATUS_INVALID_JSON, asegpu_arm_request(s, "{\"method\":", NULL, NULL, NULL, &out, err), "malformed request");
+    EXPECT(ASEGPU_STATUS_NULL_ARGUMENT, asegpu_arm_request(NULL, "{}", NULL, NULL, NULL, &out, err), "NULL session");
+    snprintf(req, sizeof req, "{\"method\":\"POST\",\"path\":\"/subscriptions/%s/resourceGroups/crg/providers/Microsoft.Storage/storageAccounts/cimagesa/listKeys\","
+             "\"apiVersion\":\"2019-06-01\",\"longRunning\":false}", sub);
+    EXPECT(ASEGPU_STATUS_OK, asegpu_arm_request(s, req, NULL, NULL, NULL, &out, err), "listKeys");
+    char key[256] = {0};
+    const char *kv = out ? strstr(out, "\"value\":\"") : NULL;
+    if (kv) sscanf(kv + 9, "%255[^\"]", key);
+    CHECK(key[0] != 0, "a key: %s", out);
+    asegpu_string_free(out); out = NULL;
+    char ctx[512];
+    snprintf(ctx, sizeof ctx, "{\"storageAccountName\":\"cimagesa\",\"storageAccountKey\":\"%s\"}", key);
+    snprintf(req, sizeof req, "{\"context\":%s,\"name\":\"cdata\"}", ctx);
+    EXPECT(ASEGPU_STATUS_OK, asegpu_storage_container_create(s, req, NULL, &out, err), "container");
+    CHECK(contains(out, "\"created\":true") && contains(out, "/cdata"), "container: %s", out);
+    asegpu_string_free(out); out = NULL;
+    snprintf(req, sizeof req, "{\"context\":%s,\"resourceType\":[\"Container\",\"Service\",\"Object\"],\"permission\":\"acdlrw\"}", ctx);
+    EXPECT(ASEGPU_STATUS_OK, asegpu_storage_sas_token(req, &out, err), "SAS token");
+    CHECK(out && out[0] == '?' && contains(out, "sp=rwdlac") && contains(out, "&sig="), "token: %s", out);
+    asegpu_string_free(out); out = NULL;
+    snprintf(req, sizeof req, "{\"context\":%s,\"resourceType\":[\"Queue\"],\"permission\":\"r\"}", ctx);
+    EXPECT(ASEGPU_STATUS_INVALID_ARGUMENT, asegpu_storage_sas_token(req, &out, err), "SAS for a resource type the blob service has not");
+    snprintf(req, sizeof req, "{\"context\":%s,\"container\":\"cdata\",\"blobName\":\"copy.vhd\",\"file\":\"%s\"}", ctx, js(vhd));
+    n = 0;
+    EXPECT(ASEGPU_STATUS_OK, asegpu_storage_page_blob_upload(s, req, on_progress, &n, NULL, &out, err), "page blob upload");
+    CHECK(contains(out, "/cdata/copy.vhd"), "upload: %s", out);
+    asegpu_string_free(out); out = NULL;
+
     /* Preflight: a size, a wrong GPU model, a template. */
     EXPECT(ASEGPU_STATUS_OK, asegpu_gpu_preflight(s, "{\"vmSize\":\"Standard_NC4as_T4_v3\",\"count\":2}", NULL, &out, err), "preflight size");
     CHECK(contains(out, "\"ok\":true"), "two T4 VMs fit: %s", out);
