@@ -9,19 +9,21 @@
 #   4. pwsh -NoProfile -NonInteractive -File pester/Invoke-AsePester.ps1: NUnit and JUnit XML in
 #      target/pester/, Pester's totals, command coverage of both modules (fails below 90%).
 # Last line: "N passed, M failed" (Pester tests). Exit status non-zero on any failure.
-# Usage: powershell/tests/run-pester.sh [--no-build] [--no-cargo] [--filter '<full name pattern>'] [--output Normal|Detailed]
+# Usage: powershell/tests/run-pester.sh [--no-build] [--no-cargo] [--output Normal|Detailed]
+#            [--file Session.Tests.ps1,...] [--filter '<full name pattern>,...']   (a partial run skips the coverage minimum)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ps_root="$(cd "$here/.." && pwd)"
 repo="$(cd "$ps_root/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$repo/target}"
 cache="${ASEGPU_CACHE:-$HOME/.cache/asegpu}"
-no_build=; no_cargo=; filter=; output=Detailed
+no_build=; no_cargo=; filter=; files=; output=Detailed
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-build) no_build=1 ;;
         --no-cargo) no_cargo=--no-cargo ;;
         --filter) filter="$2"; shift ;;
+        --file) files="$2"; shift ;;
         --output) output="$2"; shift ;;
         *) echo "run-pester.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -92,7 +94,7 @@ results="$target/pester"
 mkdir -p "$results"
 rc=0
 timeout 1800 "$pwsh" -NoProfile -NonInteractive -File "$here/pester/Invoke-AsePester.ps1" \
-    -ResultsDir "$results" -FullNameFilter "$filter" -Output "$output" </dev/null 2>&1 | tee "$work/pester.log" || rc=$?
+    -ResultsDir "$results" -FullNameFilter "$filter" -File "$files" -Output "$output" </dev/null 2>&1 | tee "$work/pester.log" || rc=$?
 counts="$(grep -E '^pester-counts: [0-9]+ [0-9]+$' "$work/pester.log" | tail -n1 || true)"
 say "total $((SECONDS - t0)) s"
 if [ -z "$counts" ]; then

@@ -246,7 +246,8 @@ function New-AseTestResourceGroup {
 
 function Remove-AseTestResourceGroups {
     # Removes what New-AseTestResourceGroup made in this file (connected to the same emulator).
-    foreach ($name in @($AseTestGroups)) {
+    $existing = @(Get-AseResourceGroup -ErrorAction SilentlyContinue | ForEach-Object { $_.ResourceGroupName })
+    foreach ($name in @($AseTestGroups | Where-Object { $existing -contains $_ })) {
         try { $null = Remove-AseResourceGroup -Name $name -Force -Confirm:$false -ErrorAction Stop } catch { Write-Warning "cleanup of $name failed: $_" }
     }
     $AseTestGroups.Clear()
