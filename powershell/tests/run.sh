@@ -6,7 +6,8 @@
 # .NET 10 (the net10.0 build over the netstandard2.0 binding, as PowerShell 7 loads it), then stops the emulator.
 # Installs what it needs: mono (apt) when missing, PowerShell + Pester into ${ASEGPU_CACHE:-$HOME/.cache/asegpu}
 # (tests/install-pwsh.sh); NuGet packages are cached in $ASEGPU_CACHE/nuget.
-# Options: --no-cargo (library already built), --mono-only, --no-static.
+# Options: --no-cargo (library already built), --mono-only, --no-static,
+#          --pester (also tests/AseGpu.Tests.ps1 with Pester 5.7.1 on PowerShell 7.6.9, via tests/invoke-pester.ps1).
 # Last line: "N passed, M failed", the sum of the steps' own counts (a step that dies without its
 # count line counts as one failure).
 set -euo pipefail
@@ -20,12 +21,13 @@ export NUGET_PACKAGES="${NUGET_PACKAGES:-$cache/nuget}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off
 venv="$cache/venv"
-no_cargo=; mono_only=; no_static=
+no_cargo=; mono_only=; no_static=; pester=
 for a in "$@"; do
     case "$a" in
         --no-cargo) no_cargo=--no-cargo ;;
         --mono-only) mono_only=1 ;;
         --no-static) no_static=1 ;;
+        --pester) pester=1 ;;
         *) echo "run.sh: unknown option $a" >&2; exit 2 ;;
     esac
 done
@@ -119,13 +121,24 @@ sim_pid=$!
 ASEGPU_SIM_PASSWORD="$password" timeout 900 "$target/debug/asegpu-sim" --work-dir "$work/slow" >"$work/slow.json" 2>"$work/slow.log" &
 slow_pid=$!
 
-# Static checks (while the emulators start).
-if [ -z "$no_static" ]; then
-    t1=$SECONDS
+# PowerShell 7.6.9 and Pester 5.7.1 from the cache (installed when missing); pwsh= when that fails.
+pwsh=
+ensure_pwsh() {
+    [ -n "$pwsh" ] && return 0
+    local t1=$SECONDS
     "$here/install-pwsh.sh" >"$work/pwsh-path" || true
     pwsh="$(tail -n1 "$work/pwsh-path" 2>/dev/null || true)"
     if [ -n "$pwsh" ] && command -v "$pwsh" >/dev/null 2>&1; then
         echo "run.sh: PowerShell ready ($((SECONDS-t1)) s): $pwsh"
+    else
+        pwsh=
+        return 1
+    fi
+}
+
+# Static checks (while the emulators start).
+if [ -z "$no_static" ]; then
+    if ensure_pwsh; then
         step "static PowerShell checks (check-ps.ps1, PowerShell's parser)" timeout 300 "$pwsh" -NoProfile -NonInteractive \
             -File "$here/check-ps.ps1" -Root "$ps_root" -InteropAssembly "$target/powershell/AseGpu/AseGpu.Interop.dll" \
             -ModuleLayout "$target/powershell/AseGpu"
@@ -152,6 +165,14 @@ step "C# binding tests on Mono (net472)" timeout 300 mono "$bin/net472/BindingTe
 if [ -z "$mono_only" ]; then
     step "C# binding tests on .NET $(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" { v = $2 } END { print v }') (net10.0)" \
         timeout 300 dotnet "$bin/net10.0/BindingTests.dll" "$work/ready1.json" "$work/slow1.json"
+fi
+if [ -n "$pester" ]; then
+    if ensure_pwsh; then
+        step "Pester tests (tests/AseGpu.Tests.ps1) on PowerShell 7.6.9" timeout 600 env PSModulePath="$cache/ps-modules" \
+            ASEGPU_SIM="$target/debug/asegpu-sim" "$pwsh" -NoProfile -NonInteractive -File "$here/invoke-pester.ps1"
+    else
+        step "Pester tests: PowerShell could not be installed (tests/install-pwsh.sh)" false
+    fi
 fi
 echo "run.sh: total $((SECONDS-t0)) s"
 echo "$passed passed, $failed failed"
