@@ -1,4 +1,6 @@
-// Self-contained test runner for AseGpu.Interop (no NUnit): runs on Mono and on .NET 8 unchanged.
+// Self-contained test runner for AseGpu.Interop (no NUnit), built by BindingTests.csproj as net472 (run on
+// Mono: `mono BindingTests.exe`, the binding's net472 build) and net10.0 (`dotnet BindingTests.dll`, the
+// binding's netstandard2.0 build); tests/run.sh puts runtimes/<rid>/native/ beside AseGpu.Interop.dll.
 //
 //   BindingTests.exe <emulator ready JSON file>      (password in ASEGPU_TEST_PASSWORD)
 //   BindingTests.exe --child-load-failure <expect>   (internal: run in a child process by a test)
