@@ -79,7 +79,8 @@ namespace AseGpu
     }
 
     [Cmdlet(VerbsCommon.Get, "AseVM")]
-    [OutputType(typeof(AseVmView), typeof(PSObject))]
+    [OutputType(typeof(AseVmView))]
+    [OutputType("AseGpu.VMStatus")]
     public sealed class GetAseVMCommand : AseCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
