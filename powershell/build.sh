@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the C# binding with the .NET SDK (`dotnet build -c Release` of src/AseGpu.Interop.csproj:
-# netstandard2.0 and net472, version stamped from Cargo.toml) and lays out the PowerShell module under
-# target/powershell/AseGpu/ (manifest, scripts, format file, AzCompat, the netstandard2.0
-# AseGpu.Interop.dll, runtimes/<rid>/native/...).
+# netstandard2.0 and net472, version stamped from Cargo.toml) and the binary module
+# (AseGpu.PowerShell/AseGpu.PowerShell.csproj), and lays out the PowerShell module under
+# target/powershell/AseGpu/ (manifest with ModuleVersion stamped, format file, AseGpu.PowerShell.dll,
+# the netstandard2.0 AseGpu.Interop.dll, en-US/ MAML help generated with pwsh, AzCompat,
+# runtimes/<rid>/native/...).
 #   obj/ and bin/: target/dotnet/{obj,bin}/<project>/ (powershell/Directory.Build.props)
 #   NuGet packages: ${ASEGPU_CACHE:-$HOME/.cache/asegpu}/nuget (NUGET_PACKAGES), so reruns restore nothing.
 # Usage: powershell/build.sh [--no-cargo] [--tests]    (run from anywhere; uses the repo's target/ dir)
@@ -54,16 +56,31 @@ timing restore $((SECONDS - t0))
 t0=$SECONDS
 dotnet build "$project" --no-restore -c Release "-p:Version=$version" "${common[@]}"
 timing build $((SECONDS - t0))
+# The binary module (AseGpu.PowerShell.csproj: netstandard2.0 against PowerShellStandard.Library).
+module_project="$here/AseGpu.PowerShell/AseGpu.PowerShell.csproj"
+t0=$SECONDS
+dotnet restore "$module_project" "${common[@]}"
+dotnet build "$module_project" --no-restore -c Release "-p:Version=$version" "${common[@]}"
+timing module $((SECONDS - t0))
 
 dll="$target/dotnet/bin/AseGpu.Interop/Release/netstandard2.0/AseGpu.Interop.dll"
 rm -rf "$mod"
 mkdir -p "$mod/runtimes/linux-x64/native"
 cp "$dll" "$mod/AseGpu.Interop.dll"
-cp "$here/AseGpu/AseGpu.psd1" "$here/AseGpu/AseGpu.psm1" "$here/AseGpu/AseGpu.format.ps1xml" "$mod/"
+cp "$target/dotnet/bin/AseGpu.PowerShell/Release/netstandard2.0/AseGpu.PowerShell.dll" "$mod/"
+cp "$here/AseGpu/AseGpu.psd1" "$here/AseGpu/AseGpu.format.ps1xml" "$mod/"
+sed -i "s/^\(\s*ModuleVersion\s*=\s*\)'[^']*'/\1'$version'/" "$mod/AseGpu.psd1"
 cp -r "$here/AseGpu.AzCompat" "$mod/AseGpu.AzCompat"
 cp "$target/debug/libasegpu.so" "$mod/runtimes/linux-x64/native/libasegpu.so"
 if [ -f "$target/x86_64-pc-windows-gnu/debug/asegpu.dll" ]; then
     mkdir -p "$mod/runtimes/win-x64/native"
     cp "$target/x86_64-pc-windows-gnu/debug/asegpu.dll" "$mod/runtimes/win-x64/native/asegpu.dll"
 fi
+# MAML help (Get-Help -Full) generated from AseGpu.PowerShell/help/*.help.psd1 and the built cmdlets.
+pwsh="${ASEGPU_PWSH:-}"
+[ -z "$pwsh" ] && [ -x "$cache/pwsh/pwsh" ] && pwsh="$cache/pwsh/pwsh"
+[ -z "$pwsh" ] && pwsh="$(command -v pwsh || true)"
+[ -z "$pwsh" ] && pwsh="$("$here/tests/install-pwsh.sh" --no-pester | tail -n1)"
+POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off NO_COLOR=1 "$pwsh" -NoProfile -NonInteractive -File "$here/AseGpu.PowerShell/help/Build-AseHelp.ps1" \
+    -ModuleManifest "$mod/AseGpu.psd1" -OutFile "$mod/en-US/AseGpu.PowerShell.dll-Help.xml" </dev/null
 echo "build.sh: module $version laid out in $mod"

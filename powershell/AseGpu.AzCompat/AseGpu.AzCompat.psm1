@@ -104,8 +104,8 @@ function Add-AzEnvironment {
             ActiveDirectoryAuthority                  = $null
         }
         if ($PSCmdlet.ShouldProcess($Name, "Add environment for $url")) {
-            $aseModule = Get-Module -Name AseGpu
-            & $aseModule { param($n, $e) $script:Environments[$n] = $e } $Name $environment
+            # AseGpu is a binary module: its state is reached through its public state class.
+            [AseGpu.PowerShell.AseModuleState]::Current.RegisterEnvironment($Name, $environment)
             $environment
         }
     }
@@ -563,8 +563,7 @@ function New-AzResourceGroupDeployment {
         }
         if (-not $PSCmdlet.ShouldProcess($ResourceGroupName, 'Deploy template')) { return }
         if ($TemplateObject) {
-            $aseModule = Get-Module -Name AseGpu
-            $session = & $aseModule { $script:AseSession }
+            $session = [AseGpu.PowerShell.AseModuleState]::Current.Session
             $request = New-Object AseGpu.AseDeploymentRequest
             $request.ResourceGroupName = $ResourceGroupName
             if ($Name) { $request.Name = $Name }

@@ -1,5 +1,8 @@
 @{
-    RootModule           = 'AseGpu.psm1'
+    # A binary module: the cmdlets are C# (AseGpu.PowerShell.dll, netstandard2.0 against PowerShell
+    # Standard 5.1), one assembly for Windows PowerShell 5.1 and PowerShell 7. The build stamps
+    # ModuleVersion with the crate's version (Cargo.toml).
+    RootModule           = 'AseGpu.PowerShell.dll'
     ModuleVersion        = '0.1.0'
     GUID                 = '60929ecd-0f47-4b98-899e-299c26a22891'
     Author               = 'asegpu developers'
@@ -9,7 +12,9 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
-    FunctionsToExport    = @(
+    # The binding, loaded first; it finds the native library in runtimes/<rid>/native/ beside itself.
+    RequiredAssemblies   = @('AseGpu.Interop.dll')
+    CmdletsToExport      = @(
         'Connect-AseDevice'
         'Disconnect-AseDevice'
         'Get-AseContext'
@@ -34,15 +39,15 @@
         'Send-AseVhd'
         'New-AseImage'
     )
-    CmdletsToExport      = @()
+    FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     FormatsToProcess     = @('AseGpu.format.ps1xml')
-    FileList             = @('AseGpu.psd1', 'AseGpu.psm1', 'AseGpu.format.ps1xml', 'AseGpu.Interop.dll')
+    FileList             = @('AseGpu.psd1', 'AseGpu.format.ps1xml', 'AseGpu.PowerShell.dll', 'AseGpu.Interop.dll', 'en-US/AseGpu.PowerShell.dll-Help.xml')
     PrivateData          = @{
         PSData = @{
             Tags         = @('AzureStackEdge', 'GPU', 'ARM', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
-            ReleaseNotes = 'Sessions and resource groups; GPU availability and preflight, template deployments, GPU VMs and their power states, the GPU extension, the device-update helper, VHD upload and images.'
+            ReleaseNotes = 'A binary module (C# cmdlets): -AsJob without ThreadJob, Stop-Job and Ctrl+C cancel the device operation, errors with the status as their id, pipeline input from Get-AseVM and Get-AseResourceGroup.'
         }
     }
 }
