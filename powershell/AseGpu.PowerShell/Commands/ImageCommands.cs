@@ -14,9 +14,7 @@ namespace AseGpu
 
         protected override void ExecuteCmdlet()
         {
-            string full = ResolveExistingFile(Path);
-            AseOperationSpec check = ImageService.CheckVhd(full);
-            if (TryRun(new AseOperationSpec(check.Activity, Path, check.Work), out object info)) WriteObject(info);
+            Invoke(ImageService.CheckVhd(ResolveExistingFile(Path), Path));
         }
     }
 

@@ -93,13 +93,18 @@ namespace AseGpu
         [Parameter]
         public SwitchParameter Status { get; set; }
 
-        /// <summary>The piped object itself: a resource group (its Name is not a VM name) lists the group's VMs.</summary>
+        /// <summary>
+        /// The piped object itself: a resource group lists the group's VMs (its Name is not a VM name);
+        /// a string is a VM name.
+        /// </summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject InputObject { get; set; }
 
         protected override void ExecuteCmdlet()
         {
-            string name = InputObject?.BaseObject is AseResourceGroup ? null : Opt(Name);
+            string name = Opt(Name);
+            if (InputObject?.BaseObject is AseResourceGroup) name = null;
+            else if (InputObject?.BaseObject is string piped && !IsBound(nameof(Name))) name = Opt(piped);
             Invoke(VmService.Find(RequireSession(), Opt(ResourceGroupName), name, Status));
         }
     }

@@ -6,10 +6,10 @@ namespace AseGpu.PowerShell
         /// <summary>The container uploads go to when none is named.</summary>
         public const string DefaultContainer = "vhds";
 
-        /// <summary>Checks a local VHD (no session needed).</summary>
-        public static AseOperationSpec CheckVhd(string fullPath)
+        /// <summary>Checks a local VHD (no session needed); <paramref name="target"/> is the path as the user wrote it.</summary>
+        public static AseOperationSpec CheckVhd(string fullPath, string target = null)
         {
-            return new AseOperationSpec("Checking " + fullPath, fullPath, (p, ct) => AseSession.CheckVhd(fullPath));
+            return new AseOperationSpec("Checking " + fullPath, target ?? fullPath, (p, ct) => AseSession.CheckVhd(fullPath));
         }
 
         public static AseOperationSpec Upload(AseSession session, AseVhdUploadRequest request)

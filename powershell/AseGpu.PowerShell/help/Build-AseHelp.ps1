@@ -265,6 +265,8 @@ function Write-Command {
     $W.WriteEndElement()
 }
 
+$ModuleManifest = (Resolve-Path -LiteralPath $ModuleManifest).ProviderPath
+$OutFile = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutFile)
 $module = Import-Module -Name $ModuleManifest -PassThru -Force -Verbose:$false
 $commands = @(Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name)
 $entries = Read-HelpSource
