@@ -11,19 +11,23 @@
 # Last line: "N passed, M failed" (Pester tests). Exit status non-zero on any failure.
 # Usage: powershell/tests/run-pester.sh [--no-build] [--no-cargo] [--output Normal|Detailed]
 #            [--file Session.Tests.ps1,...] [--filter '<full name pattern>,...']   (a partial run skips the coverage minimum)
+#            [--module DIR]   test another packaged module folder (e.g. pester/layout-script-module.sh's)
+#            [--keep]         keep the emulators' work dir (logs, recorded traffic)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ps_root="$(cd "$here/.." && pwd)"
 repo="$(cd "$ps_root/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$repo/target}"
 cache="${ASEGPU_CACHE:-$HOME/.cache/asegpu}"
-no_build=; no_cargo=; filter=; files=; output=Detailed
+no_build=; no_cargo=; filter=; files=; output=Detailed; module=; keep=
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-build) no_build=1 ;;
         --no-cargo) no_cargo=--no-cargo ;;
         --filter) filter="$2"; shift ;;
         --file) files="$2"; shift ;;
+        --module) module="$(cd "$2" && pwd)"; shift ;;
+        --keep) keep=1 ;;
         --output) output="$2"; shift ;;
         *) echo "run-pester.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -40,7 +44,7 @@ pwsh="$("$here/install-pwsh.sh" | tail -n1)"
 if [ -z "$no_build" ]; then
     "$ps_root/build.sh" $no_cargo
 fi
-module="$target/powershell/AseGpu"
+module="${module:-$target/powershell/AseGpu}"
 if [ ! -f "$module/AseGpu.psd1" ] || [ ! -d "$module/AseGpu.AzCompat" ]; then
     say "no packaged module in $module (run powershell/build.sh)"; echo "0 passed, 1 failed"; exit 1
 fi
@@ -57,7 +61,7 @@ cleanup() {
         for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null || true
     done
-    rm -rf "$work"
+    if [ -n "$keep" ]; then echo "run-pester.sh: kept $work (emulator logs, traffic)"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 start_sim() {  # name, options...

@@ -198,7 +198,7 @@ function Get-AseTestTraffic {
         $match = $pattern.Match($line)
         if (-not $match.Success) { continue }
         $method = $match.Groups['m'].Value
-        $url = $match.Groups['u'].Value
+        $url = [Uri]::UnescapeDataString($match.Groups['u'].Value)   # names arrive percent-encoded (pester%2Dvm)
         if ($url -match '/_sim/|/adfs/') { continue }
         if ($Writes -and $method -notin @('PUT', 'POST', 'PATCH', 'DELETE')) { continue }
         [pscustomobject]@{ Method = $method; Url = $url }
@@ -377,6 +377,26 @@ function Invoke-AseTestCapture {
     }
 }
 
+function Get-AseTestError {
+    # The terminating error of -ScriptBlock (call the command with -ErrorAction Stop in it); fails without one.
+    param([Parameter(Mandatory)][scriptblock]$ScriptBlock)
+    try { $null = & $ScriptBlock } catch { return $_ }
+    throw 'expected an error, but the command succeeded'
+}
+
+function Assert-AseError {
+    # An AseGpu status as an ErrorRecord: FullyQualifiedErrorId '<Status>,<command>' (the status is the
+    # prefix) and the status's ErrorCategory.
+    param(
+        [Parameter(Mandatory)][AllowNull()][object]$ErrorRecord,
+        [Parameter(Mandatory)][string]$Status,
+        [string]$Category
+    )
+    $ErrorRecord | Should -BeOfType ([System.Management.Automation.ErrorRecord])
+    $ErrorRecord.FullyQualifiedErrorId | Should -BeLike "$Status,*" -Because "the AseGpu status ($Status) is the FullyQualifiedErrorId prefix"
+    if ($Category) { [string]$ErrorRecord.CategoryInfo.Category | Should -Be $Category }
+}
+
 function Get-AseFreePort {
     # A local TCP port nothing listens on (bound, then closed): a dead endpoint.
     $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
@@ -398,6 +418,7 @@ function Register-AseCommandCoverage {
     $ExecutionContext.InvokeCommand.PostCommandLookupAction = {
         param($commandName, $eventArgs)
         $command = $eventArgs.Command
+        if ($command -is [System.Management.Automation.AliasInfo]) { $command = $command.ResolvedCommand }
         if ($null -eq $command -or ($command.ModuleName -ne 'AseGpu' -and $command.ModuleName -ne 'AseGpu.AzCompat')) { return }
         if ($global:AseCoverageSeen.Contains($command.Name)) { return }
         if ($null -eq $command.Module -or -not $command.Module.ExportedCommands.ContainsKey($command.Name)) { return }

@@ -92,28 +92,24 @@ Describe 'GPU: Get-AseGpuAvailability, Test-AseGpuDeployment' {
             $finding[0].Fix | Should -Not -BeNullOrEmpty
         }
 
-        It 'New-AseResourceGroupDeployment refuses early: AseGpu.PreflightFailed, nothing deployed' {
+        It 'New-AseResourceGroupDeployment refuses early: PreflightFailed, nothing deployed' {
             $t = Get-AseTestVmTemplate -ResourceGroupName $rg -VMName 'pester-gpuvm2' -ImageName $image
-            $err = $null
-            try { New-AseResourceGroupDeployment @t -Name 'pester-gpuvm2' -ErrorAction Stop; throw 'no error' } catch { $err = $_ }
-            $err.FullyQualifiedErrorId | Should -BeLike 'AseGpu.PreflightFailed*'
-            $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+            $err = Get-AseTestError { New-AseResourceGroupDeployment @t -Name 'pester-gpuvm2' -ErrorAction Stop }
+            Assert-AseError $err -Status PreflightFailed -Category InvalidOperation
             $err.Exception.Message | Should -BeLike '*Kubernetes*'
             Test-AseTestVMExists -ResourceGroupName $rg -Name 'pester-gpuvm2' | Should -BeFalse
         }
 
         It 'New-AseGpuVM refuses early too' {
             { New-AseGpuVM -ResourceGroupName $rg -Name 'pester-gpuvm3' -Image $image -Credential (Get-AseTestVmCredential) -ErrorAction Stop } |
-                Should -Throw -ErrorId 'AseGpu.PreflightFailed*'
+                Should -Throw -ErrorId 'PreflightFailed,*'
             Test-AseTestVMExists -ResourceGroupName $rg -Name 'pester-gpuvm3' | Should -BeFalse
         }
 
-        It 'with -Force the deployment is sent and the device fails it (AseGpu.OperationFailed)' {
+        It 'with -Force the deployment is sent and the device fails it (OperationFailed)' {
             $t = Get-AseTestVmTemplate -ResourceGroupName $rg -VMName 'pester-gpuvm4' -ImageName $image
-            $err = $null
-            try { New-AseResourceGroupDeployment @t -Name 'pester-gpuvm4' -Force -ErrorAction Stop; throw 'no error' } catch { $err = $_ }
-            $err.FullyQualifiedErrorId | Should -BeLike 'AseGpu.OperationFailed*'
-            $err.CategoryInfo.Category | Should -Be 'InvalidResult'
+            $err = Get-AseTestError { New-AseResourceGroupDeployment @t -Name 'pester-gpuvm4' -Force -ErrorAction Stop }
+            Assert-AseError $err -Status OperationFailed -Category InvalidResult
         }
 
         It 'a CPU VM still deploys' {

@@ -59,7 +59,7 @@ foreach ($c in $result.FailedContainers) { "Failed file: $($c.Item): $($c.ErrorR
 
 # ---- Command coverage over the exported commands of both packaged modules
 Import-AseTestModule
-$exported = @(Get-Command -Module AseGpu, AseGpu.AzCompat | ForEach-Object { $_.ModuleName + '\' + $_.Name } | Sort-Object -Unique)
+$exported = @(Get-Command -Module AseGpu, AseGpu.AzCompat -CommandType Cmdlet, Function | ForEach-Object { $_.ModuleName + '\' + $_.Name } | Sort-Object -Unique)
 $invoked = @()
 if (Test-Path -LiteralPath $env:ASEGPU_PESTER_COVERAGE) { $invoked = @(Get-Content -LiteralPath $env:ASEGPU_PESTER_COVERAGE | Sort-Object -Unique) }
 $covered = @($exported | Where-Object { $invoked -contains $_ })

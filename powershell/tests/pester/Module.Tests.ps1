@@ -24,11 +24,18 @@ Describe 'Module: the packaged AseGpu and AseGpu.AzCompat' {
     }
 
     It 'AseGpu exports exactly the 23 documented commands' {
-        @(Get-Command -Module AseGpu).Name | Sort-Object | Should -Be ($aseCommands | Sort-Object)
+        @(Get-Command -Module AseGpu -CommandType Cmdlet, Function).Name | Sort-Object | Should -Be ($aseCommands | Sort-Object)
     }
 
     It 'AseGpu.AzCompat exports exactly its 13 Az-named commands' {
-        @(Get-Command -Module AseGpu.AzCompat).Name | Sort-Object | Should -Be ($azCommands | Sort-Object)
+        @(Get-Command -Module AseGpu.AzCompat -CommandType Cmdlet, Function).Name | Sort-Object | Should -Be ($azCommands | Sort-Object)
+    }
+
+    It 'every alias the modules export resolves to one of their commands' {
+        foreach ($alias in @(Get-Command -Module AseGpu, AseGpu.AzCompat -CommandType Alias)) {
+            $alias.ResolvedCommand | Should -Not -BeNullOrEmpty -Because "alias $($alias.Name) must resolve"
+            ($aseCommands + $azCommands) | Should -Contain $alias.ResolvedCommand.Name -Because "alias $($alias.Name) -> $($alias.Definition)"
+        }
     }
 
     It '<_> has help with a synopsis and an example' -ForEach @(
@@ -83,11 +90,10 @@ Describe 'Module: the packaged AseGpu and AseGpu.AzCompat' {
             Get-AseContext | Should -BeNullOrEmpty
         }
 
-        It '<_> fails with AseGpu.NotConnected (ConnectionError)' -ForEach @('Get-AseResourceGroup', 'Get-AseVM', 'Get-AseGpuAvailability', 'Get-AzVM', 'Get-AzResourceGroup') {
-            $err = $null
-            try { & $_ -ErrorAction Stop; throw 'no error' } catch { $err = $_ }
-            $err.FullyQualifiedErrorId | Should -BeLike 'AseGpu.NotConnected*'
-            $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+        It '<_> fails with NotConnected (ConnectionError)' -ForEach @('Get-AseResourceGroup', 'Get-AseVM', 'Get-AseGpuAvailability', 'Get-AzVM', 'Get-AzResourceGroup') {
+            $command = $_
+            $err = Get-AseTestError { & $command -ErrorAction Stop }
+            Assert-AseError $err -Status NotConnected -Category ConnectionError
         }
     }
 }

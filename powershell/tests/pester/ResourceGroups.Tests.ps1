@@ -42,8 +42,7 @@ Describe 'Resource groups: New-AseResourceGroup, Get-AseResourceGroup, Remove-As
         $err = $null
         Get-AseResourceGroup -Name 'pester-no-such-group' -ErrorVariable err -ErrorAction SilentlyContinue
         $err.Count | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'AseGpu.NotFound*'
-        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        Assert-AseError $err[0] -Status NotFound -Category ObjectNotFound
         $err[0].TargetObject | Should -Be 'pester-no-such-group'
         $err[0].Exception.ArmCode | Should -Be 'ResourceGroupNotFound'
         $err[0].Exception.HttpStatus | Should -Be 404
@@ -60,7 +59,7 @@ Describe 'Resource groups: New-AseResourceGroup, Get-AseResourceGroup, Remove-As
     It 'Remove-AseResourceGroup -PassThru outputs $true and the group is gone' {
         $name = New-AseTestResourceGroup 'pester-del'
         Remove-AseResourceGroup -Name $name -Force -PassThru | Should -Be $true
-        { Get-AseResourceGroup -Name $name -ErrorAction Stop } | Should -Throw -ErrorId 'AseGpu.NotFound*'
+        { Get-AseResourceGroup -Name $name -ErrorAction Stop } | Should -Throw -ErrorId 'NotFound,*'
     }
 
     Context 'pipelines' {
@@ -120,7 +119,7 @@ Describe 'Resource groups: New-AseResourceGroup, Get-AseResourceGroup, Remove-As
         It 'Remove-AseResourceGroup -Confirm:$false removes the group without prompting' {
             $name = New-AseTestResourceGroup 'pester-rmconf'
             Remove-AseResourceGroup -Name $name -Confirm:$false -ErrorAction Stop
-            { Get-AseResourceGroup -Name $name -ErrorAction Stop } | Should -Throw -ErrorId 'AseGpu.NotFound*'
+            { Get-AseResourceGroup -Name $name -ErrorAction Stop } | Should -Throw -ErrorId 'NotFound,*'
         }
     }
 }

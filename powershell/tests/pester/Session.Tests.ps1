@@ -49,11 +49,11 @@ Describe 'Session: Connect-AseDevice, Disconnect-AseDevice, Get-AseContext' {
         $context.Account | Should -BeLike 'EdgeArmUser*'
     }
 
-    It 'Disconnect-AseDevice forgets the connection: Get-AseContext is empty, calls fail with AseGpu.NotConnected' {
+    It 'Disconnect-AseDevice forgets the connection: Get-AseContext is empty, calls fail with NotConnected' {
         Connect-AseTestDevice
         Disconnect-AseDevice
         Get-AseContext | Should -BeNullOrEmpty
-        { Get-AseResourceGroup -ErrorAction Stop } | Should -Throw -ErrorId 'AseGpu.NotConnected*'
+        { Get-AseResourceGroup -ErrorAction Stop } | Should -Throw -ErrorId 'NotConnected,*'
         Disconnect-AseDevice   # a second time is harmless
     }
 
@@ -61,7 +61,7 @@ Describe 'Session: Connect-AseDevice, Disconnect-AseDevice, Get-AseContext' {
         Connect-AseTestDevice
         $bad = Get-AseTestCredential -Password 'not-the-password'
         { Connect-AseDevice -ArmEndpoint $sim.arm_endpoint -Credential $bad -CaCertificate $sim.ca_cert -HostMap (Get-AseTestHostMap $sim) -ErrorAction Stop } |
-            Should -Throw -ErrorId 'AseGpu.Authentication*'
+            Should -Throw -ErrorId 'Authentication,*'
         (Get-AseContext).SubscriptionId | Should -Be $sim.subscription_id
         (Get-AseResourceGroup -Name ASERG -ErrorAction Stop).ResourceGroupName | Should -Be 'ASERG'
     }
