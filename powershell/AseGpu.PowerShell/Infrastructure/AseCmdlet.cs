@@ -76,7 +76,7 @@ namespace AseGpu.PowerShell
                 result = OperationRunner.Run(this, operation, StopToken);
                 return true;
             }
-            catch (Exception e) when (AseErrors.IsReportable(e) && !Stopping)
+            catch (Exception e) when (AseErrors.IsReportable(e) && !(AseErrors.Unwrap(e) is AseGpuLoadException) && !Stopping)
             {
                 WriteAseError(e, operation.Target);
                 result = null;
