@@ -9,9 +9,9 @@ namespace AseGpu.PowerShell
     /// -AsJob without ThreadJob: the operation runs on a worker thread of this process (the device
     /// session is a native handle and cannot cross into a Start-Job process). Output, errors,
     /// warnings, verbose and progress go into the job's collections; the job ends Completed, Failed
-    /// (the error, as the cmdlet would have written it, in its Error stream) or Stopped. Stop-Job (StopJob) cancels
-    /// the native operation through the binding's cancel token. Get-Job/Wait-Job/Receive-Job/Remove-Job
-    /// work once it is in the job repository (AseCmdlet adds it).
+    /// (the error, as the cmdlet would have written it, in its Error stream) or Stopped. Stop-Job
+    /// (StopJob) cancels the native operation through the binding's cancel token. Get-Job, Wait-Job,
+    /// Receive-Job and Remove-Job work once it is in the job repository (AseCmdlet adds it).
     /// </summary>
     public sealed class AseJob : Job, IAseOutput
     {
@@ -64,10 +64,10 @@ namespace AseGpu.PowerShell
                 _spec.Emit(result, this);
                 Finish(JobState.Completed, "Completed");
             }
-            catch (Exception e) when (_cancel.IsCancellationRequested)
+            catch (Exception) when (_cancel.IsCancellationRequested)
             {
+                // Stop-Job: the native call returned Cancelled (or whatever it was doing failed meanwhile).
                 Finish(JobState.Stopped, "Stopped");
-                GC.KeepAlive(e);
             }
             catch (Exception e)
             {
