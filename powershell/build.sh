@@ -36,9 +36,15 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
 mkdir -p "$NUGET_PACKAGES"
 
+# The module ships the release build of the native library (ASEGPU_NATIVE_PROFILE=debug for a quick local try).
+profile="${ASEGPU_NATIVE_PROFILE:-release}"
+case "$profile" in release | debug) ;; *) echo "build.sh: ASEGPU_NATIVE_PROFILE is release or debug, not '$profile'" >&2; exit 2 ;; esac
 if [ -z "$no_cargo" ]; then
     (cd "$repo" && cargo build --lib --bin asegpu-sim)
+    if [ "$profile" = release ]; then (cd "$repo" && cargo build --release --lib); fi
 fi
+native="$target/$profile/libasegpu.so"
+[ -f "$native" ] || { echo "build.sh: $native is missing (cargo build$([ "$profile" = release ] && echo ' --release') --lib)" >&2; exit 1; }
 
 # The crate's version ([package] version in Cargo.toml) stamps the assembly.
 version="$(awk '/^\[/ { pkg = ($0 == "[package]") } pkg && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }' "$repo/Cargo.toml")"
@@ -71,10 +77,11 @@ cp "$target/dotnet/bin/AseGpu.PowerShell/Release/netstandard2.0/AseGpu.PowerShel
 cp "$here/AseGpu/AseGpu.psd1" "$here/AseGpu/AseGpu.format.ps1xml" "$mod/"
 sed -i "s/^\(\s*ModuleVersion\s*=\s*\)'[^']*'/\1'$version'/" "$mod/AseGpu.psd1"
 cp -r "$here/AseGpu.AzCompat" "$mod/AseGpu.AzCompat"
-cp "$target/debug/libasegpu.so" "$mod/runtimes/linux-x64/native/libasegpu.so"
-if [ -f "$target/x86_64-pc-windows-gnu/debug/asegpu.dll" ]; then
+cp "$native" "$mod/runtimes/linux-x64/native/libasegpu.so"
+# win-x64: scripts/build-windows.sh --release cross-builds it where the windows-gnu standard library is installed.
+if [ -f "$target/x86_64-pc-windows-gnu/$profile/asegpu.dll" ]; then
     mkdir -p "$mod/runtimes/win-x64/native"
-    cp "$target/x86_64-pc-windows-gnu/debug/asegpu.dll" "$mod/runtimes/win-x64/native/asegpu.dll"
+    cp "$target/x86_64-pc-windows-gnu/$profile/asegpu.dll" "$mod/runtimes/win-x64/native/asegpu.dll"
 fi
 # MAML help (Get-Help -Full) generated from AseGpu.PowerShell/help/*.help.psd1 and the built cmdlets.
 pwsh="${ASEGPU_PWSH:-}"
