@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Packages the AseGpu PowerShell module (issue 5):
-#   1. scripts/build-windows.sh  -> target/x86_64-pc-windows-gnu/debug/asegpu.dll (cross-built and checked);
-#   2. powershell/build.sh       -> lays out target/powershell/AseGpu/ (it also builds the Linux library and copies
-#                                   both native libraries to runtimes/{linux-x64,win-x64}/native/);
-#   3. zips the folder to target/powershell/AseGpu-<version>.zip (version from Cargo.toml), with AseGpu/ as the
-#      top-level folder, so extracting it into a PSModulePath directory gives an importable module.
-# Debug builds (as the rest of the test tooling uses). Prints the zip path on the last line of stdout.
+# Packages the AseGpu PowerShell module (the binary module AseGpu and AseGpu.AzCompat, release builds):
+#   1. scripts/build-windows.sh --release -> target/x86_64-pc-windows-gnu/release/asegpu.dll, where the
+#      x86_64-pc-windows-gnu standard library is installed (else the package is linux-x64 only, and says so);
+#      osx-arm64: build libasegpu.dylib on a Mac (cargo build --release --lib) and copy it to
+#      runtimes/osx-arm64/native/ (the binding's resolver looks there);
+#   2. powershell/build.sh -> lays out target/powershell/AseGpu/ (manifest with the stamped version, the
+#      cmdlet and binding assemblies, format and help files, AseGpu.AzCompat, runtimes/<rid>/native/);
+#   3. zips the folder to target/powershell/AseGpu-<version>.zip with AseGpu/ as the top-level folder, so
+#      extracting it into a PSModulePath directory gives an importable module.
+# Prints the zip path on the last line of stdout.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -14,14 +17,19 @@ out="$target/powershell"
 mod="$out/AseGpu"
 log() { echo "package-module.sh: $*" >&2; }
 
-version=$(python3 -c 'import tomllib,sys; print(tomllib.load(open(sys.argv[1],"rb"))["package"]["version"])' Cargo.toml)
+version=$(awk '/^\[/ { pkg = ($0 == "[package]") } pkg && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }' Cargo.toml)
 psd_version=$(sed -n "s/^\s*ModuleVersion\s*=\s*'\([^']*\)'.*/\1/p" powershell/AseGpu/AseGpu.psd1)
 [ "$psd_version" = "$version" ] || log "warning: AseGpu.psd1 ModuleVersion '$psd_version' differs from Cargo.toml version '$version'"
 
-scripts/build-windows.sh >&2
+if [ -d "$(rustc --print sysroot)/lib/rustlib/x86_64-pc-windows-gnu/lib" ]; then
+    scripts/build-windows.sh --release >&2
+else
+    log "the x86_64-pc-windows-gnu standard library is not installed: this package has no win-x64 native library"
+fi
 powershell/build.sh >&2
 
-for f in AseGpu.psd1 AseGpu.psm1 AseGpu.Interop.dll runtimes/linux-x64/native/libasegpu.so runtimes/win-x64/native/asegpu.dll; do
+for f in AseGpu.psd1 AseGpu.PowerShell.dll AseGpu.Interop.dll AseGpu.format.ps1xml en-US/AseGpu.PowerShell.dll-Help.xml \
+    AseGpu.AzCompat/AseGpu.AzCompat.psd1 runtimes/linux-x64/native/libasegpu.so; do
     [ -s "$mod/$f" ] || { log "missing $mod/$f"; exit 1; }
 done
 
