@@ -280,6 +280,17 @@ function Get-AseTestVmTemplate {
     }
 }
 
+function New-AseTestParameterFile {
+    # CreateVM.parameters.json edited the documented way (vmName, Password, imageName, vmSize, vnetRG, nicName),
+    # written to -Path: for the Az-style -TemplateParameterFile-only deployments.
+    param([Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][string]$VMName, [string]$ImageName = 'pesterimg', [string]$Size = 'Standard_NC4as_T4_v3')
+    $p = Get-Content -Raw -LiteralPath (Get-AseTestFixture 'VmTemplates/CreateVM/CreateVM.parameters.json') | ConvertFrom-Json
+    $values = Get-AseTestVmParameters -VMName $VMName -ImageName $ImageName -Size $Size
+    foreach ($k in $values.Keys) { $p.parameters.$k.value = $values[$k] }
+    $p | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath $Path
+    $Path
+}
+
 function New-AseTestVM {
     # A VM deployed with CreateVM.json (GPU size unless -Size); returns the deployment result.
     param([Parameter(Mandatory)][string]$ResourceGroupName, [Parameter(Mandatory)][string]$Name, [string]$ImageName = 'pesterimg', [string]$Size = 'Standard_NC4as_T4_v3')

@@ -18,12 +18,13 @@ param(
     [string]$Output = 'Detailed',
     [double]$MinimumCoverage = 90
 )
-$ErrorActionPreference = 'Stop'
-Import-Module Pester -RequiredVersion 5.7.1
+# pwsh -File runs this script in the GLOBAL scope: no $ErrorActionPreference = 'Stop' here, the tests run
+# with PowerShell's defaults as a user's session has them (they set preferences themselves where it matters).
+Import-Module Pester -RequiredVersion 5.7.1 -ErrorAction Stop
 . (Join-Path $PSScriptRoot 'Common.ps1')
 
 if (-not $env:ASEGPU_PESTER_COVERAGE) { $env:ASEGPU_PESTER_COVERAGE = Join-Path ([System.IO.Path]::GetTempPath()) ('asegpu-coverage-' + [guid]::NewGuid().ToString('N') + '.txt') }
-$null = New-Item -ItemType Directory -Force -Path $ResultsDir
+$null = New-Item -ItemType Directory -Force -Path $ResultsDir -ErrorAction Stop
 $ResultsDir = (Resolve-Path -LiteralPath $ResultsDir).ProviderPath
 Register-AseCommandCoverage -Path $env:ASEGPU_PESTER_COVERAGE
 
