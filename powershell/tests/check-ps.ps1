@@ -7,35 +7,41 @@ Static checks of the PowerShell side with PowerShell's own parser (the successor
 Parses every .ps1/.psm1/.psd1 under the powershell folder with
 [System.Management.Automation.Language.Parser]::ParseFile and checks, without running any of it:
 
-  syntax         every file parses without errors
+  syntax         every file parses without errors; every .psd1 is a PowerShell data file
   ps51           no PowerShell 7-only syntax (?:, ??, ??=, ?., ?[], &&, ||, clean {}) in any file
-  manifests      per module manifest: RootModule exists, ModuleVersion == Cargo.toml's package version,
+  manifests      per module manifest (a .psd1 named like its folder): ModuleVersion == Cargo.toml's package version,
                  PowerShellVersion 5.1, CompatiblePSEditions Desktop and Core, DotNetFrameworkVersion >= 4.7.2
-                 (the binding is a netstandard2.0 assembly), GUID, explicit Cmdlets/Variables/AliasesToExport,
-                 FormatsToProcess and FileList files exist (or are build products); with -ModuleLayout also
-                 Test-ModuleManifest on the laid-out module and its AzCompat folder
-  exports        FunctionsToExport == Export-ModuleMember -Function == functions with comment-based help, all defined
-  help           every public function has a .SYNOPSIS and at least one .EXAMPLE (parsed by GetHelpContent())
-  verbs          every function (public or private) is Verb-Noun with an approved verb (Get-Verb, minus the
-                 verbs PowerShell 7 added, so Windows PowerShell 5.1 does not warn either)
-  shouldprocess  state-changing verbs declare SupportsShouldProcess and call $PSCmdlet.ShouldProcess;
-                 public Remove-/Stop- functions use ConfirmImpact = 'High'
-  binding        every [AseGpu.X] type, New-Object AseGpu.X, 'AseGpu.X' -as [type], [AseGpu.X]::Member and member
-                 used on a binding-typed variable exists (public, case-insensitive as PowerShell binds) in the
-                 compiled AseGpu.Interop.dll (reflection, so it does not matter how the C# source is split)
+                 (netstandard2.0 assemblies), GUID, FormatsToProcess/FileList/RequiredAssemblies/TypesToProcess files exist
+                 in the source or the built module; with -ModuleLayout also Test-ModuleManifest on the built manifests
+  exports        explicit export lists (no wildcards). Script modules: FunctionsToExport == Export-ModuleMember -Function ==
+                 the functions with comment-based help, all defined. Binary modules (RootModule *.dll): every
+                 CmdletsToExport name is a [Cmdlet] class of the built dll (reflection), FunctionsToExport empty
+  help           script modules: every public function has a .SYNOPSIS and an .EXAMPLE (GetHelpContent());
+                 binary modules: the built en-US/<dll>-Help.xml has a synopsis and an example for every exported cmdlet
+  verbs          every function (public or private) and exported cmdlet is Verb-Noun with an approved verb (Get-Verb,
+                 minus the verbs PowerShell 7 added, so Windows PowerShell 5.1 does not warn either)
+  shouldprocess  state-changing verbs declare SupportsShouldProcess (and script functions call $PSCmdlet.ShouldProcess);
+                 public Remove-/Stop- commands use ConfirmImpact High
+  binding        in script modules, every [AseGpu.X] type, New-Object AseGpu.X, 'AseGpu.X' -as [type], [AseGpu.X]::Member
+                 and member used on a binding-typed variable exists (public, case-insensitive as PowerShell binds) in
+                 the compiled AseGpu.Interop.dll or binary module (reflection, however the C# source is split)
   methods        every -Method 'StartX' passed to Invoke-AseSessionMethod is a public AseSession method that
                  returns AseOperation and takes as many arguments as the literal -Arguments @(...) passes
-  formats        every view of the FormatsToProcess files selects a binding type (and names its properties) or
-                 a PSTypeName the module sets on a [pscustomobject]@{...} (and names that hashtable's keys)
+  formats        every view of the FormatsToProcess files selects a binding type (and names its properties), a PSTypeName
+                 a script module sets on a [pscustomobject]@{...} (and names that hashtable's keys) or one a binary
+                 module's C# source adds (TypeNames.Insert/Add)
   workflow       tests/documented-workflow.ps1 (a script written the documented Az way) uses the documented
-                 commands, and every command and parameter it uses is exported by AseGpu.AzCompat (parameters,
-                 aliases, common parameters, -WhatIf/-Confirm) or is a stock command with that parameter
+                 commands, and every command and parameter it uses is exported by AseGpu.AzCompat (function
+                 parameters or cmdlet [Parameter] properties, aliases, common parameters, -WhatIf/-Confirm) or is a
+                 stock command with that parameter
   abi            the binding's AseStatus values and BindingAbiVersion match include/asegpu.h; every DllImport
                  names a header function (header functions not bound yet are listed as a note)
 Last line: "N passed, M failed"; exit code 1 on failure.
 
--SelfTest copies the powershell folder, the header and Cargo.toml into a temporary folder, checks that the
-copy passes, then seeds one mistake at a time and checks that the check meant for it fails.
+-SelfTest copies the powershell folder, the header and Cargo.toml into a temporary folder, adds a small script
+module (the fixture, so the script-module checks keep a target whatever the real modules become), checks that
+the copy passes, then seeds one mistake at a time and checks that the check meant for it fails. The built
+assemblies and module layout are only read.
 
 .PARAMETER Root
 The powershell folder (default: the folder above this script).
@@ -45,7 +51,8 @@ The compiled AseGpu.Interop.dll to check the scripts against (default: <target>/
 <target> being $env:CARGO_TARGET_DIR or the repository's target folder).
 
 .PARAMETER ModuleLayout
-Optional: the laid-out module folder (target/powershell/AseGpu) to run Test-ModuleManifest on.
+The laid-out module folder (default: the folder of -InteropAssembly): where binary modules, their MAML help and
+other build products are found. When given explicitly, Test-ModuleManifest also runs on the built manifests.
 
 .EXAMPLE
 pwsh -NoProfile -NonInteractive -File powershell/tests/check-ps.ps1
@@ -75,6 +82,8 @@ if (-not $InteropAssembly) {
     if (-not $targetDir) { $targetDir = Join-Path $repo 'target' }
     $InteropAssembly = Join-Path $targetDir 'powershell/AseGpu/AseGpu.Interop.dll'
 }
+$testLayoutManifest = [bool]$ModuleLayout
+if (-not $ModuleLayout) { $ModuleLayout = Split-Path -Parent $InteropAssembly }
 
 # Get-Verb of PowerShell 7 minus the verbs it added after Windows PowerShell 5.1 (5.1 would warn on import).
 $script:ApprovedVerbs = @{}
@@ -114,8 +123,6 @@ $script:StockCommands = @('Get-Credential', 'ConvertTo-SecureString', 'New-Objec
     'Select-Object', 'Where-Object', 'ForEach-Object', 'Format-Table', 'Format-List', 'Out-Null', 'Start-Sleep', 'Import-Module', 'Get-Date')
 # The documented flow (ase-workflow.md): these commands must appear in the script.
 $script:WorkflowRequired = @('Add-AzEnvironment', 'Connect-AzAccount', 'New-AzResourceGroupDeployment', 'Set-AzVMExtension', 'Get-AzVM')
-# Files a manifest's FileList may name that the build (build.sh) produces rather than the source tree.
-$script:BuildProducts = @('AseGpu.Interop.dll')
 # PowerShell 7-only tokens.
 $script:Ps7Tokens = @{
     'QuestionQuestion'       = 'null-coalescing ??'
@@ -126,6 +133,11 @@ $script:Ps7Tokens = @{
     'OrOr'                   = 'pipeline chain ||'
 }
 $script:Assemblies = @{}
+$script:ParseCache = @{}
+$script:FactCache = @{}   # results that depend only on file contents (and the loaded assemblies), for the self-test's many runs
+$script:Ps7TokenKinds = [System.Collections.Generic.HashSet[System.Management.Automation.Language.TokenKind]]::new()
+foreach ($k in $script:Ps7Tokens.Keys) { $null = $script:Ps7TokenKinds.Add([System.Management.Automation.Language.TokenKind]$k) }
+$script:CmdletCache = @{}
 
 function Find-Ast {
     param($Ast, [type]$Type, [scriptblock]$Where)
@@ -181,19 +193,56 @@ function Get-CommandArgument {
     return $null
 }
 
-function Get-InteropAssembly {
+function Get-LoadedAssembly {
+    # LoadFrom (the default load context): a binary module's dll then finds AseGpu.Interop.dll beside it.
     param([string]$Path)
     if (-not $script:Assemblies.ContainsKey($Path)) {
-        $script:Assemblies[$Path] = [System.Reflection.Assembly]::LoadFile($Path)
+        $script:Assemblies[$Path] = [System.Reflection.Assembly]::LoadFrom($Path)
     }
     $script:Assemblies[$Path]
 }
 
 function Get-BindingType {
-    param($Assembly, [string]$Name)
-    if ($null -eq $Assembly) { return $null }
+    # A type of the binding's assemblies (AseGpu.Interop.dll, the binary module) by full name, case-insensitive.
+    param($Assemblies, [string]$Name)
     if ($Name -notmatch '^AseGpu\.') { $Name = 'AseGpu.' + $Name }
-    $Assembly.GetType($Name, $false, $true)
+    foreach ($a in @($Assemblies)) {
+        if ($null -eq $a) { continue }
+        $t = $a.GetType($Name, $false, $true)
+        if ($t) { return $t }
+    }
+    return $null
+}
+
+function Get-AssemblyType {
+    param($Assembly)
+    try { $Assembly.GetTypes() }
+    catch [System.Reflection.ReflectionTypeLoadException] { $_.Exception.Types | Where-Object { $_ } }
+}
+
+function Get-BinaryCmdlet {
+    # The cmdlet classes of a compiled module: name, verb, parameter names and aliases, ShouldProcess, ConfirmImpact.
+    param($Assembly)
+    foreach ($t in (Get-AssemblyType $Assembly)) {
+        if (-not $t.IsPublic -or $t.IsAbstract) { continue }
+        $ca = $null
+        try { $ca = $t.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) | Select-Object -First 1 } catch { }
+        if (-not $ca) { continue }
+        $names = @{}
+        foreach ($prop in $t.GetProperties([System.Reflection.BindingFlags]'Public, Instance')) {
+            $pa = $null
+            try { $pa = @($prop.GetCustomAttributes([System.Management.Automation.ParameterAttribute], $true)) } catch { }
+            if (-not $pa) { continue }
+            $names[$prop.Name.ToLowerInvariant()] = $true
+            foreach ($al in @($prop.GetCustomAttributes([System.Management.Automation.AliasAttribute], $true))) {
+                foreach ($n in $al.AliasNames) { $names[$n.ToLowerInvariant()] = $true }
+            }
+        }
+        [pscustomobject]@{
+            Name = "$($ca.VerbName)-$($ca.NounName)"; Verb = $ca.VerbName; Names = $names
+            SupportsShouldProcess = [bool]$ca.SupportsShouldProcess; ConfirmImpact = "$($ca.ConfirmImpact)"; Type = $t
+        }
+    }
 }
 
 function Get-TypeNameLeaf {
@@ -287,7 +336,8 @@ function Invoke-StaticCheck {
         [Parameter(Mandatory)][string]$Header,
         [Parameter(Mandatory)][string]$CargoToml,
         [Parameter(Mandatory)][string]$InteropAssembly,
-        [string]$ModuleLayout
+        [string]$Layout,
+        [switch]$TestLayoutManifest
     )
     $results = [System.Collections.Generic.List[object]]::new()
     $add = { param($name, $problems, $notes) $results.Add([pscustomobject]@{ Name = $name; Problems = @($problems); Notes = @($notes) }) }
@@ -295,10 +345,11 @@ function Invoke-StaticCheck {
     $asm = $null
     $asmProblem = $null
     if (Test-Path -LiteralPath $InteropAssembly) {
-        try { $asm = Get-InteropAssembly (Resolve-Path -LiteralPath $InteropAssembly).ProviderPath }
+        try { $asm = Get-LoadedAssembly (Resolve-Path -LiteralPath $InteropAssembly).ProviderPath }
         catch { $asmProblem = "cannot load ${InteropAssembly}: $($_.Exception.Message)" }
     }
     else { $asmProblem = "$InteropAssembly not found (run powershell/build.sh first)" }
+    $bindingAsms = @($asm | Where-Object { $_ })
 
     # ---- parse everything
     $files = @(Get-ChildItem -LiteralPath $Root -Recurse -File |
@@ -307,11 +358,22 @@ function Invoke-StaticCheck {
     $parsed = [ordered]@{}
     $syntax = @()
     foreach ($f in $files) {
-        $tokens = $null; $errors = $null
-        $ast = [System.Management.Automation.Language.Parser]::ParseFile($f.FullName, [ref]$tokens, [ref]$errors)
-        $parsed[$f.FullName] = [pscustomobject]@{ Ast = $ast; Tokens = $tokens; Rel = (Get-RelativePath $Root $f.FullName) }
+        # Parse results are cached by content (the self-test changes one file per run).
+        $bytes = [System.IO.File]::ReadAllBytes($f.FullName)
+        $key = $f.FullName + '|' + [Convert]::ToBase64String([System.Security.Cryptography.SHA256]::HashData($bytes))
+        if (-not $script:ParseCache.ContainsKey($key)) {
+            $tokens = $null; $errors = $null
+            $ast = [System.Management.Automation.Language.Parser]::ParseFile($f.FullName, [ref]$tokens, [ref]$errors)
+            $script:ParseCache[$key] = @($ast, $tokens, $errors)
+        }
+        $ast, $tokens, $errors = $script:ParseCache[$key]
+        $parsed[$f.FullName] = [pscustomobject]@{ Ast = $ast; Tokens = $tokens; Rel = (Get-RelativePath $Root $f.FullName); Key = $key }
         foreach ($e in $errors) {
             $syntax += "$(Get-RelativePath $Root $f.FullName):$($e.Extent.StartLineNumber):$($e.Extent.StartColumnNumber): $($e.ErrorId): $($e.Message)"
+        }
+        if ($f.Extension -eq '.psd1' -and -not $errors) {
+            try { $null = Import-PowerShellDataFile -LiteralPath $f.FullName }
+            catch { $syntax += "$(Get-RelativePath $Root $f.FullName): not a PowerShell data file: $($_.Exception.Message)" }
         }
     }
     & $add "syntax ($($files.Count) files)" $syntax @()
@@ -319,50 +381,73 @@ function Invoke-StaticCheck {
     # ---- PowerShell 5.1 syntax
     $ps51 = @()
     foreach ($p in $parsed.Values) {
-        foreach ($t in $p.Tokens) {
-            $what = $script:Ps7Tokens[$t.Kind.ToString()]
-            if ($what) { $ps51 += "$($p.Rel):$($t.Extent.StartLineNumber): $what is PowerShell 7 only" }
+        $ck = 'ps51|' + $p.Key
+        if (-not $script:FactCache.ContainsKey($ck)) {
+            $found = @()
+            foreach ($t in $p.Tokens) {
+                if ($script:Ps7TokenKinds.Contains($t.Kind)) { $found += "$($p.Rel):$($t.Extent.StartLineNumber): $($script:Ps7Tokens[$t.Kind.ToString()]) is PowerShell 7 only" }
+            }
+            foreach ($n in (Find-Ast $p.Ast ([System.Management.Automation.Language.TernaryExpressionAst]))) {
+                $found += "$($p.Rel):$($n.Extent.StartLineNumber): ternary ? : is PowerShell 7 only"
+            }
+            foreach ($n in (Find-Ast $p.Ast ([System.Management.Automation.Language.ScriptBlockAst]) { param($s) $null -ne $s.CleanBlock })) {
+                $found += "$($p.Rel):$($n.CleanBlock.Extent.StartLineNumber): clean { } blocks are PowerShell 7.3+ only"
+            }
+            $script:FactCache[$ck] = $found
         }
-        foreach ($n in (Find-Ast $p.Ast ([System.Management.Automation.Language.TernaryExpressionAst]))) {
-            $ps51 += "$($p.Rel):$($n.Extent.StartLineNumber): ternary ? : is PowerShell 7 only"
-        }
-        foreach ($n in (Find-Ast $p.Ast ([System.Management.Automation.Language.ScriptBlockAst]) { param($s) $null -ne $s.CleanBlock })) {
-            $ps51 += "$($p.Rel):$($n.CleanBlock.Extent.StartLineNumber): clean { } blocks are PowerShell 7.3+ only"
-        }
+        $ps51 += $script:FactCache[$ck]
     }
     & $add 'PowerShell 5.1 syntax' $ps51 @()
 
-    # ---- manifests, exports, help, verbs, ShouldProcess, binding members, formats
+    # ---- module manifests (script modules: AST; binary modules: reflection on the built dll), formats
     $manifestProblems = @(); $exports = @(); $helps = @(); $verbs = @(); $sp = @(); $bind = @(); $formats = @()
+    $spNotes = @(); $exportNotes = @()
     $cargoVersion = Get-CargoVersion $CargoToml
-    $psTypeKeys = @{}   # PSTypeName set on a [pscustomobject]@{...} -> its keys
-    foreach ($p in $parsed.Values) {
-        if (-not $p.Rel.EndsWith('.psm1')) { continue }
-        foreach ($h in (Find-Ast $p.Ast ([System.Management.Automation.Language.HashtableAst]))) {
-            $keys = @{}
-            $typeName = $null
-            foreach ($kv in $h.KeyValuePairs) {
-                $k = Get-StringConstant $kv.Item1
-                if (-not $k) { continue }
-                $keys[$k[0].ToLowerInvariant()] = $true
-                if ($k[0] -eq 'PSTypeName') {
-                    $v = Get-StringConstant $kv.Item2
-                    if ($v) { $typeName = $v[0] }
-                }
-            }
-            if ($typeName) { $psTypeKeys[$typeName] = $keys }
-        }
-    }
+    $modules = @()
     foreach ($mf in @($parsed.Keys | Where-Object { $_.EndsWith('.psd1') })) {
         $rel = $parsed[$mf].Rel
         $modDir = Split-Path -Parent $mf
         try { $m = Import-PowerShellDataFile -LiteralPath $mf }
-        catch { $manifestProblems += "${rel}: not a data file: $($_.Exception.Message)"; continue }
-        if (-not $m.ContainsKey('RootModule')) { $exports += "${rel}: no RootModule"; continue }
-        $psm1 = Join-Path $modDir $m.RootModule
-        if (-not $parsed.Contains($psm1)) { $exports += "${rel}: RootModule $($m.RootModule) not found"; continue }
+        catch { continue }   # reported under syntax
+        $modName = [System.IO.Path]::GetFileNameWithoutExtension($mf)
+        # A module manifest (named like its folder, or with RootModule/ModuleVersion); other .psd1 files are data files.
+        if (-not ($m.ContainsKey('RootModule') -or $m.ContainsKey('ModuleVersion') -or (Split-Path -Leaf $modDir) -eq $modName)) { continue }
+        # Where build.sh lays this module out: the layout itself for AseGpu, a subfolder for the others (AseGpu.AzCompat).
+        $layoutDir = $null
+        if ($Layout -and (Test-Path -LiteralPath $Layout)) {
+            if ((Split-Path -Leaf $Layout) -eq (Split-Path -Leaf $modDir)) { $layoutDir = $Layout }
+            elseif (Test-Path -LiteralPath (Join-Path $Layout (Split-Path -Leaf $modDir))) { $layoutDir = Join-Path $Layout (Split-Path -Leaf $modDir) }
+        }
+        $modules += [pscustomobject]@{ Path = $mf; Rel = $rel; Dir = $modDir; LayoutDir = $layoutDir; Data = $m; Kind = $null; Dlls = @(); Commands = @{} }
+    }
+    # Binary modules first: their assemblies hold types the script modules may name ([AseGpu.PowerShell.X]).
+    foreach ($mod in $modules) {
+        $rootModule = "$($mod.Data['RootModule'])"
+        $dllNames = @(@($rootModule) + @($mod.Data['NestedModules']) | Where-Object { $_ -and "$_".EndsWith('.dll', [System.StringComparison]::OrdinalIgnoreCase) })
+        if ($rootModule.EndsWith('.dll', [System.StringComparison]::OrdinalIgnoreCase)) { $mod.Kind = 'binary' }
+        elseif ($rootModule -match '\.ps[m]?1$') { $mod.Kind = 'script' }
+        foreach ($dn in $dllNames) {
+            $candidates = @()
+            if ($mod.LayoutDir) { $candidates += Join-Path $mod.LayoutDir $dn }
+            $candidates += Join-Path $mod.Dir $dn
+            $found = $candidates | Where-Object { Test-Path -LiteralPath $_ } | Select-Object -First 1
+            if (-not $found) { $exports += "$($mod.Rel): $dn is not built (looked in $($candidates -join ', '); run powershell/build.sh)"; continue }
+            try {
+                $a = Get-LoadedAssembly (Resolve-Path -LiteralPath $found).ProviderPath
+                $mod.Dlls += $a
+                if ($bindingAsms -notcontains $a) { $bindingAsms += $a }
+            }
+            catch { $exports += "$($mod.Rel): cannot load ${found}: $($_.Exception.Message)" }
+        }
+    }
+    $psTypeKeys = @{}     # PSTypeName of a [pscustomobject]@{...} in a script module -> its keys
+    $psTypeNamesCs = @{}  # PSTypeNames a binary module's C# source adds (TypeNames.Insert/Add("...")) -> file
+    foreach ($mod in $modules) {
+        $m = $mod.Data; $rel = $mod.Rel; $modDir = $mod.Dir
+        $inModule = { param($f) (Test-Path -LiteralPath (Join-Path $modDir $f)) -or ($mod.LayoutDir -and (Test-Path -LiteralPath (Join-Path $mod.LayoutDir $f))) }
 
         # manifest fields
+        if (-not $m.ContainsKey('RootModule')) { $exports += "${rel}: no RootModule"; continue }
         if ($cargoVersion -and "$($m['ModuleVersion'])" -ne $cargoVersion) {
             $manifestProblems += "${rel}: ModuleVersion '$($m['ModuleVersion'])' is not Cargo.toml's package version '$cargoVersion'"
         }
@@ -370,131 +455,227 @@ function Invoke-StaticCheck {
         $editions = @($m['CompatiblePSEditions'])
         if ('Desktop' -notin $editions -or 'Core' -notin $editions) { $manifestProblems += "${rel}: CompatiblePSEditions must list Desktop and Core" }
         if ($m.ContainsKey('DotNetFrameworkVersion') -and [version]$m.DotNetFrameworkVersion -lt [version]'4.7.2') {
-            $manifestProblems += "${rel}: DotNetFrameworkVersion $($m.DotNetFrameworkVersion): the netstandard2.0 AseGpu.Interop.dll needs .NET Framework 4.7.2 or later"
+            $manifestProblems += "${rel}: DotNetFrameworkVersion $($m.DotNetFrameworkVersion): the netstandard2.0 assemblies need .NET Framework 4.7.2 or later"
         }
         $guid = [guid]::Empty
         if (-not [guid]::TryParse("$($m['GUID'])", [ref]$guid)) { $manifestProblems += "${rel}: GUID missing or invalid" }
-        foreach ($key in @('CmdletsToExport', 'VariablesToExport', 'AliasesToExport')) {
+        foreach ($key in @('FunctionsToExport', 'CmdletsToExport', 'VariablesToExport', 'AliasesToExport')) {
             if (-not $m.ContainsKey($key)) { $exports += "${rel}: $key missing (defaults to '*')" }
-            elseif (@($m[$key]) -contains '*') { $exports += "${rel}: $key must be an explicit list, not '*'" }
-        }
-        foreach ($fmt in @($m['FormatsToProcess'])) {
-            if ($fmt -and -not (Test-Path -LiteralPath (Join-Path $modDir $fmt))) { $manifestProblems += "${rel}: FormatsToProcess $fmt not found" }
-        }
-        foreach ($fl in @($m['FileList'])) {
-            if ($fl -and -not (Test-Path -LiteralPath (Join-Path $modDir $fl)) -and $fl -notin $script:BuildProducts) {
-                $manifestProblems += "${rel}: FileList entry $fl not found"
+            elseif (@($m[$key] | Where-Object { $_ -and [System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($_) }).Count) {
+                $exports += "${rel}: $key must be an explicit list, not a wildcard"
             }
         }
-
-        if (-not $m.ContainsKey('FunctionsToExport') -or @($m.FunctionsToExport) -contains '*' -or
-            @($m.FunctionsToExport | Where-Object { [System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($_) }).Count) {
-            $exports += "${rel}: FunctionsToExport must be an explicit @(...) list"
-            continue
-        }
-        $manifestFns = @($m.FunctionsToExport | Sort-Object -Unique)
-        $ast = $parsed[$psm1].Ast
-        $mrel = $parsed[$psm1].Rel
-        $fns = @(Find-Ast $ast ([System.Management.Automation.Language.FunctionDefinitionAst]))
-        $public = @($fns | Where-Object { $h = $_.GetHelpContent(); $null -ne $h -and $h.Synopsis } | ForEach-Object Name | Sort-Object -Unique)
-        $defined = @($fns | ForEach-Object Name)
-        if (-not (Test-SameNameSet $manifestFns $public)) {
-            $exports += "${mrel}: FunctionsToExport ($($manifestFns -join ', ')) != public (documented) functions ($($public -join ', '))"
-        }
-        $emm = @(Find-Ast $ast ([System.Management.Automation.Language.CommandAst]) { param($c) $c.GetCommandName() -eq 'Export-ModuleMember' })
-        foreach ($c in $emm) {
-            $list = Get-StringConstant (Get-CommandArgument $c 'Function')
-            if ($null -eq $list) { $exports += "${mrel}:$($c.Extent.StartLineNumber): Export-ModuleMember -Function must be a literal list"; continue }
-            $list = @($list | Sort-Object -Unique)
-            if (-not (Test-SameNameSet $list $manifestFns)) {
-                $exports += "${mrel}: Export-ModuleMember ($($list -join ', ')) != FunctionsToExport ($($manifestFns -join ', '))"
+        foreach ($key in @('FormatsToProcess', 'FileList', 'RequiredAssemblies', 'TypesToProcess')) {
+            foreach ($f in @($m[$key])) {
+                if ($f -and -not (& $inModule $f)) { $manifestProblems += "${rel}: $key entry $f not found (in the source or the built module)" }
             }
         }
-        foreach ($n in $manifestFns) { if ($n -notin $defined) { $exports += "${mrel}: exported function $n is not defined" } }
+        if (-not $mod.Kind) { $exports += "${rel}: RootModule $($m.RootModule) is neither a script module nor a .dll"; continue }
+        $listed = { param($key) @($m[$key] | Where-Object { $_ } | Sort-Object -Unique) }
 
-        foreach ($fn in $fns) {
-            $name = $fn.Name
-            $help = $fn.GetHelpContent()
-            if ($name -in $public -and @($help.Examples).Count -eq 0) { $helps += "${mrel}: $name has no .EXAMPLE in its comment-based help" }
-            $verb = $null
-            if ($name -match '^([A-Za-z]+)-\w') { $verb = $Matches[1] }
-            if (-not $verb -or -not $script:ApprovedVerbs.ContainsKey($verb)) { $verbs += "${mrel}: ${name}: verb '$verb' is not approved (Get-Verb)" }
-            $cb = Get-CmdletBinding $fn
-            $declares = (Get-NamedAttributeArgument $cb 'SupportsShouldProcess') -eq $true
-            $calls = @(Find-Ast $fn.Body ([System.Management.Automation.Language.InvokeMemberExpressionAst]) { param($i)
-                    $i.Expression -is [System.Management.Automation.Language.VariableExpressionAst] -and $i.Expression.VariablePath.UserPath -eq 'PSCmdlet' -and
-                    $i.Member -is [System.Management.Automation.Language.StringConstantExpressionAst] -and $i.Member.Value -eq 'ShouldProcess' }).Count -gt 0
-            if ($verb -in $script:StateChanging -and -not $declares) { $sp += "${mrel}: $name changes state ($verb) but does not declare SupportsShouldProcess" }
-            if ($declares -and -not $calls) { $sp += "${mrel}: $name declares SupportsShouldProcess but never calls `$PSCmdlet.ShouldProcess" }
-            if ($verb -in @('Remove', 'Stop') -and $name -in $public -and "$(Get-NamedAttributeArgument $cb 'ConfirmImpact')" -ne 'High') {
-                $sp += "${mrel}: $name should set ConfirmImpact = 'High' (and offer -Force)"
+        if ($mod.Kind -eq 'script') {
+            $psm1 = Join-Path $modDir $m.RootModule
+            if (-not $parsed.Contains($psm1)) { $exports += "${rel}: RootModule $($m.RootModule) not found"; continue }
+            $ast = $parsed[$psm1].Ast
+            $mrel = $parsed[$psm1].Rel
+            # Cached by the contents of the manifest and the script (the self-test's runs mostly change other files).
+            $ck = 'script|' + $parsed[$psm1].Key + '|' + $parsed[$mod.Path].Key
+            if (-not $script:FactCache.ContainsKey($ck)) {
+                $saved = @($exports, $helps, $verbs, $sp, $bind)
+                $exports = @(); $helps = @(); $verbs = @(); $sp = @(); $bind = @(); $localTypes = @{}; $localCommands = @{}
+                $manifestFns = & $listed 'FunctionsToExport'
+                $fns = @(Find-Ast $ast ([System.Management.Automation.Language.FunctionDefinitionAst]))
+                $public = @($fns | Where-Object { $h = $_.GetHelpContent(); $null -ne $h -and $h.Synopsis } | ForEach-Object Name | Sort-Object -Unique)
+                $defined = @($fns | ForEach-Object Name)
+                if (-not (Test-SameNameSet $manifestFns $public)) {
+                    $exports += "${mrel}: FunctionsToExport ($($manifestFns -join ', ')) != public (documented) functions ($($public -join ', '))"
+                }
+                foreach ($c in @(Find-Ast $ast ([System.Management.Automation.Language.CommandAst]) { param($c) $c.GetCommandName() -eq 'Export-ModuleMember' })) {
+                    $list = Get-StringConstant (Get-CommandArgument $c 'Function')
+                    if ($null -eq $list) { $exports += "${mrel}:$($c.Extent.StartLineNumber): Export-ModuleMember -Function must be a literal list"; continue }
+                    if (-not (Test-SameNameSet $list $manifestFns)) {
+                        $exports += "${mrel}: Export-ModuleMember ($(@($list | Sort-Object -Unique) -join ', ')) != FunctionsToExport ($($manifestFns -join ', '))"
+                    }
+                }
+                foreach ($n in $manifestFns) {
+                    if ($n -notin $defined) { $exports += "${mrel}: exported function $n is not defined" }
+                    elseif ($n -notin $public) { $helps += "${mrel}: exported function $n has no comment-based help with a .SYNOPSIS" }
+                }
+                foreach ($n in (& $listed 'CmdletsToExport')) { $exports += "${rel}: CmdletsToExport lists $n but the module has no binary part" }
+
+                foreach ($fn in $fns) {
+                    $name = $fn.Name
+                    $help = $fn.GetHelpContent()
+                    if ($name -in $public -and @($help.Examples).Count -eq 0) { $helps += "${mrel}: $name has no .EXAMPLE in its comment-based help" }
+                    $verb = $null
+                    if ($name -match '^([A-Za-z]+)-\w') { $verb = $Matches[1] }
+                    if (-not $verb -or -not $script:ApprovedVerbs.ContainsKey($verb)) { $verbs += "${mrel}: ${name}: verb '$verb' is not approved (Get-Verb)" }
+                    $cb = Get-CmdletBinding $fn
+                    $declares = (Get-NamedAttributeArgument $cb 'SupportsShouldProcess') -eq $true
+                    $calls = @(Find-Ast $fn.Body ([System.Management.Automation.Language.InvokeMemberExpressionAst]) { param($i)
+                            $i.Expression -is [System.Management.Automation.Language.VariableExpressionAst] -and $i.Expression.VariablePath.UserPath -eq 'PSCmdlet' -and
+                            $i.Member -is [System.Management.Automation.Language.StringConstantExpressionAst] -and $i.Member.Value -eq 'ShouldProcess' }).Count -gt 0
+                    if ($verb -in $script:StateChanging -and -not $declares) { $sp += "${mrel}: $name changes state ($verb) but does not declare SupportsShouldProcess" }
+                    if ($declares -and -not $calls) { $sp += "${mrel}: $name declares SupportsShouldProcess but never calls `$PSCmdlet.ShouldProcess" }
+                    if ($verb -in @('Remove', 'Stop') -and $name -in $public -and "$(Get-NamedAttributeArgument $cb 'ConfirmImpact')" -ne 'High') {
+                        $sp += "${mrel}: $name should set ConfirmImpact = 'High' (and offer -Force)"
+                    }
+                    if ($name -in $manifestFns) { $localCommands[$name.ToLowerInvariant()] = Get-FunctionParameterName $fn }
+                }
+
+                # PSTypeNames this module gives its [pscustomobject]s
+                foreach ($h in (Find-Ast $ast ([System.Management.Automation.Language.HashtableAst]))) {
+                    $keys = @{}
+                    $typeName = $null
+                    foreach ($kv in $h.KeyValuePairs) {
+                        $k = Get-StringConstant $kv.Item1
+                        if (-not $k) { continue }
+                        $keys[$k[0].ToLowerInvariant()] = $true
+                        if ($k[0] -eq 'PSTypeName') {
+                            $v = Get-StringConstant $kv.Item2
+                            if ($v) { $typeName = $v[0] }
+                        }
+                    }
+                    if ($typeName) { $localTypes[$typeName] = $keys }
+                }
+
+                # binding types and members named in the module
+                if ($asm) {
+                    foreach ($n in (Find-Ast $ast ([System.Management.Automation.Language.Ast]) { param($x)
+                                $x -is [System.Management.Automation.Language.TypeExpressionAst] -or $x -is [System.Management.Automation.Language.TypeConstraintAst] })) {
+                        foreach ($t in (Get-TypeNameLeaf $n.TypeName)) {
+                            if ($t -match '^AseGpu\.' -and -not (Get-BindingType $bindingAsms $t)) {
+                                $bind += "${mrel}:$($n.Extent.StartLineNumber): type [$t] is not in the binding's assemblies"
+                            }
+                        }
+                    }
+                    foreach ($c in (Find-Ast $ast ([System.Management.Automation.Language.CommandAst]) { param($x) $x.GetCommandName() -eq 'New-Object' })) {
+                        $typeArg = Get-CommandArgument $c 'TypeName'
+                        if ($null -eq $typeArg -and $c.CommandElements.Count -gt 1) { $typeArg = $c.CommandElements[1] }
+                        $s = Get-StringConstant $typeArg
+                        if ($s -and $s[0] -match '^AseGpu\.' -and -not (Get-BindingType $bindingAsms $s[0])) {
+                            $bind += "${mrel}:$($c.Extent.StartLineNumber): New-Object $($s[0]): no such type in the binding's assemblies"
+                        }
+                    }
+                    foreach ($b in (Find-Ast $ast ([System.Management.Automation.Language.BinaryExpressionAst]) { param($x) $x.Operator.ToString() -eq 'As' })) {
+                        $s = Get-StringConstant $b.Left
+                        if ($s -and $s[0] -match '^AseGpu\.' -and -not (Get-BindingType $bindingAsms $s[0])) {
+                            $bind += "${mrel}:$($b.Extent.StartLineNumber): '$($s[0])' -as [type]: no such type in the binding's assemblies"
+                        }
+                    }
+                    foreach ($me in (Find-Ast $ast ([System.Management.Automation.Language.MemberExpressionAst]))) {
+                        if (-not ($me.Member -is [System.Management.Automation.Language.StringConstantExpressionAst])) { continue } # $obj.$name: dynamic
+                        $member = $me.Member.Value
+                        if ($me.Static -and $me.Expression -is [System.Management.Automation.Language.TypeExpressionAst]) {
+                            $t = $me.Expression.TypeName.FullName
+                            if ($t -notmatch '^AseGpu\.') { continue }
+                            $type = Get-BindingType $bindingAsms $t
+                            if ($type -and -not (Test-PublicMember $type $member -Static)) {
+                                $bind += "${mrel}:$($me.Extent.StartLineNumber): [$t]::$member is not a public static member"
+                            }
+                        }
+                        elseif (-not $me.Static -and $me.Expression -is [System.Management.Automation.Language.VariableExpressionAst]) {
+                            $var = '$' + $me.Expression.VariablePath.UserPath.ToLowerInvariant()
+                            if (-not $script:BindingVars.ContainsKey($var)) { continue }
+                            $classes = $script:BindingVars[$var]
+                            $found = $false
+                            foreach ($k in $classes) {
+                                $type = Get-BindingType $bindingAsms $k
+                                if ($null -eq $type) { $bind += "${mrel}: the check's variable map names $k, which is not in AseGpu.Interop.dll"; continue }
+                                if (Test-PublicMember $type $member) { $found = $true }
+                            }
+                            if (-not $found) {
+                                $bind += "${mrel}:$($me.Extent.StartLineNumber): $($me.Expression.Extent.Text).${member}: no public member $member in $($classes -join '/')"
+                            }
+                        }
+                    }
+                }
+                $script:FactCache[$ck] = @($exports, $helps, $verbs, $sp, $bind, $localTypes, $localCommands)
+                $exports, $helps, $verbs, $sp, $bind = $saved
             }
+            $d = $script:FactCache[$ck]
+            $exports += $d[0]; $helps += $d[1]; $verbs += $d[2]; $sp += $d[3]; $bind += $d[4]
+            foreach ($k in $d[5].Keys) { $psTypeKeys[$k] = $d[5][$k] }
+            foreach ($k in $d[6].Keys) { $mod.Commands[$k] = $d[6][$k] }
         }
-
-        # binding types and members named in the module
-        if ($asm) {
-            foreach ($n in (Find-Ast $ast ([System.Management.Automation.Language.Ast]) { param($x)
-                        $x -is [System.Management.Automation.Language.TypeExpressionAst] -or $x -is [System.Management.Automation.Language.TypeConstraintAst] })) {
-                foreach ($t in (Get-TypeNameLeaf $n.TypeName)) {
-                    if ($t -match '^AseGpu\.' -and -not (Get-BindingType $asm $t)) {
-                        $bind += "${mrel}:$($n.Extent.StartLineNumber): type [$t] is not in AseGpu.Interop.dll"
+        else {
+            # A binary module: the cmdlets of its RootModule/NestedModules assemblies, by reflection.
+            $cmdlets = @{}
+            foreach ($a in $mod.Dlls) {
+                if (-not $script:CmdletCache.ContainsKey($a.Location)) { $script:CmdletCache[$a.Location] = @(Get-BinaryCmdlet $a) }
+                foreach ($c in $script:CmdletCache[$a.Location]) { $cmdlets[$c.Name.ToLowerInvariant()] = $c }
+            }
+            if (-not $mod.Dlls) { continue }   # reported above: not built
+            $exported = & $listed 'CmdletsToExport'
+            foreach ($n in (& $listed 'FunctionsToExport')) { $exports += "${rel}: FunctionsToExport lists $n but the module has no script part" }
+            foreach ($n in $exported) { if (-not $cmdlets.ContainsKey($n.ToLowerInvariant())) { $exports += "${rel}: CmdletsToExport lists $n, which no cmdlet class of $($m.RootModule) defines" } }
+            $hidden = @($cmdlets.Values | Where-Object { $_.Name -notin $exported } | ForEach-Object Name | Sort-Object)
+            if ($hidden) { $exportNotes += "${rel}: cmdlets of $($m.RootModule) this manifest does not export: $($hidden -join ', ')" }
+            # MAML help beside the built dll (en-US/<dll>-Help.xml): a synopsis and an example per exported cmdlet.
+            $mamlName = "en-US/$($m.RootModule)-Help.xml"
+            $maml = $null
+            if ($mod.LayoutDir -and (Test-Path -LiteralPath (Join-Path $mod.LayoutDir $mamlName))) { $maml = Join-Path $mod.LayoutDir $mamlName }
+            if (-not $maml) { $helps += "${rel}: no $mamlName in the built module" }
+            else {
+                $helpOf = @{}
+                try {
+                    [xml]$x = Get-Content -LiteralPath $maml -Raw
+                    foreach ($c in $x.SelectNodes("//*[local-name()='command' and local-name(..)='helpItems']")) {
+                        $nm = $c.SelectSingleNode("*[local-name()='details']/*[local-name()='name']")
+                        if ($nm) {
+                            $helpOf[$nm.InnerText.Trim().ToLowerInvariant()] = [pscustomobject]@{
+                                Synopsis = "$($c.SelectSingleNode("*[local-name()='details']/*[local-name()='description']").InnerText)".Trim()
+                                Examples = $c.SelectNodes("*[local-name()='examples']/*[local-name()='example']").Count
+                            }
+                        }
+                    }
+                }
+                catch { $helps += "${mamlName}: not XML: $($_.Exception.Message)" }
+                foreach ($n in $exported) {
+                    $h = $helpOf[$n.ToLowerInvariant()]
+                    if (-not $h) { $helps += "${mamlName}: no help for $n" }
+                    else {
+                        if (-not $h.Synopsis) { $helps += "${mamlName}: $n has no synopsis" }
+                        if ($h.Examples -eq 0) { $helps += "${mamlName}: $n has no example" }
                     }
                 }
             }
-            foreach ($c in (Find-Ast $ast ([System.Management.Automation.Language.CommandAst]) { param($x) $x.GetCommandName() -eq 'New-Object' })) {
-                $typeArg = Get-CommandArgument $c 'TypeName'
-                if ($null -eq $typeArg -and $c.CommandElements.Count -gt 1) { $typeArg = $c.CommandElements[1] }
-                $s = Get-StringConstant $typeArg
-                if ($s -and $s[0] -match '^AseGpu\.' -and -not (Get-BindingType $asm $s[0])) {
-                    $bind += "${mrel}:$($c.Extent.StartLineNumber): New-Object $($s[0]): no such type in AseGpu.Interop.dll"
-                }
+            foreach ($n in $exported) {
+                $c = $cmdlets[$n.ToLowerInvariant()]
+                if (-not $c) { continue }
+                if (-not $script:ApprovedVerbs.ContainsKey($c.Verb)) { $verbs += "${rel}: ${n}: verb '$($c.Verb)' is not approved (Get-Verb)" }
+                if ($c.Verb -in $script:StateChanging -and -not $c.SupportsShouldProcess) { $sp += "${rel}: $n changes state ($($c.Verb)) but its [Cmdlet] does not set SupportsShouldProcess" }
+                if ($c.Verb -in @('Remove', 'Stop') -and $c.ConfirmImpact -ne 'High') { $sp += "${rel}: $n should set ConfirmImpact = ConfirmImpact.High (and offer -Force)" }
+                $mod.Commands[$n.ToLowerInvariant()] = $c
             }
-            foreach ($b in (Find-Ast $ast ([System.Management.Automation.Language.BinaryExpressionAst]) { param($x) $x.Operator.ToString() -eq 'As' })) {
-                $s = Get-StringConstant $b.Left
-                if ($s -and $s[0] -match '^AseGpu\.' -and -not (Get-BindingType $asm $s[0])) {
-                    $bind += "${mrel}:$($b.Extent.StartLineNumber): '$($s[0])' -as [type]: no such type in AseGpu.Interop.dll"
-                }
-            }
-            foreach ($me in (Find-Ast $ast ([System.Management.Automation.Language.MemberExpressionAst]))) {
-                if (-not ($me.Member -is [System.Management.Automation.Language.StringConstantExpressionAst])) { continue } # $obj.$name: dynamic
-                $member = $me.Member.Value
-                if ($me.Static -and $me.Expression -is [System.Management.Automation.Language.TypeExpressionAst]) {
-                    $t = $me.Expression.TypeName.FullName
-                    if ($t -notmatch '^AseGpu\.') { continue }
-                    $type = Get-BindingType $asm $t
-                    if ($type -and -not (Test-PublicMember $type $member -Static)) {
-                        $bind += "${mrel}:$($me.Extent.StartLineNumber): [$t]::$member is not a public static member of AseGpu.Interop.dll"
-                    }
-                }
-                elseif (-not $me.Static -and $me.Expression -is [System.Management.Automation.Language.VariableExpressionAst]) {
-                    $var = '$' + $me.Expression.VariablePath.UserPath.ToLowerInvariant()
-                    if (-not $script:BindingVars.ContainsKey($var)) { continue }
-                    $classes = $script:BindingVars[$var]
-                    $found = $false
-                    foreach ($k in $classes) {
-                        $type = Get-BindingType $asm $k
-                        if ($null -eq $type) { $bind += "${mrel}: the check's variable map names $k, which is not in AseGpu.Interop.dll"; continue }
-                        if (Test-PublicMember $type $member) { $found = $true }
-                    }
-                    if (-not $found) {
-                        $bind += "${mrel}:$($me.Extent.StartLineNumber): $($me.Expression.Extent.Text).${member}: no public member $member in $($classes -join '/')"
+            $spNotes += "${rel}: compiled cmdlets: that they call ShouldProcess is for the C# tests to show"
+            # PSTypeNames the module's C# source gives its PSObjects (for the format check)
+            $src = Join-Path (Split-Path -Parent $modDir) ([System.IO.Path]::GetFileNameWithoutExtension($m.RootModule))
+            if (Test-Path -LiteralPath $src) {
+                foreach ($cs in (Get-ChildItem -LiteralPath $src -Recurse -File -Filter *.cs | Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' })) {
+                    foreach ($mm in [regex]::Matches([System.IO.File]::ReadAllText($cs.FullName), 'TypeNames\.(?:Insert|Add)\s*\([^")]*"([^"]+)"')) {
+                        $psTypeNamesCs[$mm.Groups[1].Value] = $cs.Name
                     }
                 }
             }
         }
+    }
 
-        # format views
-        foreach ($fmt in @($m['FormatsToProcess'])) {
-            $fp = Join-Path $modDir $fmt
-            if (-not $fmt -or -not (Test-Path -LiteralPath $fp)) { continue }
+    # format views: every view selects a binding type (and names its properties) or a PSTypeName a module sets
+    foreach ($mod in $modules) {
+        foreach ($fmt in @($mod.Data['FormatsToProcess'])) {
+            if (-not $fmt) { continue }
+            $fp = Join-Path $mod.Dir $fmt
+            if (-not (Test-Path -LiteralPath $fp)) { continue }   # reported under manifest fields
             $frel = Get-RelativePath $Root $fp
             try { [xml]$xml = Get-Content -LiteralPath $fp -Raw }
             catch { $formats += "${frel}: not XML: $($_.Exception.Message)"; continue }
             foreach ($view in $xml.SelectNodes('//View')) {
                 $props = @($view.SelectNodes('.//PropertyName') | ForEach-Object { $_.InnerText.Trim() })
                 foreach ($tn in @($view.SelectNodes('ViewSelectedBy/TypeName') | ForEach-Object { $_.InnerText.Trim() })) {
-                    $type = Get-BindingType $asm $tn
-                    if ($tn -match '^AseGpu\.' -and $type) {
+                    $type = $null
+                    if ($tn -match '^AseGpu\.') { $type = Get-BindingType $bindingAsms $tn }
+                    if ($type) {
                         foreach ($pn in $props) {
                             if (-not $type.GetProperty($pn, [System.Reflection.BindingFlags]'Public, Instance, IgnoreCase')) {
                                 $formats += "${frel}: view $($view.Name): $tn has no public property $pn"
@@ -508,33 +689,34 @@ function Invoke-StaticCheck {
                             }
                         }
                     }
+                    elseif ($psTypeNamesCs.ContainsKey($tn)) { }   # a PSObject the C# code names; its properties are not checked here
                     elseif ($asm) {
-                        $formats += "${frel}: view $($view.Name): $tn is neither a type of AseGpu.Interop.dll nor a PSTypeName the module sets"
+                        $formats += "${frel}: view $($view.Name): $tn is neither a type of the binding's assemblies nor a PSTypeName a module sets"
                     }
                 }
             }
         }
     }
-    if ($ModuleLayout) {
-        foreach ($lm in @((Join-Path $ModuleLayout 'AseGpu.psd1'), (Join-Path (Join-Path $ModuleLayout 'AseGpu.AzCompat') 'AseGpu.AzCompat.psd1'))) {
+    if ($TestLayoutManifest -and $Layout) {
+        foreach ($lm in @((Join-Path $Layout 'AseGpu.psd1'), (Join-Path (Join-Path $Layout 'AseGpu.AzCompat') 'AseGpu.AzCompat.psd1'))) {
+            if (-not (Test-Path -LiteralPath $lm)) { $manifestProblems += "$lm is not in the built module"; continue }
             $errs = $null
             $info = Test-ModuleManifest -Path $lm -ErrorAction SilentlyContinue -ErrorVariable errs -WarningAction SilentlyContinue
             foreach ($e in @($errs)) { $manifestProblems += "Test-ModuleManifest ${lm}: $($e.Exception.Message)" }
             if ($info) {
-                $mfns = @()
-                try { $mfns = @((Import-PowerShellDataFile -LiteralPath $lm).FunctionsToExport) } catch { $manifestProblems += "${lm}: $($_.Exception.Message)" }
-                $tfns = @($info.ExportedFunctions.Keys | Sort-Object)
-                if (-not (Test-SameNameSet $mfns $tfns)) { $manifestProblems += "Test-ModuleManifest ${lm}: exported functions ($($tfns -join ', ')) != FunctionsToExport" }
+                $ld = Import-PowerShellDataFile -LiteralPath $lm
+                if (-not (Test-SameNameSet @($ld.FunctionsToExport) @($info.ExportedFunctions.Keys))) { $manifestProblems += "Test-ModuleManifest ${lm}: exported functions ($(@($info.ExportedFunctions.Keys) -join ', ')) != FunctionsToExport" }
+                if (-not (Test-SameNameSet @($ld.CmdletsToExport) @($info.ExportedCmdlets.Keys))) { $manifestProblems += "Test-ModuleManifest ${lm}: exported cmdlets ($(@($info.ExportedCmdlets.Keys) -join ', ')) != CmdletsToExport" }
             }
         }
     }
     & $add 'manifest fields' $manifestProblems @()
-    & $add 'exports (FunctionsToExport == Export-ModuleMember == documented functions)' $exports @()
-    & $add 'comment-based help with .SYNOPSIS and .EXAMPLE' $helps @()
+    & $add 'exports (FunctionsToExport/CmdletsToExport == Export-ModuleMember == documented functions / built cmdlets)' $exports $exportNotes
+    & $add 'help: comment-based .SYNOPSIS and .EXAMPLE, or MAML synopsis and example per cmdlet' $helps @()
     & $add 'approved verbs' $verbs @()
-    & $add 'SupportsShouldProcess on state-changing functions' $sp @()
+    & $add 'SupportsShouldProcess on state-changing commands' $sp $spNotes
     if ($asmProblem) { $bind += $asmProblem; $formats += $asmProblem }
-    & $add 'binding members used by the modules exist in AseGpu.Interop.dll' $bind @()
+    & $add "binding members used by the modules exist in the binding's assemblies" $bind @()
     & $add 'format views name existing types and properties' $formats @()
 
     # ---- methods passed to Invoke-AseSessionMethod
@@ -582,18 +764,12 @@ function Invoke-StaticCheck {
     # ---- the documented workflow script
     $workflow = @(); $wnotes = @()
     $script = Join-Path $Root 'tests/documented-workflow.ps1'
-    $compat = Join-Path $Root 'AseGpu.AzCompat/AseGpu.AzCompat.psm1'
     $compatManifest = Join-Path $Root 'AseGpu.AzCompat/AseGpu.AzCompat.psd1'
+    $compatModule = $modules | Where-Object { $_.Path -eq $compatManifest } | Select-Object -First 1
     if (-not $parsed.Contains($script)) { $workflow += "tests/documented-workflow.ps1 is missing" }
-    elseif (-not $parsed.Contains($compat) -or -not (Test-Path -LiteralPath $compatManifest)) { $workflow += "AseGpu.AzCompat/AseGpu.AzCompat.psm1 or .psd1 is missing" }
+    elseif (-not $compatModule) { $workflow += "AseGpu.AzCompat/AseGpu.AzCompat.psd1 is missing or not a module manifest" }
     else {
-        $exported = @()
-        try { $exported = @((Import-PowerShellDataFile -LiteralPath $compatManifest).FunctionsToExport) }
-        catch { $workflow += "AseGpu.AzCompat/AseGpu.AzCompat.psd1 cannot be read: $($_.Exception.Message)" }
-        $provided = @{}
-        foreach ($fn in (Find-Ast $parsed[$compat].Ast ([System.Management.Automation.Language.FunctionDefinitionAst]))) {
-            if ($fn.Name -in $exported) { $provided[$fn.Name.ToLowerInvariant()] = Get-FunctionParameterName $fn }
-        }
+        $provided = $compatModule.Commands
         $rel = $parsed[$script].Rel
         $used = @{}
         foreach ($c in (Find-Ast $parsed[$script].Ast ([System.Management.Automation.Language.CommandAst]))) {
@@ -673,9 +849,7 @@ function Invoke-StaticCheck {
         $hFuncs = @{}
         foreach ($mm in [regex]::Matches($code, '\b(asegpu_\w+)\s*\(')) { $hFuncs[$mm.Groups[1].Value] = $true }
         $cFuncs = @{}
-        $types = $null
-        try { $types = $asm.GetTypes() } catch [System.Reflection.ReflectionTypeLoadException] { $types = $_.Exception.Types | Where-Object { $_ } }
-        foreach ($t in $types) {
+        foreach ($t in (Get-AssemblyType $asm)) {
             foreach ($mi in $t.GetMethods([System.Reflection.BindingFlags]'Public, NonPublic, Static, DeclaredOnly')) {
                 if (-not ($mi.Attributes -band [System.Reflection.MethodAttributes]::PinvokeImpl)) { continue }
                 $entry = $mi.Name
@@ -710,91 +884,230 @@ function Write-CheckResult {
     return ($failed -eq 0)
 }
 
+# The self-test's own small script module (written into the copy under tests/selftest-fixture/SelfTest/): it keeps
+# the script-module checks covered however the real modules change (AseGpu itself is a binary module).
+$script:FixtureFiles = [ordered]@{
+    'SelfTest.psd1'          = @'
+@{
+    RootModule           = 'SelfTest.psm1'
+    ModuleVersion        = '__CARGO_VERSION__'
+    GUID                 = '0c4f5a86-2d1e-4b7a-9a51-5e0d7c1b2a33'
+    Author               = 'asegpu developers'
+    Description          = 'check-ps.ps1 -SelfTest fixture'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FunctionsToExport    = @(
+        'Get-SelfTestThing'
+        'Remove-SelfTestThing'
+    )
+    CmdletsToExport      = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    FormatsToProcess     = @('SelfTest.format.ps1xml')
+    FileList             = @('SelfTest.psd1', 'SelfTest.psm1', 'SelfTest.format.ps1xml')
+}
+'@
+    'SelfTest.psm1'          = @'
+Set-StrictMode -Version 3.0
+
+function Get-SelfTestThing {
+    <#
+    .SYNOPSIS
+    Reads a resource group through the binding.
+
+    .EXAMPLE
+    Get-SelfTestThing -Name rg1
+    #>
+    [CmdletBinding()]
+    [OutputType([AseGpu.AseResourceGroup])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$Name
+    )
+    if (-not ('AseGpu.AseSession' -as [type])) { return }
+    [AseGpu.AseNative]::EnsureLoaded()
+    $options = New-Object AseGpu.AseConnectOptions
+    $options.ArmEndpoint = 'https://example.invalid/'
+    $session = [AseGpu.AseSession]::StartConnect($options, $null).GetResult()
+    $operation = Invoke-AseSessionMethod -Session $session -Method 'StartTestVmSize' -Arguments @($Name, 1)
+    $null = $session.StartGetResourceGroup($Name)
+    [pscustomobject]@{ PSTypeName = 'SelfTest.Thing'; Name = $Name; Operation = $operation }
+}
+
+function Remove-SelfTestThing {
+    <#
+    .SYNOPSIS
+    Removes a thing.
+
+    .EXAMPLE
+    Remove-SelfTestThing -Name rg1 -Force
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+    param(
+        [Parameter(Mandatory)]
+        [string]$Name,
+
+        [switch]$Force
+    )
+    if ($Force -or $PSCmdlet.ShouldProcess($Name, 'Remove')) {
+        Write-SelfTestEvent -Message "removing $Name"
+    }
+}
+
+function Write-SelfTestEvent {
+    [CmdletBinding()]
+    param([string]$Message)
+    if (-not $Message) { $Message = 'nothing' }
+    Write-Verbose $Message
+}
+
+function Invoke-AseSessionMethod {
+    [CmdletBinding()]
+    param($Session, [string]$Method, [object[]]$Arguments = @())
+    $Session.$Method.Invoke($Arguments)
+}
+
+Export-ModuleMember -Function @(
+    'Get-SelfTestThing'
+    'Remove-SelfTestThing'
+)
+'@
+    'SelfTest.format.ps1xml' = @'
+<?xml version="1.0" encoding="utf-8"?>
+<Configuration>
+  <ViewDefinitions>
+    <View>
+      <Name>SelfTest.Thing</Name>
+      <ViewSelectedBy><TypeName>SelfTest.Thing</TypeName></ViewSelectedBy>
+      <TableControl>
+        <TableHeaders><TableColumnHeader /></TableHeaders>
+        <TableRowEntries><TableRowEntry><TableColumnItems>
+          <TableColumnItem><PropertyName>Name</PropertyName></TableColumnItem>
+        </TableColumnItems></TableRowEntry></TableRowEntries>
+      </TableControl>
+    </View>
+    <View>
+      <Name>SelfTest.GpuReport</Name>
+      <ViewSelectedBy><TypeName>AseGpu.AseGpuReport</TypeName></ViewSelectedBy>
+      <ListControl><ListEntries><ListEntry><ListItems>
+        <ListItem><PropertyName>FreeGpus</PropertyName></ListItem>
+      </ListItems></ListEntry></ListEntries></ListControl>
+    </View>
+  </ViewDefinitions>
+</Configuration>
+'@
+}
+
 # Seeded mistakes: (the check that must fail, file relative to the powershell folder, text, replacement).
-# '../include/asegpu.h' and '../Cargo.toml' are the copies beside the copied powershell folder.
+# '../include/asegpu.h' and '../Cargo.toml' are the copies beside the copied powershell folder. A text starting
+# with 're:' is a regular expression (its first match is replaced; $0 is the match), so real files may be reformatted.
+$fx = 'tests/selftest-fixture/SelfTest'
 $script:Mutations = @(
-    @('syntax', 'AseGpu/AseGpu.psm1', 'function Disconnect-AseDevice {', 'function Disconnect-AseDevice {{'),
-    @('syntax', 'AseGpu.AzCompat/AseGpu.AzCompat.psd1', "    PowerShellVersion    = '5.1'", "    PowerShellVersion    = '5.1"),
-    @('PowerShell 5.1 syntax', 'AseGpu/AseGpu.psm1', 'if (-not $Activity) { $Activity = $Operation.Name }', '$Activity = $Activity ?? $Operation.Name'),
-    @('PowerShell 5.1 syntax', 'AseGpu/AseGpu.psm1', 'if (-not $Activity) { $Activity = $Operation.Name }', '$Activity = $Activity ? $Activity : $Operation.Name'),
-    @('PowerShell 5.1 syntax', 'AseGpu/AseGpu.psm1', 'if (-not $Activity) { $Activity = $Operation.Name }', '$Activity ??= $Operation.Name'),
-    @('PowerShell 5.1 syntax', 'AseGpu/AseGpu.psm1', 'if (-not $Activity) { $Activity = $Operation.Name }', 'Get-Date && Get-Date'),
-    @('PowerShell 5.1 syntax', 'tests/documented-workflow.ps1', "`$ErrorActionPreference = 'Stop'", "`$ErrorActionPreference = `${Credential}?.UserName"),
-    @('manifest fields', 'AseGpu/AseGpu.psd1', "    ModuleVersion        = '0.1.0'", "    ModuleVersion        = '0.0.9'"),
-    @('manifest fields', '../Cargo.toml', 'version = "0.1.0"', 'version = "0.2.0"'),
-    @('manifest fields', 'AseGpu/AseGpu.psd1', "CompatiblePSEditions = @('Desktop', 'Core')", "CompatiblePSEditions = @('Core')"),
-    @('manifest fields', 'AseGpu/AseGpu.psd1', "FormatsToProcess     = @('AseGpu.format.ps1xml')", "FormatsToProcess     = @('AseGpu.formats.ps1xml')"),
-    @('exports', 'AseGpu/AseGpu.psd1', "        'Get-AseContext'`n", ''),
-    @('exports', 'AseGpu.AzCompat/AseGpu.AzCompat.psd1', "    AliasesToExport", "    # AliasesToExport"),
-    @('comment-based help', 'AseGpu/AseGpu.psm1', "    .EXAMPLE`n    Disconnect-AseDevice", '    Disconnect-AseDevice'),
-    @('approved verbs', 'AseGpu/AseGpu.psm1', 'function Write-AseProgressEvent', 'function Emit-AseProgressEvent'),
-    @('SupportsShouldProcess', 'AseGpu/AseGpu.psm1', "    [CmdletBinding(SupportsShouldProcess)]`n    [OutputType([AseGpu.AseResourceGroup])]", "    [CmdletBinding()]`n    [OutputType([AseGpu.AseResourceGroup])]"),
-    @('SupportsShouldProcess', 'AseGpu/AseGpu.psm1', "    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]`n    [OutputType([AseGpu.AseVmView], [System.Management.Automation.Job])]", "    [CmdletBinding(SupportsShouldProcess)]`n    [OutputType([AseGpu.AseVmView], [System.Management.Automation.Job])]"),
-    @('binding members', 'AseGpu/AseGpu.psm1', '$session.StartRemoveResourceGroup($Name)', '$session.StartDeleteResourceGroup($Name)'),
-    @('binding members', 'AseGpu/AseGpu.psm1', '[AseGpu.AseSession]::StartConnect(', '[AseGpu.AseSession]::BeginConnect('),
-    @('binding members', 'AseGpu/AseGpu.psm1', 'New-Object AseGpu.AseConnectOptions', 'New-Object AseGpu.AseConnectionOptions'),
-    @('binding members', 'AseGpu/AseGpu.psm1', '$request.VnetResourceGroup =', '$request.VnetResourceGroupName ='),
-    @('binding members', 'AseGpu/AseGpu.psm1', '[OutputType([AseGpu.AseResourceGroup])]', '[OutputType([AseGpu.AseResourceGrp])]'),
-    @('methods passed', 'AseGpu/AseGpu.psm1', "-Method 'StartGetGpuAvailability'", "-Method 'StartGpuAvailability'"),
-    @('methods passed', 'AseGpu/AseGpu.psm1', "-Method 'StartTestVmSize' -Arguments @(`$VMSize, `$Count)", "-Method 'StartTestVmSize' -Arguments @(`$VMSize)"),
-    @('format views', 'AseGpu/AseGpu.format.ps1xml', '<PropertyName>FreeGpus</PropertyName>', '<PropertyName>FreeGpu</PropertyName>'),
-    @('format views', 'AseGpu/AseGpu.format.ps1xml', '<TypeName>AseGpu.VMStatus</TypeName>', '<TypeName>AseGpu.VmStatus2</TypeName>'),
-    @('format views', 'AseGpu/AseGpu.format.ps1xml', '<TableColumnItem><PropertyName>SubscriptionName</PropertyName></TableColumnItem>', '<TableColumnItem><PropertyName>Subscription</PropertyName></TableColumnItem>'),
-    @('documented workflow', 'AseGpu.AzCompat/AseGpu.AzCompat.psm1', "        [Alias('HandlerVersion', 'Version')]`n        [string]`$TypeHandlerVersion,`n`n        [string]`$Location,", "        [string]`$HandlerVersion,`n`n        [string]`$Location,"),
-    @('documented workflow', 'AseGpu.AzCompat/AseGpu.AzCompat.psd1', "        'Set-AzVMExtension'`n", ''),
-    @('documented workflow', 'tests/documented-workflow.ps1', 'Get-AzVM -ResourceGroupName', 'Get-AzVM -ResourceGroup'),
-    @('documented workflow', 'tests/documented-workflow.ps1', 'New-AzResourceGroup -Name $RGName -Location DBELocal -Force', 'New-AzResourceGroup -Name $RGName -Location DBELocal -Force | Out-Null -Quiet'),
-    @('C# binding matches', '../include/asegpu.h', 'ASEGPU_STATUS_NOT_FOUND = 30,', 'ASEGPU_STATUS_NOT_FOUND = 31,'),
-    @('C# binding matches', '../include/asegpu.h', '#define ASEGPU_ABI_VERSION 1', '#define ASEGPU_ABI_VERSION 2'),
-    @('C# binding matches', '../include/asegpu.h', 'const char *asegpu_version(void);', 'const char *asegpu_library_version(void);')
+    @('syntax', "$fx/SelfTest.psm1", 'function Write-SelfTestEvent {', 'function Write-SelfTestEvent {{'),
+    @('syntax', 'AseGpu/AseGpu.psd1', "re:PowerShellVersion\s*=\s*'5\.1'", "PowerShellVersion = '5.1"),
+    @('syntax', "$fx/SelfTest.psd1", "    AliasesToExport      = @()", "    AliasesToExport      = @(Get-Date)"),
+    @('PowerShell 5.1 syntax', "$fx/SelfTest.psm1", "if (-not `$Message) { `$Message = 'nothing' }", "`$Message = `$Message ?? 'nothing'"),
+    @('PowerShell 5.1 syntax', "$fx/SelfTest.psm1", "if (-not `$Message) { `$Message = 'nothing' }", "`$Message = `$Message ? `$Message : 'nothing'"),
+    @('PowerShell 5.1 syntax', "$fx/SelfTest.psm1", "if (-not `$Message) { `$Message = 'nothing' }", "`$Message ??= 'nothing'"),
+    @('PowerShell 5.1 syntax', "$fx/SelfTest.psm1", "if (-not `$Message) { `$Message = 'nothing' }", 'Get-Date && Get-Date'),
+    @('PowerShell 5.1 syntax', "$fx/SelfTest.psm1", "if (-not `$Message) { `$Message = 'nothing' }", '$Message = ${Message}?.Trim()'),
+    @('PowerShell 5.1 syntax', 'tests/documented-workflow.ps1', "re:\`$ErrorActionPreference = 'Stop'", "`$ErrorActionPreference = `${Credential}?.UserName"),
+    @('manifest fields', 'AseGpu/AseGpu.psd1', "re:ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '0.0.0.1'"),
+    @('manifest fields', '../Cargo.toml', 're:(?m)^version\s*=\s*"[^"]*"', 'version = "99.0.0"'),
+    @('manifest fields', 'AseGpu/AseGpu.psd1', 're:CompatiblePSEditions\s*=\s*@\([^)]*\)', "CompatiblePSEditions = @('Core')"),
+    @('manifest fields', 'AseGpu/AseGpu.psd1', 're:AseGpu\.format\.ps1xml', 'AseGpu.formats.ps1xml'),
+    @('manifest fields', "$fx/SelfTest.psd1", "    PowerShellVersion    = '5.1'", "    PowerShellVersion    = '7.2'"),
+    @('manifest fields', "$fx/SelfTest.psd1", "CompatiblePSEditions = @('Desktop', 'Core')", "CompatiblePSEditions = @('Desktop')"),
+    @('manifest fields', "$fx/SelfTest.psd1", "'SelfTest.psd1', 'SelfTest.psm1'", "'SelfTest.psd1', 'SelfTest.ps1'"),
+    @('exports', 'AseGpu/AseGpu.psd1', 're:CmdletsToExport\s*=\s*@\(', "CmdletsToExport = @('Get-AseNothing', "),
+    @('exports', 'AseGpu/AseGpu.psd1', 're:FunctionsToExport\s*=\s*@\([^)]*\)', "FunctionsToExport = @('*')"),
+    @('exports', "$fx/SelfTest.psd1", "        'Remove-SelfTestThing'`n", ''),
+    @('exports', "$fx/SelfTest.psm1", "    'Remove-SelfTestThing'`n)", ')'),
+    @('exports', "$fx/SelfTest.psd1", '    AliasesToExport      = @()', '    # AliasesToExport'),
+    @('help', "$fx/SelfTest.psm1", "    .EXAMPLE`n    Remove-SelfTestThing -Name rg1 -Force", ''),
+    @('help', "$fx/SelfTest.psm1", "    .SYNOPSIS`n    Removes a thing.", '    Removes a thing.'),
+    @('approved verbs', "$fx/SelfTest.psm1", 'function Write-SelfTestEvent', 'function Emit-SelfTestEvent'),
+    @('SupportsShouldProcess', "$fx/SelfTest.psm1", "[CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]", "[CmdletBinding(ConfirmImpact = 'High')]"),
+    @('SupportsShouldProcess', "$fx/SelfTest.psm1", "[CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]", '[CmdletBinding(SupportsShouldProcess)]'),
+    @('SupportsShouldProcess', "$fx/SelfTest.psm1", "`$PSCmdlet.ShouldProcess(`$Name, 'Remove')", '$true'),
+    @('binding members', "$fx/SelfTest.psm1", '$session.StartGetResourceGroup($Name)', '$session.StartFetchResourceGroup($Name)'),
+    @('binding members', "$fx/SelfTest.psm1", '[AseGpu.AseSession]::StartConnect(', '[AseGpu.AseSession]::BeginConnect('),
+    @('binding members', "$fx/SelfTest.psm1", 'New-Object AseGpu.AseConnectOptions', 'New-Object AseGpu.AseConnectionOptions'),
+    @('binding members', "$fx/SelfTest.psm1", '$options.ArmEndpoint =', '$options.ArmEndpointUri ='),
+    @('binding members', "$fx/SelfTest.psm1", '[OutputType([AseGpu.AseResourceGroup])]', '[OutputType([AseGpu.AseResourceGrp])]'),
+    @('binding members', "$fx/SelfTest.psm1", "'AseGpu.AseSession' -as [type]", "'AseGpu.AseSessions' -as [type]"),
+    @('methods passed', "$fx/SelfTest.psm1", "-Method 'StartTestVmSize'", "-Method 'StartTestVmSizes'"),
+    @('methods passed', "$fx/SelfTest.psm1", "-Method 'StartTestVmSize' -Arguments @(`$Name, 1)", "-Method 'StartTestVmSize' -Arguments @(`$Name)"),
+    @('format views', "$fx/SelfTest.format.ps1xml", '<PropertyName>FreeGpus</PropertyName>', '<PropertyName>FreeGpu</PropertyName>'),
+    @('format views', "$fx/SelfTest.format.ps1xml", '<PropertyName>Name</PropertyName>', '<PropertyName>Label</PropertyName>'),
+    @('format views', "$fx/SelfTest.format.ps1xml", '<TypeName>SelfTest.Thing</TypeName>', '<TypeName>SelfTest.Thingy</TypeName>'),
+    @('format views', 'AseGpu/AseGpu.format.ps1xml', 're:<TypeName>AseGpu\.[A-Za-z.]+</TypeName>', '<TypeName>AseGpu.NoSuchType</TypeName>'),
+    @('documented workflow', 'AseGpu.AzCompat/AseGpu.AzCompat.psd1', "re:'Set-AzVMExtension'", "'Set-AzVMExtensionX'"),
+    @('documented workflow', 'tests/documented-workflow.ps1', 're:Get-AzVM -ResourceGroupName', 'Get-AzVM -ResourceGroup'),
+    @('documented workflow', 'tests/documented-workflow.ps1', 're:New-AzResourceGroup [^\r\n]*', '$0 | Out-Null -Quiet'),
+    @('documented workflow', 'tests/documented-workflow.ps1', 're:(?m)^(\s*)Set-AzVMExtension -', '${1}Set-AzVMExtensionX -'),
+    @('C# binding matches', '../include/asegpu.h', 're:ASEGPU_STATUS_NOT_FOUND\s*=\s*30', 'ASEGPU_STATUS_NOT_FOUND = 31'),
+    @('C# binding matches', '../include/asegpu.h', 're:#define\s+ASEGPU_ABI_VERSION\s+\d+', '#define ASEGPU_ABI_VERSION 999'),
+    @('C# binding matches', '../include/asegpu.h', 're:\basegpu_version\s*\(\s*void\s*\)', 'asegpu_library_version(void)')
 )
 
 function Invoke-SelfTest {
-    param([string]$Root, [string]$Header, [string]$CargoToml, [string]$InteropAssembly)
+    param([string]$Root, [string]$Header, [string]$CargoToml, [string]$InteropAssembly, [string]$Layout)
     $tmp = Join-Path ([System.IO.Path]::GetTempPath()) ('asegpu-check-ps-' + [guid]::NewGuid().ToString('N'))
     $passed = 0; $failed = 0
-    $copy = {
-        if (Test-Path -LiteralPath $tmp) { Remove-Item -LiteralPath $tmp -Recurse -Force }
-        $null = New-Item -ItemType Directory -Path (Join-Path $tmp 'include')
-        Copy-Item -LiteralPath $Root -Destination (Join-Path $tmp 'powershell') -Recurse
-        Copy-Item -LiteralPath $Header -Destination (Join-Path $tmp 'include/asegpu.h')
-        Copy-Item -LiteralPath $CargoToml -Destination (Join-Path $tmp 'Cargo.toml')
-    }
+    $copyRoot = Join-Path $tmp 'powershell'
     $run = {
-        Invoke-StaticCheck -Root (Join-Path $tmp 'powershell') -Header (Join-Path $tmp 'include/asegpu.h') -CargoToml (Join-Path $tmp 'Cargo.toml') -InteropAssembly $InteropAssembly
+        Invoke-StaticCheck -Root $copyRoot -Header (Join-Path $tmp 'include/asegpu.h') -CargoToml (Join-Path $tmp 'Cargo.toml') -InteropAssembly $InteropAssembly -Layout $Layout
     }
     try {
-        & $copy
+        # One copy; each mutation is written into it and the file restored afterwards.
+        $null = New-Item -ItemType Directory -Path (Join-Path $tmp 'include')
+        Copy-Item -LiteralPath $Root -Destination $copyRoot -Recurse
+        Copy-Item -LiteralPath $Header -Destination (Join-Path $tmp 'include/asegpu.h')
+        Copy-Item -LiteralPath $CargoToml -Destination (Join-Path $tmp 'Cargo.toml')
+        $fixtureDir = Join-Path $copyRoot $fx
+        $null = New-Item -ItemType Directory -Path $fixtureDir -Force
+        foreach ($k in $script:FixtureFiles.Keys) {
+            [System.IO.File]::WriteAllText((Join-Path $fixtureDir $k), $script:FixtureFiles[$k].Replace('__CARGO_VERSION__', (Get-CargoVersion $CargoToml)).Replace("`r`n", "`n"))
+        }
         $baseline = @(& $run | Where-Object { $_.Problems.Count })
         if ($baseline) {
             $failed++
-            Write-Output "FAIL self-test: the unmodified copy already fails: $(($baseline | ForEach-Object Name) -join '; ')"
+            Write-Output "FAIL self-test: the unmodified copy (with the fixture module) already fails: $(($baseline | ForEach-Object Name) -join '; ')"
             foreach ($b in $baseline) { foreach ($p in $b.Problems) { Write-Output "     $p" } }
         }
-        else { $passed++; Write-Output 'ok   self-test: the unmodified copy passes every check' }
+        else { $passed++; Write-Output 'ok   self-test: the unmodified copy (with the fixture module) passes every check' }
         foreach ($mu in $script:Mutations) {
             $check, $rel, $old, $new = $mu
-            & $copy
-            $path = Join-Path (Join-Path $tmp 'powershell') $rel
-            $src = [System.IO.File]::ReadAllText($path)
-            $at = $src.IndexOf($old, [System.StringComparison]::Ordinal)
+            $path = Join-Path $copyRoot $rel
             $label = $new.Trim()
             if (-not $label) { $label = 'removing ' + $old.Trim() }
             $label = $label.Replace("`r", '').Replace("`n", ' ')
             if ($label.Length -gt 60) { $label = $label.Substring(0, 60) }
-            if ($at -lt 0) {
+            if (-not (Test-Path -LiteralPath $path)) { $failed++; Write-Output "FAIL self-test: $rel does not exist (update the mutation)"; continue }
+            $src = [System.IO.File]::ReadAllText($path)
+            $mutated = $null
+            if ($old.StartsWith('re:')) {
+                $rx = [regex]::new($old.Substring(3))
+                if ($rx.IsMatch($src)) { $mutated = $rx.Replace($src, $new, 1) }
+            }
+            else {
+                $at = $src.IndexOf($old, [System.StringComparison]::Ordinal)
+                if ($at -ge 0) { $mutated = $src.Substring(0, $at) + $new + $src.Substring($at + $old.Length) }
+            }
+            if ($null -eq $mutated) {
                 $failed++
-                Write-Output "FAIL self-test: mutation source not found in ${rel}: '$($old.Substring(0, [Math]::Min(50, $old.Length)))'"
+                Write-Output "FAIL self-test: mutation source not found in ${rel}: '$($old.Substring(0, [Math]::Min(50, $old.Length)))' (update the mutation)"
                 continue
             }
-            [System.IO.File]::WriteAllText($path, $src.Substring(0, $at) + $new + $src.Substring($at + $old.Length))
-            $results = @(& $run)
+            try {
+                [System.IO.File]::WriteAllText($path, $mutated)
+                $results = @(& $run)
+            }
+            finally { [System.IO.File]::WriteAllText($path, $src) }
             $caught = @($results | Where-Object { $_.Name.StartsWith($check) -and $_.Problems.Count }).Count -gt 0
             if ($caught) { $passed++; Write-Output "ok   self-test: $check catches '$label' in $rel" }
-            else {
-                $failed++
-                Write-Output "FAIL self-test: $check does not catch '$label' in $rel"
-            }
+            else { $failed++; Write-Output "FAIL self-test: $check does not catch '$label' in $rel" }
         }
     }
     finally {
@@ -804,15 +1117,14 @@ function Invoke-SelfTest {
     return ($failed -eq 0)
 }
 
+$ok = $false
 if ($SelfTest) {
-    $ok = $false
-    Invoke-SelfTest -Root $Root -Header $Header -CargoToml $CargoToml -InteropAssembly $InteropAssembly | ForEach-Object {
+    Invoke-SelfTest -Root $Root -Header $Header -CargoToml $CargoToml -InteropAssembly $InteropAssembly -Layout $ModuleLayout | ForEach-Object {
         if ($_ -is [bool]) { $ok = $_ } else { $_ }
     }
 }
 else {
-    $ok = $false
-    $results = Invoke-StaticCheck -Root $Root -Header $Header -CargoToml $CargoToml -InteropAssembly $InteropAssembly -ModuleLayout $ModuleLayout
+    $results = Invoke-StaticCheck -Root $Root -Header $Header -CargoToml $CargoToml -InteropAssembly $InteropAssembly -Layout $ModuleLayout -TestLayoutManifest:$testLayoutManifest
     Write-CheckResult $results | ForEach-Object { if ($_ -is [bool]) { $ok = $_ } else { $_ } }
 }
 if ($ok) { exit 0 } else { exit 1 }
