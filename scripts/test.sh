@@ -31,7 +31,7 @@ suite "C ABI tests under valgrind" "cargo cc qemu-img valgrind" "tests/c/run-val
 suite "Windows DLL: C test under Wine" "cargo windows-std mingw wine" "tests/windows/run.sh"
 suite "Azure CLI 2.66 against the emulator (+ oav)" "cargo pypi-azcli npm" "tests/azcli/run.sh"
 suite "Azure SDK for Python against the emulator (+ oav)" "cargo pypi-azsdk npm" "tests/azsdk/run.sh"
-suite "C# binding (net472 on Mono, net10.0 on .NET) and PowerShell checks" "cargo dotnet nuget mono" "powershell/tests/run.sh --no-cargo"
+suite "C# binding (net472 on Mono, net10.0 on .NET) and PowerShell checks" "cargo dotnet nuget mono pwsh" "powershell/tests/run.sh --no-cargo"
 suite "NuGet package of the C# binding (layout; a consumer on .NET 10 and Mono)" "cargo dotnet nuget" "scripts/package-nuget.sh --no-cargo"
 suite "fuzz (quick)" "cargo cargo-fuzz asan" "scripts/fuzz.sh --quick"
 
