@@ -5,7 +5,12 @@
     # as with Az. Opt-in: Import-Module <AseGpu module folder>/AseGpu.AzCompat. Do not import with the real Az modules.
     # Their syntax (parameter sets, names, types, positions) is Az's: az-syntax.psd1 here, checked by
     # tests/pester/AzCompat.Syntax.Tests.ps1. The build stamps ModuleVersion with the crate's version.
-    RootModule           = '../AseGpu.PowerShell.dll'
+    # No RootModule: the cmdlets come from the assembly AseGpu loads (NestedModules, the same file). PowerShell knows a
+    # binary module by its file, so AseGpu is loaded first (RequiredModules) and keeps its name; this manifest then
+    # re-exports the Az cmdlets of the same, already loaded assembly (one session, one module state).
+    RequiredModules      = @('../AseGpu.psd1')
+    NestedModules        = @('../AseGpu.PowerShell.dll')
+    ScriptsToProcess     = @('AseGpu.AzCompat.Aliases.ps1')
     ModuleVersion        = '0.1.0'
     GUID                 = '4a1f366c-f584-48f3-a1c8-b9755e1b973a'
     Author               = 'asegpu developers'
@@ -67,14 +72,9 @@
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
-    AliasesToExport      = @(
-        'Login-AzAccount'
-        'Add-AzAccount'
-        'Logout-AzAccount'
-        'Select-AzSubscription'
-        'New-AzDatalakeGen2FileSystem'
-    )
-    FileList             = @('AseGpu.AzCompat.psd1', 'AseGpu.AzCompat.format.ps1xml', 'az-syntax.psd1')
+    # Az's aliases are made by ScriptsToProcess in the global scope (not module members).
+    AliasesToExport      = @()
+    FileList             = @('AseGpu.AzCompat.psd1', 'AseGpu.AzCompat.format.ps1xml', 'AseGpu.AzCompat.Aliases.ps1', 'az-syntax.psd1')
     PrivateData          = @{
         PSData = @{
             Tags         = @('AzureStackEdge', 'Az', 'GPU', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')

@@ -301,7 +301,6 @@ namespace AseGpu.AzCompat
     }
 
     [Cmdlet(VerbsCommunications.Connect, "AzAccount", DefaultParameterSetName = UserSet, SupportsShouldProcess = true)]
-    [Alias("Login-AzAccount", "Add-AzAccount")]
     [OutputType(typeof(PSAzureProfile))]
     public sealed class ConnectAzAccountCommand : AzRmCmdlet
     {
@@ -445,7 +444,6 @@ namespace AseGpu.AzCompat
     }
 
     [Cmdlet(VerbsCommunications.Disconnect, "AzAccount", DefaultParameterSetName = ContextNameSet, SupportsShouldProcess = true)]
-    [Alias("Logout-AzAccount")]
     [OutputType(typeof(PSAzureRmAccount))]
     public sealed class DisconnectAzAccountCommand : AzRmCmdlet
     {
@@ -495,7 +493,6 @@ namespace AseGpu.AzCompat
     }
 
     [Cmdlet(VerbsCommon.Set, "AzContext", DefaultParameterSetName = SubscriptionSet, SupportsShouldProcess = true)]
-    [Alias("Select-AzSubscription")]
     [OutputType(typeof(PSAzureContext))]
     public sealed class SetAzContextCommand : AzRmCmdlet
     {

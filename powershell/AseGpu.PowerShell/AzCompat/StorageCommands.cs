@@ -268,7 +268,6 @@ namespace AseGpu.AzCompat
     }
 
     [Cmdlet(VerbsCommon.New, "AzStorageContainer", DefaultParameterSetName = "ContainerName")]
-    [Alias("New-AzDatalakeGen2FileSystem")]
     [OutputType(typeof(AzureStorageContainer))]
     public sealed class NewAzStorageContainerCommand : AzStorageDataCmdlet
     {
