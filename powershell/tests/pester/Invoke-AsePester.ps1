@@ -60,15 +60,20 @@ foreach ($c in $result.FailedContainers) { "Failed file: $($c.Item): $($c.ErrorR
 
 # ---- Command coverage over the exported commands of both packaged modules
 Import-AseTestModule
-$exported = @(Get-Command -Module AseGpu, AseGpu.AzCompat -CommandType Cmdlet, Function | ForEach-Object { $_.ModuleName + '\' + $_.Name } | Sort-Object -Unique)
+$exported = @(Get-Command -Module AseGpu, AseGpu.AzCompat -CommandType Cmdlet, Function | Sort-Object Source, Name |
+    ForEach-Object { [pscustomobject]@{ Module = $_.Source; Name = $_.Name } } | Sort-Object Module, Name -Unique)
 $invoked = @()
 if (Test-Path -LiteralPath $env:ASEGPU_PESTER_COVERAGE) { $invoked = @(Get-Content -LiteralPath $env:ASEGPU_PESTER_COVERAGE | Sort-Object -Unique) }
-$covered = @($exported | Where-Object { $invoked -contains $_ })
-$missing = @($exported | Where-Object { $invoked -notcontains $_ })
+$covered = @($exported | Where-Object { $invoked -contains $_.Name })
+$missing = @($exported | Where-Object { $invoked -notcontains $_.Name })
 $percent = 0
 if ($exported.Count -gt 0) { $percent = [Math]::Round(100.0 * $covered.Count / $exported.Count, 1) }
 "command coverage: $($covered.Count)/$($exported.Count) ($percent%)"
-if ($missing.Count -gt 0) { 'never invoked: ' + ($missing -join ', ') } else { 'never invoked: (none)' }
+foreach ($group in @($exported | Group-Object Module)) {
+    $c = @($group.Group | Where-Object { $invoked -contains $_.Name }).Count
+    '  {0}: {1}/{2}' -f $group.Name, $c, $group.Count
+}
+if ($missing.Count -gt 0) { 'never invoked: ' + (($missing | ForEach-Object { $_.Module + '\' + $_.Name }) -join ', ') } else { 'never invoked: (none)' }
 $coverageOk = $percent -ge $MinimumCoverage
 if ($FullNameFilter -or $File) { $coverageOk = $true; '(a filtered run: the coverage minimum is not applied)' }
 elseif (-not $coverageOk) { "command coverage $percent% is below the minimum of $MinimumCoverage%" }

@@ -27,8 +27,10 @@ Describe 'Module: the packaged AseGpu and AseGpu.AzCompat' {
         @(Get-Command -Module AseGpu -CommandType Cmdlet, Function).Name | Sort-Object | Should -Be ($aseCommands | Sort-Object)
     }
 
-    It 'AseGpu.AzCompat exports exactly its 13 Az-named commands' {
-        @(Get-Command -Module AseGpu.AzCompat -CommandType Cmdlet, Function).Name | Sort-Object | Should -Be ($azCommands | Sort-Object)
+    It 'AseGpu.AzCompat exports the 13 Az commands of the documented workflow, and only Az-named commands' {
+        $names = @(Get-Command -Module AseGpu.AzCompat -CommandType Cmdlet, Function).Name
+        foreach ($n in $azCommands) { $names | Should -Contain $n }
+        $names | Where-Object { $_ -notlike '*-Az*' } | Should -BeNullOrEmpty
     }
 
     It 'every alias the modules export resolves to one of their commands' {
@@ -61,6 +63,20 @@ Describe 'Module: the packaged AseGpu and AseGpu.AzCompat' {
         $parameters = (Get-Command $_).Parameters
         $parameters.ContainsKey('WhatIf') | Should -BeTrue
         $parameters.ContainsKey('Confirm') | Should -BeTrue
+    }
+
+    It '<_> asks before it destroys or stops (ConfirmImpact High)' -ForEach @(
+        'Remove-AseResourceGroup', 'Remove-AseVM', 'Stop-AseVM', 'Remove-AseVMExtension', 'Suspend-AseGpuVMsForUpdate',
+        'Remove-AzResourceGroup', 'Remove-AzVM', 'Stop-AzVM', 'Remove-AzVMExtension'
+    ) {
+        $command = Get-Command $_
+        if ($command.CommandType -eq 'Cmdlet') {
+            $binding = $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true) | Select-Object -First 1
+        }
+        else {
+            $binding = $command.ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] } | Select-Object -First 1
+        }
+        [string]$binding.ConfirmImpact | Should -Be 'High'
     }
 
     It '<Command> -<Parameter> binds from the pipeline by property name' -ForEach @(
