@@ -149,7 +149,7 @@ namespace AseGpu.AzCompat
         }
     }
 
-    [Cmdlet(VerbsCommon.Remove, "AzVMExtension", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsCommon.Remove, "AzVMExtension", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(PSAzureOperationResponse))]
     public sealed class RemoveAzVMExtensionCommand : AzRmCmdlet
     {
@@ -177,9 +177,7 @@ namespace AseGpu.AzCompat
         {
             AseSession session = RequireAzSession();
             if (NoWait) WriteVerbose("-NoWait: the cmdlet waits until the extension is removed.");
-            if (!ShouldProcess(Name, "Remove")) return;
-            if (!Force && !ShouldContinueOrFail("Virtual machine extension removal operation\r\nThis cmdlet will remove the specified virtual machine extension. Do you want to continue?",
-                "Virtual machine extension removal operation", Name)) return;
+            if (!ShouldProcessForce(Name, "Remove extension from VM " + VMName, Force)) return;
             Invoke(ExtensionService.Remove(session, ResourceGroupName, VMName, Name).WithEmit((r, o) => o.WriteObject(new PSAzureOperationResponse(), false)));
         }
     }

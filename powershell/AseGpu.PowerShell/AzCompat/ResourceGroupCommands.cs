@@ -105,7 +105,7 @@ namespace AseGpu.AzCompat
         }
     }
 
-    [Cmdlet(VerbsCommon.Remove, "AzResourceGroup", SupportsShouldProcess = true, DefaultParameterSetName = NameSet)]
+    [Cmdlet(VerbsCommon.Remove, "AzResourceGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NameSet)]
     [OutputType(typeof(bool))]
     public sealed class RemoveAzResourceGroupCommand : AzResourcesCmdlet
     {
@@ -132,8 +132,7 @@ namespace AseGpu.AzCompat
             IgnoreApiVersion();
             AseSession session = RequireAzSession();
             string name = ParameterSetName == IdSet ? Arm.IdSegment(Id, "resourceGroups") ?? Arm.IdName(Id) : Name;
-            if (!ShouldProcess(name, "Removing resource group")) return;
-            if (!Force && !ShouldContinueOrFail("Are you sure you want to remove resource group '" + name + "'", "Removing resource group", name)) return;
+            if (!ShouldProcessForce(name, "Remove resource group and every resource in it", Force)) return;
             Invoke(ResourceGroupService.Remove(session, name).WithEmit(AseOperationSpec.EmitTrue), AsJob);
         }
     }

@@ -322,7 +322,7 @@ namespace AseGpu.AzCompat
         }
     }
 
-    [Cmdlet(VerbsLifecycle.Stop, "AzVM", SupportsShouldProcess = true, DefaultParameterSetName = NameSet)]
+    [Cmdlet(VerbsLifecycle.Stop, "AzVM", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NameSet)]
     [OutputType(typeof(PSComputeLongRunningOperation))]
     public sealed class StopAzVMCommand : AzVmActionCmdlet
     {
@@ -339,9 +339,9 @@ namespace AseGpu.AzCompat
         {
             AseSession session = Resolve();
             IgnoredOnDevice(nameof(SkipShutdown));
-            if (!ShouldProcess(Vm, "Stop")) return;
-            if (!Force && !ShouldContinueOrFail("Virtual machine stopping operation\r\nThis cmdlet will stop the specified virtual machine. Do you want to continue?",
-                "Virtual machine stopping operation", Vm)) return;
+            // Az asks (ShouldContinue) unless -Force; here the confirmation is ShouldProcess's (ConfirmImpact High):
+            // -Force or -Confirm:$false go ahead, -WhatIf only says what would happen.
+            if (!ShouldProcessForce(Vm, StayProvisioned ? "Stop (stay provisioned: keeps its GPU)" : "Stop and deallocate", Force)) return;
             bool deallocate = !StayProvisioned;
             Power(session, StayProvisioned ? VmService.Stop : VmService.Deallocate, (vm, o) =>
             {
@@ -352,8 +352,8 @@ namespace AseGpu.AzCompat
         }
     }
 
-    [Cmdlet(VerbsCommon.Remove, "AzVM", SupportsShouldProcess = true, DefaultParameterSetName = NameSet)]
-    [OutputType(typeof(PSAzureOperationResponse))]
+    [Cmdlet(VerbsCommon.Remove, "AzVM", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NameSet)]
+    [OutputType(typeof(PSComputeLongRunningOperation))]
     public sealed class RemoveAzVMCommand : AzVmActionCmdlet
     {
         [Parameter]
@@ -362,10 +362,10 @@ namespace AseGpu.AzCompat
         protected override void ExecuteCmdlet()
         {
             AseSession session = Resolve();
-            if (!ShouldProcess(Vm, "Remove")) return;
-            if (!Force && !ShouldContinueOrFail("Virtual machine removal operation\r\nThis cmdlet will remove the specified virtual machine. Do you want to continue?",
-                "Virtual machine removal operation", Vm)) return;
-            Invoke(VmService.Remove(session, Group, Vm).WithEmit((r, o) => o.WriteObject(new PSAzureOperationResponse(), false)), AsJob);
+            if (!ShouldProcessForce(Vm, "Remove", Force)) return;
+            DateTime start = DateTime.Now;
+            // Az's Remove-AzVM outputs the operation status (Status Succeeded, StartTime, EndTime).
+            Invoke(VmService.Remove(session, Group, Vm).WithEmit((r, o) => o.WriteObject(PSComputeLongRunningOperation.Succeeded(start), false)), AsJob);
         }
     }
 }

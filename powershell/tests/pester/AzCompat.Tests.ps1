@@ -213,9 +213,9 @@ Describe 'AzCompat deployments: New-AzResourceGroupDeployment' {
 
     It '-Mode Complete and -TemplateUri are refused (NotImplemented) before anything is sent' {
         $writes = Get-AseTestWriteCount
-        $err = Get-AseTestError { New-AzResourceGroupDeployment -ResourceGroupName $rg -TemplateFile $createVm -Mode Complete -ErrorAction Stop }
+        $err = Get-AseTestError { New-AzResourceGroupDeployment -ResourceGroupName $rg -TemplateFile $createVm -SkipTemplateParameterPrompt -Mode Complete -ErrorAction Stop }
         [string]$err.CategoryInfo.Category | Should -Be 'NotImplemented'
-        $err = Get-AseTestError { New-AzResourceGroupDeployment -ResourceGroupName $rg -TemplateFile $createVm -TemplateUri 'https://example.invalid/t.json' -ErrorAction Stop }
+        $err = Get-AseTestError { New-AzResourceGroupDeployment -ResourceGroupName $rg -TemplateUri 'https://example.invalid/t.json' -ErrorAction Stop }
         [string]$err.CategoryInfo.Category | Should -Be 'NotImplemented'
         Get-AseTestWriteCount | Should -Be $writes
     }
