@@ -211,12 +211,14 @@ Describe 'AzCompat deployments: New-AzResourceGroupDeployment' {
         Test-AseTestVMExists -ResourceGroupName $rg -Name 'pester-azpipe' | Should -BeTrue
     }
 
-    It '-Mode Complete and -TemplateUri are refused (NotImplemented) before anything is sent' {
+    It '-Mode Complete and -TemplateUri are refused with an error naming them, before anything is sent' {
         $writes = Get-AseTestWriteCount
-        $err = Get-AseTestError { New-AzResourceGroupDeployment -ResourceGroupName $rg -TemplateFile $createVm -SkipTemplateParameterPrompt -Mode Complete -ErrorAction Stop }
-        [string]$err.CategoryInfo.Category | Should -Be 'NotImplemented'
-        $err = Get-AseTestError { New-AzResourceGroupDeployment -ResourceGroupName $rg -TemplateUri 'https://example.invalid/t.json' -ErrorAction Stop }
-        [string]$err.CategoryInfo.Category | Should -Be 'NotImplemented'
+        $file = Get-AzTestParameterFile 'pester-azmode'
+        $err = Get-AseTestError { New-AzResourceGroupDeployment -ResourceGroupName $rg -TemplateFile $createVm -TemplateParameterFile $file -Mode Complete -ErrorAction Stop }
+        "$err" | Should -BeLike '*Complete*'
+        $err = Get-AseTestError { New-AzResourceGroupDeployment -ResourceGroupName $rg -TemplateUri 'https://example.invalid/CreateVM.json' -TemplateParameterFile $file -ErrorAction Stop }
+        "$err" | Should -BeLike '*URI*'
+        Test-AseTestVMExists -ResourceGroupName $rg -Name 'pester-azmode' | Should -BeFalse
         Get-AseTestWriteCount | Should -Be $writes
     }
 
