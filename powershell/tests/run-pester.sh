@@ -61,7 +61,7 @@ cleanup() {
         for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null || true
     done
-    if [ -n "$keep" ]; then echo "run-pester.sh: kept $work (emulator logs, traffic)"; else rm -rf "$work"; fi
+    if [ -z "$keep" ]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
 start_sim() {  # name, options...
@@ -91,7 +91,7 @@ export ASEGPU_PESTER_PWSH="$pwsh"
 export ASEGPU_PESTER_COVERAGE="$work/coverage.txt"
 export PSModulePath="$cache/ps-modules${PSModulePath:+:$PSModulePath}"
 export POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-say "emulators ready after $((SECONDS - t0)) s (work dir $work)"
+say "emulators ready after $((SECONDS - t0)) s (work dir $work${keep:+, kept afterwards: emulator logs and recorded traffic})"
 
 # ---- 4. Pester
 results="$target/pester"
