@@ -449,7 +449,7 @@ namespace AseGpu.AzCompat
     {
         const string ContextNameSet = "ContextNameParameterSet", ContextObjectSet = "ContextObjectParameterSet";
 
-        [Parameter(ParameterSetName = ContextNameSet)]
+        [Parameter(ParameterSetName = ContextNameSet, Position = 0)]
         public string ContextName { get; set; }
 
         [Parameter(ParameterSetName = ContextObjectSet, Mandatory = true, ValueFromPipeline = true)]
@@ -496,7 +496,7 @@ namespace AseGpu.AzCompat
     [OutputType(typeof(PSAzureContext))]
     public sealed class SetAzContextCommand : AzRmCmdlet
     {
-        const string ContextSet = "Context", SubscriptionSet = "Subscription", TenantSet = "Tenant", SubscriptionObjectSet = "SubscriptionObject", TenantObjectSet = "TenantObject";
+        const string ContextSet = "ContextObject", SubscriptionSet = "Subscription", TenantSet = "Tenant", SubscriptionObjectSet = "SubscriptionObject", TenantObjectSet = "TenantObject";
 
         [Parameter(ParameterSetName = ContextSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
         public PSAzureContext Context { get; set; }

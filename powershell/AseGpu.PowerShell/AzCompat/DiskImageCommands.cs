@@ -169,7 +169,7 @@ namespace AseGpu.AzCompat
         }
     }
 
-    [Cmdlet(VerbsCommon.Set, "AzImageOsDisk")]
+    [Cmdlet(VerbsCommon.Set, "AzImageOsDisk", SupportsShouldProcess = true)]
     [OutputType(typeof(PSImage))]
     public sealed class SetAzImageOsDiskCommand : AzRmCmdlet
     {
@@ -207,6 +207,7 @@ namespace AseGpu.AzCompat
         protected override void ExecuteCmdlet()
         {
             NotSupportedOnDevice("the device has no disk encryption sets", nameof(DiskEncryptionSetId));
+            if (!ShouldProcess("Image", "Set")) return;
             if (Image.StorageProfile == null) Image.StorageProfile = new ImageStorageProfile();
             ImageOSDisk d = Image.StorageProfile.OsDisk ?? new ImageOSDisk();
             if (IsBound(nameof(OsType))) d.OsType = OsType;

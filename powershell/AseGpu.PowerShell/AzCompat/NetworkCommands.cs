@@ -154,7 +154,6 @@ namespace AseGpu.AzCompat
         public string InternalDnsNameLabel { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Tags")]
         public Hashtable Tag { get; set; }
 
         [Parameter]

@@ -71,7 +71,7 @@ namespace AseGpu.AzCompat
         public string Location { get; set; }
 
         [Parameter(ParameterSetName = IdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ResourceId")]
+        [Alias("ResourceGroupId", "ResourceId")]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; }
 

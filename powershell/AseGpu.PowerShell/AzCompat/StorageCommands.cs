@@ -29,6 +29,20 @@ namespace AseGpu.AzCompat
         Object = 4,
     }
 
+    /// <summary>Az.Storage's PremiumPageBlobTier (Set-AzStorageBlobContent -PremiumPageBlobTier).</summary>
+    public enum PremiumPageBlobTier
+    {
+        Unknown,
+        P4,
+        P6,
+        P10,
+        P20,
+        P30,
+        P40,
+        P50,
+        P60,
+    }
+
     /// <summary>Az.Storage's SharedAccessProtocol.</summary>
     public enum SharedAccessProtocol
     {
@@ -84,7 +98,6 @@ namespace AseGpu.AzCompat
         public SwitchParameter AssignIdentity { get; set; }
 
         [Parameter]
-        [Alias("Hns")]
         public bool EnableHierarchicalNamespace { get; set; }
 
         [Parameter]
@@ -133,7 +146,6 @@ namespace AseGpu.AzCompat
         public string Name { get; set; }
 
         [Parameter(ParameterSetName = NameSet)]
-        [Alias("stats")]
         public SwitchParameter IncludeGeoReplicationStats { get; set; }
 
         protected override void ExecuteCmdlet()
@@ -386,7 +398,7 @@ namespace AseGpu.AzCompat
         public Hashtable Metadata { get; set; }
 
         [Parameter]
-        public string PremiumPageBlobTier { get; set; }
+        public PremiumPageBlobTier PremiumPageBlobTier { get; set; }
 
         [Parameter]
         public string StandardBlobTier { get; set; }

@@ -183,6 +183,13 @@ namespace AseGpu.AzCompat
         }
     }
 
+    /// <summary>Az.Compute's DisplayHintType (Get-AzVM -DisplayHint).</summary>
+    public enum DisplayHintType
+    {
+        Compact,
+        Expand,
+    }
+
     [Cmdlet(VerbsCommon.Get, "AzVM", DefaultParameterSetName = DefaultSet)]
     [OutputType(typeof(PSVirtualMachine), typeof(PSVirtualMachineInstanceView), typeof(PSVirtualMachineListStatus))]
     public sealed class GetAzVMCommand : AzRmCmdlet
@@ -205,8 +212,7 @@ namespace AseGpu.AzCompat
         public SwitchParameter Status { get; set; }
 
         [Parameter(ParameterSetName = InGroupSet)]
-        [ValidateSet("Compact", "Expand", IgnoreCase = true)]
-        public string DisplayHint { get; set; }
+        public DisplayHintType? DisplayHint { get; set; }
 
         [Parameter(ParameterSetName = LocationSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -218,7 +224,7 @@ namespace AseGpu.AzCompat
             string rg = Opt(ResourceGroupName), name = Opt(Name);
             bool one = rg != null && name != null && !Names.IsPattern(name);
             bool status = Status;
-            string hint = Opt(DisplayHint) ?? "Compact";
+            string hint = (DisplayHint ?? DisplayHintType.Compact).ToString();
             string path = one ? ResourcePath(session, rg, "Microsoft.Compute/virtualMachines", name)
                 : rg != null ? ResourcePath(session, rg, "Microsoft.Compute/virtualMachines", null)
                 : SubscriptionPath(session) + "/providers/Microsoft.Compute/virtualMachines";

@@ -19,7 +19,6 @@ namespace AseGpu.AzCompat
         public string VMName { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-        [Alias("Size")]
         [ValidateNotNullOrEmpty]
         public string VMSize { get; set; }
 
