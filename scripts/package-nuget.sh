@@ -51,8 +51,13 @@ dotnet build "$consumer" --no-restore -c Release "${common[@]}" >&2
 bin=$target/dotnet/bin/NuGetConsumer/Release
 total_p=0; total_f=0
 run() {
-    local line
-    line=$("$@" "$version" | tee /dev/stderr | tail -n 1)
+    local line rc=0 tmp
+    # (Not `tee /dev/stderr`: opening it truncates a log file that stderr is redirected to.)
+    tmp=$(mktemp)
+    "$@" "$version" >"$tmp" || rc=$?
+    cat "$tmp" >&2
+    line=$(tail -n 1 "$tmp"); rm -f "$tmp"
+    [ "$rc" = 0 ] || return "$rc"
     total_p=$((total_p + $(echo "$line" | cut -d' ' -f1))); total_f=$((total_f + $(echo "$line" | cut -d' ' -f3)))
 }
 run dotnet "$bin/net10.0/NuGetConsumer.dll" || total_f=$((total_f + 1))
