@@ -41,7 +41,7 @@ namespace AseGpu.PowerShell
             { AseStatus.Tls, "Trust the device's root CA (in the system store, or with -CaCertificate), or pin its certificate's SHA-256 thumbprint with -CertificateThumbprint." },
             { AseStatus.NotFound, "Check the name (Get-AseResourceGroup, Get-AseVM and Get-AseVMExtension list what exists)." },
             { AseStatus.Connection, "Check -ArmEndpoint, -DeviceIp/-HostMap (or the hosts file) and that the device is reachable." },
-            { AseStatus.PreflightFailed, "Read the findings (Test-AseGpuDeployment) and fix them, or pass -Force to try anyway." },
+            { AseStatus.PreflightFailed, "Read the findings (Test-AseGpuDeployment) and fix them, or try anyway: -Force (AseGpu cmdlets), -SkipGpuPreflight (AseGpu.AzCompat, where -Force keeps Az's meaning)." },
         };
 
         /// <summary>The ErrorCategory of a status (Get-AseErrorCategory of the script module).</summary>
