@@ -16,14 +16,6 @@ $AseTestCommonPath = $PSCommandPath
 $AseTestRepo = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).ProviderPath
 $AseTestGroups = [System.Collections.Generic.List[string]]::new()
 $AseTestTenant = 'c0257de7-538f-415c-993a-1b87a031879d'
-# Every exported command of both modules that changes something (SupportsShouldProcess is required of them).
-$AseStateChangingCommands = @(
-    'New-AseResourceGroup', 'Remove-AseResourceGroup', 'New-AseResourceGroupDeployment', 'New-AseGpuVM',
-    'Start-AseVM', 'Stop-AseVM', 'Restart-AseVM', 'Remove-AseVM', 'Install-AseGpuExtension', 'Remove-AseVMExtension',
-    'Suspend-AseGpuVMsForUpdate', 'Resume-AseGpuVMsAfterUpdate', 'Send-AseVhd', 'New-AseImage',
-    'Add-AzEnvironment', 'Connect-AzAccount', 'New-AzResourceGroup', 'Remove-AzResourceGroup', 'New-AzResourceGroupDeployment',
-    'Start-AzVM', 'Stop-AzVM', 'Remove-AzVM', 'Set-AzVMExtension', 'Remove-AzVMExtension'
-)
 
 # ------------------------------------------------------------------------------------------------
 # Where things are
