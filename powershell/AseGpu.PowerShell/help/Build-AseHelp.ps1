@@ -19,6 +19,11 @@ The laid-out module's AseGpu.psd1 (its AseGpu.PowerShell.dll is what the help de
 .PARAMETER OutFile
 Where to write the MAML file (normally <module>/en-US/AseGpu.PowerShell.dll-Help.xml).
 
+.PARAMETER HelpSource
+The folder of the *.help.psd1 files (default: this script's folder). AseGpu.AzCompat's cmdlets live in the same
+assembly and have their own help source (powershell/AseGpu.AzCompat/help); a Common.help.psd1 there adds to this
+folder's.
+
 .EXAMPLE
 pwsh -NoProfile -NonInteractive -File powershell/AseGpu.PowerShell/help/Build-AseHelp.ps1 -ModuleManifest target/powershell/AseGpu/AseGpu.psd1 -OutFile target/powershell/AseGpu/en-US/AseGpu.PowerShell.dll-Help.xml
 #>
@@ -28,7 +33,9 @@ param(
     [string]$ModuleManifest,
 
     [Parameter(Mandatory)]
-    [string]$OutFile
+    [string]$OutFile,
+
+    [string]$HelpSource = $PSScriptRoot
 )
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
@@ -43,7 +50,7 @@ $commonNames = [System.Management.Automation.Cmdlet]::CommonParameters
 function Read-HelpSource {
     # Every *.help.psd1 except Common: cmdlet name -> entry.
     $entries = @{}
-    foreach ($file in Get-ChildItem -LiteralPath $PSScriptRoot -Filter '*.help.psd1' | Sort-Object Name) {
+    foreach ($file in Get-ChildItem -LiteralPath $HelpSource -Filter '*.help.psd1' | Sort-Object Name) {
         if ($file.Name -eq 'Common.help.psd1') { continue }
         $data = Import-PowerShellDataFile -LiteralPath $file.FullName
         foreach ($name in $data.Keys) {
@@ -271,6 +278,12 @@ $module = Import-Module -Name $ModuleManifest -PassThru -Force -Verbose:$false
 $commands = @(Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name)
 $entries = Read-HelpSource
 $common = Import-PowerShellDataFile -LiteralPath (Join-Path $PSScriptRoot 'Common.help.psd1')
+$sourceCommon = Join-Path $HelpSource 'Common.help.psd1'
+if ((Resolve-Path -LiteralPath $HelpSource).ProviderPath -ne $PSScriptRoot -and (Test-Path -LiteralPath $sourceCommon)) {
+    $more = Import-PowerShellDataFile -LiteralPath $sourceCommon
+    foreach ($k in $more.Parameters.Keys) { $common.Parameters[$k] = $more.Parameters[$k] }
+    if ($more.ContainsKey('Notes')) { $common.Notes = @($more.Notes) }
+}
 
 $problems = @()
 foreach ($c in $commands) {
