@@ -77,6 +77,8 @@ cp "$target/dotnet/bin/AseGpu.PowerShell/Release/netstandard2.0/AseGpu.PowerShel
 cp "$here/AseGpu/AseGpu.psd1" "$here/AseGpu/AseGpu.format.ps1xml" "$mod/"
 sed -i "s/^\(\s*ModuleVersion\s*=\s*\)'[^']*'/\1'$version'/" "$mod/AseGpu.psd1"
 cp -r "$here/AseGpu.AzCompat" "$mod/AseGpu.AzCompat"
+rm -rf "$mod/AseGpu.AzCompat/help"   # its help source: built into en-US/ below
+sed -i "s/^\(\s*ModuleVersion\s*=\s*\)'[^']*'/\1'$version'/" "$mod/AseGpu.AzCompat/AseGpu.AzCompat.psd1"
 cp "$native" "$mod/runtimes/linux-x64/native/libasegpu.so"
 # win-x64: scripts/build-windows.sh --release cross-builds it where the windows-gnu standard library is installed.
 if [ -f "$target/x86_64-pc-windows-gnu/$profile/asegpu.dll" ]; then
@@ -90,4 +92,8 @@ pwsh="${ASEGPU_PWSH:-}"
 [ -z "$pwsh" ] && pwsh="$("$here/tests/install-pwsh.sh" --no-pester | tail -n1)"
 POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off NO_COLOR=1 "$pwsh" -NoProfile -NonInteractive -File "$here/AseGpu.PowerShell/help/Build-AseHelp.ps1" \
     -ModuleManifest "$mod/AseGpu.psd1" -OutFile "$mod/en-US/AseGpu.PowerShell.dll-Help.xml" </dev/null
+# AseGpu.AzCompat's cmdlets are in the same dll; PowerShell looks for their help in the AzCompat folder.
+POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off NO_COLOR=1 "$pwsh" -NoProfile -NonInteractive -File "$here/AseGpu.PowerShell/help/Build-AseHelp.ps1" \
+    -ModuleManifest "$mod/AseGpu.AzCompat/AseGpu.AzCompat.psd1" -HelpSource "$here/AseGpu.AzCompat/help" \
+    -OutFile "$mod/AseGpu.AzCompat/en-US/AseGpu.PowerShell.dll-Help.xml" </dev/null
 echo "build.sh: module $version laid out in $mod"
