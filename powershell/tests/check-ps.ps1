@@ -120,7 +120,11 @@ $script:CommonParameters = @('Verbose', 'Debug', 'ErrorAction', 'WarningAction',
 # Stock commands the documented script may use besides the Az ones (their parameters are checked with Get-Command).
 $script:StockCommands = @('Get-Credential', 'ConvertTo-SecureString', 'New-Object', 'Write-Output', 'Write-Host', 'Write-Verbose',
     'Write-Warning', 'Join-Path', 'Split-Path', 'Test-Path', 'Get-Content', 'Set-Content', 'ConvertFrom-Json', 'ConvertTo-Json',
-    'Select-Object', 'Where-Object', 'ForEach-Object', 'Format-Table', 'Format-List', 'Out-Null', 'Start-Sleep', 'Import-Module', 'Get-Date')
+    'Select-Object', 'Where-Object', 'ForEach-Object', 'Format-Table', 'Format-List', 'Out-Null', 'Start-Sleep', 'Import-Module', 'Get-Date',
+    'Resolve-Path', 'Remove-Item')
+# Az cmdlets of AseGpu.AzCompat that only build a local object (nothing reaches the device); Az gives them no -WhatIf.
+$script:LocalObjectCommands = @('New-AzVMConfig', 'Set-AzVMOperatingSystem', 'Set-AzVMOSDisk', 'Set-AzVMSourceImage', 'Add-AzVMNetworkInterface',
+    'New-AzNetworkInterfaceIpConfig', 'New-AzStorageContext', 'New-AzStorageAccountSASToken')
 # The documented flow (ase-workflow.md): these commands must appear in the script.
 $script:WorkflowRequired = @('Add-AzEnvironment', 'Connect-AzAccount', 'New-AzResourceGroupDeployment', 'Set-AzVMExtension', 'Get-AzVM')
 # PowerShell 7-only tokens.
@@ -425,6 +429,9 @@ function Invoke-StaticCheck {
         $rootModule = "$($mod.Data['RootModule'])"
         $dllNames = @(@($rootModule) + @($mod.Data['NestedModules']) | Where-Object { $_ -and "$_".EndsWith('.dll', [System.StringComparison]::OrdinalIgnoreCase) })
         if ($rootModule.EndsWith('.dll', [System.StringComparison]::OrdinalIgnoreCase)) { $mod.Kind = 'binary' }
+        # A manifest without RootModule that re-exports cmdlets of a dll it loads as a nested module (AseGpu.AzCompat:
+        # the dll AseGpu loads) is binary too.
+        elseif (-not $rootModule -and $dllNames) { $mod.Kind = 'binary' }
         elseif ($rootModule -match '\.ps[m]?1$') { $mod.Kind = 'script' }
         foreach ($dn in $dllNames) {
             $candidates = @()
@@ -447,7 +454,7 @@ function Invoke-StaticCheck {
         $inModule = { param($f) (Test-Path -LiteralPath (Join-Path $modDir $f)) -or ($mod.LayoutDir -and (Test-Path -LiteralPath (Join-Path $mod.LayoutDir $f))) }
 
         # manifest fields
-        if (-not $m.ContainsKey('RootModule')) { $exports += "${rel}: no RootModule"; continue }
+        if (-not $m.ContainsKey('RootModule') -and $mod.Kind -ne 'binary') { $exports += "${rel}: no RootModule"; continue }
         if ($cargoVersion -and "$($m['ModuleVersion'])" -ne $cargoVersion) {
             $manifestProblems += "${rel}: ModuleVersion '$($m['ModuleVersion'])' is not Cargo.toml's package version '$cargoVersion'"
         }
@@ -608,11 +615,12 @@ function Invoke-StaticCheck {
             if (-not $mod.Dlls) { continue }   # reported above: not built
             $exported = & $listed 'CmdletsToExport'
             foreach ($n in (& $listed 'FunctionsToExport')) { $exports += "${rel}: FunctionsToExport lists $n but the module has no script part" }
-            foreach ($n in $exported) { if (-not $cmdlets.ContainsKey($n.ToLowerInvariant())) { $exports += "${rel}: CmdletsToExport lists $n, which no cmdlet class of $($m.RootModule) defines" } }
+            $dllName = if ($m['RootModule']) { "$($m['RootModule'])" } else { Split-Path -Leaf "$(@($m['NestedModules'] | Where-Object { "$_".EndsWith('.dll', [System.StringComparison]::OrdinalIgnoreCase) })[0])" }
+            foreach ($n in $exported) { if (-not $cmdlets.ContainsKey($n.ToLowerInvariant())) { $exports += "${rel}: CmdletsToExport lists $n, which no cmdlet class of $dllName defines" } }
             $hidden = @($cmdlets.Values | Where-Object { $_.Name -notin $exported } | ForEach-Object Name | Sort-Object)
-            if ($hidden) { $exportNotes += "${rel}: cmdlets of $($m.RootModule) this manifest does not export: $($hidden -join ', ')" }
+            if ($hidden) { $exportNotes += "${rel}: cmdlets of $dllName this manifest does not export: $($hidden -join ', ')" }
             # MAML help beside the built dll (en-US/<dll>-Help.xml): a synopsis and an example per exported cmdlet.
-            $mamlName = "en-US/$($m.RootModule)-Help.xml"
+            $mamlName = "en-US/$dllName-Help.xml"
             $maml = $null
             if ($mod.LayoutDir -and (Test-Path -LiteralPath (Join-Path $mod.LayoutDir $mamlName))) { $maml = Join-Path $mod.LayoutDir $mamlName }
             if (-not $maml) { $helps += "${rel}: no $mamlName in the built module" }
@@ -644,13 +652,13 @@ function Invoke-StaticCheck {
                 $c = $cmdlets[$n.ToLowerInvariant()]
                 if (-not $c) { continue }
                 if (-not $script:ApprovedVerbs.ContainsKey($c.Verb)) { $verbs += "${rel}: ${n}: verb '$($c.Verb)' is not approved (Get-Verb)" }
-                if ($c.Verb -in $script:StateChanging -and -not $c.SupportsShouldProcess) { $sp += "${rel}: $n changes state ($($c.Verb)) but its [Cmdlet] does not set SupportsShouldProcess" }
+                if ($c.Verb -in $script:StateChanging -and -not $c.SupportsShouldProcess -and $n -notin $script:LocalObjectCommands) { $sp += "${rel}: $n changes state ($($c.Verb)) but its [Cmdlet] does not set SupportsShouldProcess" }
                 if ($c.Verb -in @('Remove', 'Stop') -and $c.ConfirmImpact -ne 'High') { $sp += "${rel}: $n should set ConfirmImpact = ConfirmImpact.High (and offer -Force)" }
                 $mod.Commands[$n.ToLowerInvariant()] = $c
             }
             $spNotes += "${rel}: compiled cmdlets: that they call ShouldProcess is for the C# tests to show"
             # PSTypeNames the module's C# source gives its PSObjects (for the format check)
-            $src = Join-Path (Split-Path -Parent $modDir) ([System.IO.Path]::GetFileNameWithoutExtension($m.RootModule))
+            $src = Join-Path (Split-Path -Parent $modDir) ([System.IO.Path]::GetFileNameWithoutExtension($dllName))
             if (Test-Path -LiteralPath $src) {
                 foreach ($cs in (Get-ChildItem -LiteralPath $src -Recurse -File -Filter *.cs | Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' })) {
                     foreach ($mm in [regex]::Matches([System.IO.File]::ReadAllText($cs.FullName), 'TypeNames\.(?:Insert|Add)\s*\([^")]*"([^"]+)"')) {
