@@ -20,7 +20,6 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
-    RequiredAssemblies   = @('../AseGpu.Interop.dll')
     FormatsToProcess     = @('AseGpu.AzCompat.format.ps1xml')
     CmdletsToExport      = @(
         'Add-AzEnvironment'
@@ -74,7 +73,7 @@
     VariablesToExport    = @()
     # Az's aliases are made by ScriptsToProcess in the global scope (not module members).
     AliasesToExport      = @()
-    FileList             = @('AseGpu.AzCompat.psd1', 'AseGpu.AzCompat.format.ps1xml', 'AseGpu.AzCompat.Aliases.ps1', 'az-syntax.psd1')
+    FileList             = @('AseGpu.AzCompat.psd1', 'AseGpu.AzCompat.format.ps1xml', 'AseGpu.AzCompat.Aliases.ps1', 'az-syntax.psd1', 'en-US/AseGpu.PowerShell.dll-Help.xml')
     PrivateData          = @{
         PSData = @{
             Tags         = @('AzureStackEdge', 'Az', 'GPU', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')

@@ -910,6 +910,7 @@
         }
         Aliases = @{ ClientTimeoutPerRequest = 'ClientTimeoutPerRequestInSeconds'; DefaultProfile = 'AzContext,AzureRmContext,AzureCredential'; Name = 'N,Container'; Permission = 'PublicAccess'; ServerTimeoutPerRequest = 'ServerTimeoutPerRequestInSeconds' }
         Checked = $false
+        AseGpuShouldProcess = 'it creates the container on the device, so -WhatIf/-Confirm are offered (Az has none)'
     }
     'New-AzStorageContext' = @{
         Module = 'Az.Storage'

@@ -279,7 +279,8 @@ namespace AseGpu.AzCompat
         }
     }
 
-    [Cmdlet(VerbsCommon.New, "AzStorageContainer", DefaultParameterSetName = "ContainerName")]
+    // Az's New-AzStorageContainer has no -WhatIf; it creates the container on the device, so here it has (az-syntax.psd1 says so).
+    [Cmdlet(VerbsCommon.New, "AzStorageContainer", DefaultParameterSetName = "ContainerName", SupportsShouldProcess = true)]
     [OutputType(typeof(AzureStorageContainer))]
     public sealed class NewAzStorageContainerCommand : AzStorageDataCmdlet
     {
@@ -298,6 +299,7 @@ namespace AseGpu.AzCompat
             AseSession session = RequireAzSession();
             if (Permission.HasValue && Permission.Value != BlobContainerPublicAccessType.Off)
                 WriteWarning("The container is created private: -Permission " + Permission.Value + " (anonymous read access) is not set by AseGpu. Use a SAS token (New-AzStorageAccountSASToken) for access without the key.");
+            if (!ShouldProcess(Name, "Create container in storage account " + context.StorageAccountName)) return;
             string name = Name;
             AseStorageContext ase = context.ToAse();
             Run("Creating container '" + name + "'", name, (p, ct) => session.NewStorageContainer(ase, name, ct), (r, o) =>
