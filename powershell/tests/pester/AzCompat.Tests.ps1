@@ -211,13 +211,15 @@ Describe 'AzCompat deployments: New-AzResourceGroupDeployment' {
         Test-AseTestVMExists -ResourceGroupName $rg -Name 'pester-azpipe' | Should -BeTrue
     }
 
-    It '-Mode Complete and -TemplateUri are refused with an error naming them, before anything is sent' {
+    It '-Mode Complete and -TemplateUri are refused (NotImplemented, naming them) before anything is sent' {
         $writes = Get-AseTestWriteCount
         $file = Get-AzTestParameterFile 'pester-azmode'
         $err = Get-AseTestError { New-AzResourceGroupDeployment -ResourceGroupName $rg -TemplateFile $createVm -TemplateParameterFile $file -Mode Complete -ErrorAction Stop }
         "$err" | Should -BeLike '*Complete*'
+        [string]$err.CategoryInfo.Category | Should -Be 'NotImplemented'
         $err = Get-AseTestError { New-AzResourceGroupDeployment -ResourceGroupName $rg -TemplateUri 'https://example.invalid/CreateVM.json' -TemplateParameterFile $file -ErrorAction Stop }
         "$err" | Should -BeLike '*URI*'
+        [string]$err.CategoryInfo.Category | Should -Be 'NotImplemented'
         Test-AseTestVMExists -ResourceGroupName $rg -Name 'pester-azmode' | Should -BeFalse
         Get-AseTestWriteCount | Should -Be $writes
     }
