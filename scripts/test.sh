@@ -32,6 +32,7 @@ suite "Windows DLL: C test under Wine" "cargo windows-std mingw wine" "tests/win
 suite "Azure CLI 2.66 against the emulator (+ oav)" "cargo pypi-azcli npm" "tests/azcli/run.sh"
 suite "Azure SDK for Python against the emulator (+ oav)" "cargo pypi-azsdk npm" "tests/azsdk/run.sh"
 suite "C# binding (net472 on Mono, net10.0 on .NET) and PowerShell checks" "cargo dotnet nuget mono pwsh" "powershell/tests/run.sh --no-cargo"
+suite "PowerShell modules in pwsh 7.6.9: Pester against the emulator, packaged module (+ command coverage)" "cargo dotnet nuget pwsh" "powershell/tests/run-pester.sh --no-cargo"
 suite "NuGet package of the C# binding (layout; a consumer on .NET 10 and Mono)" "cargo dotnet nuget" "scripts/package-nuget.sh --no-cargo"
 suite "fuzz (quick)" "cargo cargo-fuzz asan" "scripts/fuzz.sh --quick"
 
