@@ -85,7 +85,7 @@ namespace AseGpu.AzCompat
                 // The GPU extension: the same install AseGpu's Install-AseGpuExtension runs (VM size, OS and release checked; waits).
                 if (hasProtected) ThrowNotSupported("the NVIDIA GPU extension takes no protected settings.", Name);
                 IgnoredOnDevice(nameof(DisableAutoUpgradeMinorVersion), nameof(ForceRerun));
-                AseGpuExtensionRequest request = ExtensionService.Request(ResourceGroupName, VMName, Name, Publisher, ExtensionType, TypeHandlerVersion, settings ?? new Hashtable(), null);
+                AseGpuExtensionRequest request = ExtensionService.Request(ResourceGroupName, VMName, Name, Publisher, ExtensionType, TypeHandlerVersion, settings, null);   // no -Settings: the documented ones for the OS and release
                 Invoke(ExtensionService.Install(session, request).WithEmit((r, o) =>
                 {
                     if (r is AseExtensionInstallResult result)

@@ -178,6 +178,13 @@ Describe 'AzCompat: a GPU VM without a template, its lifecycle and extensions' {
         @(Get-AzVMExtension -ResourceGroupName $rg -VMName 'azgpu1').Name | Should -Be @('gpuLinux')
     }
 
+    It 'New-AzVM''s simple parameter set makes the NIC in the compute network and the VM, and outputs the VM' {
+        $vm = New-AzVM -ResourceGroupName $rg -Name 'azsimple1' -Credential $vmCred -Image $image.Name -Size 'Standard_D2_v2' -ErrorAction Stop
+        $vm.HardwareProfile.VmSize | Should -Be 'Standard_D2_v2'
+        $nic = Get-AzNetworkInterface -ResourceId $vm.NetworkProfile.NetworkInterfaces[0].Id
+        $nic.IpConfigurations[0].Subnet.Id | Should -BeLike '*/virtualNetworks/ASEVNET/subnets/ASEVNETsubNet'
+    }
+
     It 'the GPU extension on a VM that is not a GPU size is refused plainly (the AseGpu check), nothing installed' {
         $null = New-AzVM -ResourceGroupName $rg -Location DBELocal -VM (New-BehaviourVmConfig -Name 'azcpu1' -Size 'Standard_D2_v2')
         $r = Invoke-AseTestCapture { Set-AzVMExtension -ResourceGroupName $rg -VMName 'azcpu1' -Name 'gpuLinux' -Publisher 'Microsoft.HpcCompute' -ExtensionType 'NvidiaGpuDriverLinux' -TypeHandlerVersion '1.8' }
