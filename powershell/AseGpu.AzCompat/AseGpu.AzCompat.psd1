@@ -6,11 +6,10 @@
     # Their syntax (parameter sets, names, types, positions) is Az's: az-syntax.psd1 here, checked by
     # tests/pester/AzCompat.Syntax.Tests.ps1. The build stamps ModuleVersion with the crate's version.
     # No RootModule: the cmdlets come from the assembly AseGpu loads (NestedModules, the same file). PowerShell knows a
-    # binary module by its file, so AseGpu is loaded first (RequiredModules) and keeps its name; this manifest then
-    # re-exports the Az cmdlets of the same, already loaded assembly (one session, one module state).
-    RequiredModules      = @('../AseGpu.psd1')
+    # binary module by its file, so AseGpu is loaded first (by ScriptsToProcess, which also makes Az's aliases) and keeps
+    # its name; this manifest then re-exports the Az cmdlets of the same, already loaded assembly (one module state).
+    ScriptsToProcess     = @('AseGpu.AzCompat.Init.ps1')
     NestedModules        = @('../AseGpu.PowerShell.dll')
-    ScriptsToProcess     = @('AseGpu.AzCompat.Aliases.ps1')
     ModuleVersion        = '0.1.0'
     GUID                 = '4a1f366c-f584-48f3-a1c8-b9755e1b973a'
     Author               = 'asegpu developers'
@@ -73,7 +72,7 @@
     VariablesToExport    = @()
     # Az's aliases are made by ScriptsToProcess in the global scope (not module members).
     AliasesToExport      = @()
-    FileList             = @('AseGpu.AzCompat.psd1', 'AseGpu.AzCompat.format.ps1xml', 'AseGpu.AzCompat.Aliases.ps1', 'az-syntax.psd1', 'en-US/AseGpu.PowerShell.dll-Help.xml')
+    FileList             = @('AseGpu.AzCompat.psd1', 'AseGpu.AzCompat.format.ps1xml', 'AseGpu.AzCompat.Init.ps1', 'az-syntax.psd1', 'en-US/AseGpu.PowerShell.dll-Help.xml')
     PrivateData          = @{
         PSData = @{
             Tags         = @('AzureStackEdge', 'Az', 'GPU', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
