@@ -1591,6 +1591,41 @@ namespace AseGpu
         public override string ToString() { return Name + " = " + Convert.ToString(Value, CultureInfo.InvariantCulture); }
     }
 
+    /// <summary>
+    /// The parameters of a deployment: enumerable (Name/Type/Value each) and indexed by name, case-insensitive,
+    /// as Az's PSResourceGroupDeployment.Parameters is (<c>$d.Parameters['vmName'].Value</c>).
+    /// </summary>
+    public sealed class AseDeploymentParameters : IEnumerable<AseDeploymentParameter>
+    {
+        readonly List<AseDeploymentParameter> list = new List<AseDeploymentParameter>();
+        readonly Dictionary<string, AseDeploymentParameter> byName = new Dictionary<string, AseDeploymentParameter>(StringComparer.OrdinalIgnoreCase);
+
+        public AseDeploymentParameters() { }
+
+        public AseDeploymentParameters(IEnumerable<AseDeploymentParameter> items)
+        {
+            foreach (AseDeploymentParameter p in items)
+            {
+                if (byName.ContainsKey(p.Name)) { list.Remove(byName[p.Name]); }
+                byName[p.Name] = p;
+                list.Add(p);
+            }
+        }
+
+        /// <summary>The parameter of that name, or null (as a PowerShell hashtable answers a missing key).</summary>
+        public AseDeploymentParameter this[string name]
+        {
+            get { AseDeploymentParameter p; return name != null && byName.TryGetValue(name, out p) ? p : null; }
+        }
+
+        public int Count { get { return list.Count; } }
+        public IEnumerable<string> Keys { get { return list.Select(p => p.Name); } }
+        public bool ContainsKey(string name) { return name != null && byName.ContainsKey(name); }
+        public IEnumerator<AseDeploymentParameter> GetEnumerator() { return list.GetEnumerator(); }
+        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        public override string ToString() { return string.Join(", ", Keys); }
+    }
+
     /// <summary>asegpu_deployment_create, with Az's PSResourceGroupDeployment names plus the VMs and their IP addresses.</summary>
     public sealed class AseDeploymentResult
     {
@@ -1601,7 +1636,7 @@ namespace AseGpu
         public string Mode { get; private set; }
         public string TemplateLink { get { return null; } }
         /// <summary>Name/Type/Value of the parameters sent (template file + parameter file + overrides; secure values hidden).</summary>
-        public AseDeploymentParameter[] Parameters { get; internal set; }
+        public AseDeploymentParameters Parameters { get; internal set; }
         /// <summary>The template outputs (Hashtable name -> {type, value}).</summary>
         public Hashtable Outputs { get; private set; }
         public string OutputsJson { get; private set; }
@@ -1631,7 +1666,7 @@ namespace AseGpu
                 OutputsJson = outputs == null ? "{}" : AseJson.Serialize(outputs),
                 Vms = J.Objs(d, "vms").Select(v => AseVmView.From(v, AseJson.Serialize(v))).ToArray(),
                 Preflight = p == null ? null : AsePreflightReport.From(p, AseJson.Serialize(p)),
-                Parameters = new AseDeploymentParameter[0],
+                Parameters = new AseDeploymentParameters(),
                 Json = json,
             };
         }
@@ -2401,7 +2436,7 @@ namespace AseGpu
         {
             if (request == null) throw new ArgumentNullException("request");
             AseDeploymentResult r = AseDeploymentResult.FromJson(NewDeploymentJson(request.ToJson(), progress, null, ct));
-            r.Parameters = request.CollectParameters();
+            r.Parameters = new AseDeploymentParameters(request.CollectParameters());
             return r;
         }
 
