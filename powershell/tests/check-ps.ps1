@@ -1,7 +1,7 @@
 #Requires -Version 7.2
 <#
 .SYNOPSIS
-Static checks of the PowerShell side with PowerShell's own parser (the successor of check_ps.py).
+Static checks of the PowerShell side with PowerShell's own parser.
 
 .DESCRIPTION
 Parses every .ps1/.psm1/.psd1 under the powershell folder with

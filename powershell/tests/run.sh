@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the C# binding, its test runner and the AseGpu module with the .NET SDK (powershell/build.sh --tests),
 # starts the emulator, runs the static PowerShell checks (check-ps.ps1 on PowerShell 7.6.9 from the cache,
-# with its -SelfTest; check_ps.py with tree-sitter only where pwsh is not available and PyPI is), then
+# with its -SelfTest), then
 # tests/cs/BindingTests on Mono (the net472 build, as Windows PowerShell 5.1 loads the binding) and on
 # .NET 10 (the net10.0 build over the netstandard2.0 binding, as PowerShell 7 loads it), then stops the emulator.
 # Installs what it needs: mono (apt) when missing, PowerShell + Pester into ${ASEGPU_CACHE:-$HOME/.cache/asegpu}
 # (tests/install-pwsh.sh); NuGet packages are cached in $ASEGPU_CACHE/nuget.
-# Options: --no-cargo (library already built), --mono-only, --no-static,
-#          --pester (also tests/AseGpu.Tests.ps1 with Pester 5.7.1 on PowerShell 7.6.9, via tests/invoke-pester.ps1).
+# Options: --no-cargo (library already built), --mono-only, --no-static.
+# The modules' behaviour in PowerShell is tested by tests/run-pester.sh (the Pester suite, tests/pester/).
 # Last line: "N passed, M failed", the sum of the steps' own counts (a step that dies without its
 # count line counts as one failure).
 set -euo pipefail
@@ -20,14 +20,12 @@ export ASEGPU_CACHE="$cache"
 export NUGET_PACKAGES="${NUGET_PACKAGES:-$cache/nuget}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off
-venv="$cache/venv"
-no_cargo=; mono_only=; no_static=; pester=
+no_cargo=; mono_only=; no_static=
 for a in "$@"; do
     case "$a" in
         --no-cargo) no_cargo=--no-cargo ;;
         --mono-only) mono_only=1 ;;
         --no-static) no_static=1 ;;
-        --pester) pester=1 ;;
         *) echo "run.sh: unknown option $a" >&2; exit 2 ;;
     esac
 done
@@ -59,24 +57,6 @@ ensure_mono() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
         mono-runtime libmono-system4.0-cil libmono-system-core4.0-cil >/dev/null
     mono_ok
-}
-
-# check_ps.py (tree-sitter from PyPI) is only the fallback where PowerShell cannot be had.
-pypi_reachable() {
-    local d; d="$(mktemp -d)"
-    local rc=0
-    timeout 20 python3 -m pip download --no-deps -q --disable-pip-version-check -d "$d" tree-sitter >/dev/null 2>&1 || rc=$?
-    rm -rf "$d"
-    return $rc
-}
-ensure_venv() {
-    if [ ! -x "$venv/bin/python" ]; then
-        mkdir -p "$cache"
-        python3 -m venv "$venv"
-    fi
-    if ! "$venv/bin/python" -c 'import tree_sitter, tree_sitter_powershell' 2>/dev/null; then
-        "$venv/bin/pip" install -q --disable-pip-version-check 'tree-sitter==0.26.*' tree-sitter-powershell
-    fi
 }
 
 t0=$SECONDS
@@ -144,13 +124,8 @@ if [ -z "$no_static" ]; then
             -ModuleLayout "$target/powershell/AseGpu"
         step "check-ps.ps1 catches seeded mistakes (-SelfTest)" timeout 600 "$pwsh" -NoProfile -NonInteractive \
             -File "$here/check-ps.ps1" -SelfTest -Root "$ps_root" -InteropAssembly "$target/powershell/AseGpu/AseGpu.Interop.dll"
-    elif pypi_reachable; then
-        echo "run.sh: no PowerShell here; static checks with check_ps.py (tree-sitter)"
-        ensure_venv
-        step "static PowerShell checks (check_ps.py)" timeout 120 "$venv/bin/python" "$here/check_ps.py" "$ps_root"
-        step "check_ps.py catches seeded mistakes (--self-test)" timeout 300 "$venv/bin/python" "$here/check_ps.py" --self-test
     else
-        step "static PowerShell checks: neither PowerShell (tests/install-pwsh.sh) nor PyPI (check_ps.py) is available" false
+        step "static PowerShell checks: PowerShell could not be installed (tests/install-pwsh.sh)" false
     fi
 fi
 
@@ -158,21 +133,13 @@ for _ in $(seq 1 200); do [ -s "$work/ready.json" ] && [ -s "$work/slow.json" ] 
 if [ ! -s "$work/ready.json" ]; then echo "run.sh: emulator did not start:"; cat "$work/sim.log"; exit 1; fi
 head -n1 "$work/ready.json" > "$work/ready1.json"
 head -n1 "$work/slow.json" > "$work/slow1.json" || true
-export ASEGPU_TEMPLATES="${ASEGPU_TEMPLATES:-/work/shared/fixtures/ase-templates/VmTemplates}"
+export ASEGPU_TEMPLATES="${ASEGPU_TEMPLATES:-$repo/../shared/fixtures/ase-templates/VmTemplates}"
 
 export ASEGPU_TEST_PASSWORD="$password"
 step "C# binding tests on Mono (net472)" timeout 300 mono "$bin/net472/BindingTests.exe" "$work/ready1.json" "$work/slow1.json"
 if [ -z "$mono_only" ]; then
     step "C# binding tests on .NET $(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" { v = $2 } END { print v }') (net10.0)" \
         timeout 300 dotnet "$bin/net10.0/BindingTests.dll" "$work/ready1.json" "$work/slow1.json"
-fi
-if [ -n "$pester" ]; then
-    if ensure_pwsh; then
-        step "Pester tests (tests/AseGpu.Tests.ps1) on PowerShell 7.6.9" timeout 600 env PSModulePath="$cache/ps-modules" \
-            ASEGPU_SIM="$target/debug/asegpu-sim" "$pwsh" -NoProfile -NonInteractive -File "$here/invoke-pester.ps1"
-    else
-        step "Pester tests: PowerShell could not be installed (tests/install-pwsh.sh)" false
-    fi
 fi
 echo "run.sh: total $((SECONDS-t0)) s"
 echo "$passed passed, $failed failed"
