@@ -52,6 +52,7 @@ pub async fn discover(
     client: &reqwest::Client,
     retry: &RetryPolicy,
     arm: &url::Url,
+    progress: &Progress<'_>,
     cancel: &CancelToken,
 ) -> Result<Endpoints> {
     let mut url = arm.join("metadata/endpoints").map_err(|e| Error::invalid(format!("armEndpoint: {e}")))?;
@@ -66,7 +67,7 @@ pub async fn discover(
         client_request_id: uuid::Uuid::new_v4().to_string(),
         correlation_id: uuid::Uuid::new_v4().to_string(),
     };
-    let resp = http::send_with_retry(client, retry, &req, &Progress::none(), cancel)
+    let resp = http::send_with_retry(client, retry, &req, progress, cancel)
         .await
         .map_err(|e| e.context("unable to get endpoints from the device's ARM metadata"))?;
     if !resp.status.is_success() {

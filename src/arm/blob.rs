@@ -100,7 +100,7 @@ impl BlobClient {
         retry: RetryPolicy,
     ) -> Result<BlobClient> {
         let endpoint = parse_endpoint(endpoint)?;
-        let (http, _warning) = tls::build_client(trust, hosts, timeout)?;
+        let (http, _warning) = tls::build_client_with(trust, hosts, timeout, retry.connect_timeout())?;
         Ok(BlobClient {
             http,
             endpoint,

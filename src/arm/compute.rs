@@ -56,11 +56,13 @@ impl Session {
 
     /// A VM with its instance view (power state, statuses).
     pub async fn get_vm(&self, rg: &str, name: &str, cancel: &CancelToken) -> Result<Value> {
+        super::require_names(&[("resource group", rg), ("VM", name)])?;
         self.get_json(&format!("{}&$expand=instanceView", self.vm_path(rg, name)), cancel).await
     }
 
     /// VMs of one resource group, or of the whole subscription.
     pub async fn list_vms(&self, rg: Option<&str>, cancel: &CancelToken) -> Result<Vec<Value>> {
+        super::require_names(&[("resource group", rg.unwrap_or("-"))])?;
         let path = match rg {
             Some(rg) => self.rg_provider_path(rg, "Microsoft.Compute/virtualMachines", versions::COMPUTE),
             None => format!(
@@ -80,6 +82,7 @@ impl Session {
         progress: &Progress<'_>,
         cancel: &CancelToken,
     ) -> Result<Value> {
+        super::require_names(&[("resource group", rg), ("VM", name)])?;
         self.call_lro("createVirtualMachine", Method::PUT, &self.vm_path(rg, name), Some(body), progress, cancel).await
     }
 
@@ -91,6 +94,7 @@ impl Session {
         progress: &Progress<'_>,
         cancel: &CancelToken,
     ) -> Result<()> {
+        super::require_names(&[("resource group", rg), ("VM", name)])?;
         let base = self.rg_provider_path(
             rg,
             &format!("Microsoft.Compute/virtualMachines/{}/{}", enc(name), action.path()),
@@ -101,6 +105,7 @@ impl Session {
     }
 
     pub async fn delete_vm(&self, rg: &str, name: &str, progress: &Progress<'_>, cancel: &CancelToken) -> Result<()> {
+        super::require_names(&[("resource group", rg), ("VM", name)])?;
         self.call_lro("deleteVirtualMachine", Method::DELETE, &self.vm_path(rg, name), None, progress, cancel).await?;
         Ok(())
     }
@@ -125,10 +130,12 @@ impl Session {
     }
 
     pub async fn get_extension(&self, rg: &str, vm: &str, ext: &str, cancel: &CancelToken) -> Result<Value> {
+        super::require_names(&[("resource group", rg), ("VM", vm), ("extension", ext)])?;
         self.get_json(&format!("{}&$expand=instanceView", self.extension_path(rg, vm, ext)), cancel).await
     }
 
     pub async fn list_extensions(&self, rg: &str, vm: &str, cancel: &CancelToken) -> Result<Vec<Value>> {
+        super::require_names(&[("resource group", rg), ("VM", vm)])?;
         let path = self.rg_provider_path(
             rg,
             &format!("Microsoft.Compute/virtualMachines/{}/extensions", enc(vm)),
@@ -148,6 +155,7 @@ impl Session {
         progress: &Progress<'_>,
         cancel: &CancelToken,
     ) -> Result<Value> {
+        super::require_names(&[("resource group", rg), ("VM", vm), ("extension", ext)])?;
         self.call_lro("installExtension", Method::PUT, &self.extension_path(rg, vm, ext), Some(body), progress, cancel)
             .await
     }
@@ -160,6 +168,7 @@ impl Session {
         progress: &Progress<'_>,
         cancel: &CancelToken,
     ) -> Result<()> {
+        super::require_names(&[("resource group", rg), ("VM", vm), ("extension", ext)])?;
         self.call_lro("removeExtension", Method::DELETE, &self.extension_path(rg, vm, ext), None, progress, cancel)
             .await?;
         Ok(())

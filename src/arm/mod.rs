@@ -68,6 +68,19 @@ fn default_tenant() -> String {
 fn default_timeout() -> u64 {
     100
 }
+/// The longest `requestTimeoutSeconds`.
+pub const MAX_REQUEST_TIMEOUT_SECONDS: u64 = 3600;
+
+/// Refuse an empty (or blank) resource name before it becomes part of a URL: `.../virtualMachines/` with
+/// no name would list the VMs, and the list would read as an empty VM.
+pub(crate) fn require_names(names: &[(&str, &str)]) -> Result<()> {
+    match names.iter().find(|(_, v)| v.trim().is_empty()) {
+        Some((what, _)) => {
+            Err(Error::invalid(format!("the {what} name is empty: give the name of an existing {what}")))
+        }
+        None => Ok(()),
+    }
+}
 fn default_client_id() -> String {
     device::POWERSHELL_CLIENT_ID.into()
 }
@@ -95,6 +108,20 @@ impl ConnectOptions {
             return Err(Error::invalid(format!("armEndpoint '{}' has no host", self.arm_endpoint)));
         }
         Ok(url)
+    }
+
+    /// Check the ranges of what was given: `requestTimeoutSeconds` 1 to 3600, the retry policy
+    /// ([`RetryPolicy::validate`]) and the device facts ([`device::DeviceFacts::validate`]). The JSON form is
+    /// checked when parsed too; [`Session::connect`] checks again for options built in code.
+    pub fn validate(&self) -> Result<()> {
+        if !(1..=MAX_REQUEST_TIMEOUT_SECONDS).contains(&self.request_timeout_seconds) {
+            return Err(Error::invalid(format!(
+                "requestTimeoutSeconds {} is out of range: 1 to {MAX_REQUEST_TIMEOUT_SECONDS} seconds for one request",
+                self.request_timeout_seconds
+            )));
+        }
+        self.retry.validate()?;
+        self.device.validate()
     }
 
     /// The host overrides, including the `deviceIp` shortcut.
@@ -209,6 +236,7 @@ impl Session {
         progress: &Progress<'_>,
         cancel: &CancelToken,
     ) -> Result<Session> {
+        options.validate()?;
         let arm = options.arm_url()?;
         if options.username.trim().is_empty() {
             return Err(Error::invalid("username is empty (the device's ARM user is EdgeArmUser)"));
@@ -219,8 +247,9 @@ impl Session {
             }
         }
         let hosts = options.host_overrides()?;
-        let timeout = Duration::from_secs(options.request_timeout_seconds.max(1));
-        let (http, tls_warning) = tls::build_client(&options.tls, &hosts, timeout)?;
+        let timeout = Duration::from_secs(options.request_timeout_seconds);
+        let (http, tls_warning) =
+            tls::build_client_with(&options.tls, &hosts, timeout, options.retry.connect_timeout())?;
         if let Some(w) = &tls_warning {
             progress.emit("connect", "warning", w.clone());
         }
@@ -237,7 +266,7 @@ impl Session {
             }
             _ => {
                 progress.emit("connect", "running", format!("reading {arm}metadata/endpoints"));
-                let endpoints = auth::discover(&http, &options.retry, &arm, cancel).await?;
+                let endpoints = auth::discover(&http, &options.retry, &arm, progress, cancel).await?;
                 (endpoints, None, None)
             }
         };

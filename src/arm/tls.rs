@@ -112,16 +112,26 @@ pub fn install_crypto_provider() {
 }
 
 /// Build the HTTP client for one session. Returns the client and, when verification is off, the warning
-/// that every caller must show.
+/// that every caller must show. Connecting (TCP and TLS handshake) may take up to 15 s, or `timeout`.
 pub fn build_client(
     trust: &TrustOptions,
     hosts: &HostMap,
     timeout: Duration,
 ) -> Result<(reqwest::Client, Option<String>)> {
+    build_client_with(trust, hosts, timeout, Duration::from_secs(15))
+}
+
+/// [`build_client`] with the time one try may spend connecting (TCP and TLS handshake; at most `timeout`).
+pub fn build_client_with(
+    trust: &TrustOptions,
+    hosts: &HostMap,
+    timeout: Duration,
+    connect_timeout: Duration,
+) -> Result<(reqwest::Client, Option<String>)> {
     install_crypto_provider();
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("asegpu/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_secs(15).min(timeout))
+        .connect_timeout(connect_timeout.min(timeout))
         .timeout(timeout)
         .pool_idle_timeout(Duration::from_secs(30))
         .tls_version_min(reqwest::tls::Version::TLS_1_2)
@@ -318,6 +328,12 @@ pub fn classify_transport(e: &reqwest::Error, url: &str) -> Error {
     };
     if let Some(hint) = tls_hint {
         return Error::new(Status::Tls, format!("TLS verification of {url} failed ({chain}): {hint}"));
+    }
+    if e.is_timeout() && e.is_connect() {
+        return Error::new(
+            Status::Timeout,
+            format!("cannot reach {url}: connecting timed out (no TCP connection or TLS handshake in time: {chain})"),
+        );
     }
     if e.is_timeout() {
         return Error::new(Status::Timeout, format!("request to {url} timed out ({chain})"));

@@ -55,6 +55,8 @@ fn make_vhd(path: &Path) -> Result<()> {
 pub async fn run(args: DemoArgs, format: Format, cancel: &CancelToken) -> Result<()> {
     let dir = std::env::temp_dir().join(format!("asegpu-demo-{}", uuid::Uuid::new_v4().simple()));
     let password = Zeroizing::new(format!("Demo-{}", uuid::Uuid::new_v4().simple()));
+    // Private from the start: the password file for --keep-running goes there.
+    super::profile::ensure_private_dir(&dir)?;
     let mut cfg = SimConfig::new(&password, dir.clone());
     cfg.time_scale = args.time_scale;
     let sim = Sim::start(cfg).await?;

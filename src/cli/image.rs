@@ -11,7 +11,10 @@ use std::path::PathBuf;
 #[derive(Subcommand, Debug)]
 pub enum ImageCommand {
     /// Check that a file is a fixed-size Generation 1 VHD, as the device requires.
-    Check { vhd: PathBuf },
+    Check {
+        #[arg(value_parser = super::path_arg)]
+        vhd: PathBuf,
+    },
     /// Upload a VHD as a page blob (sparse-aware, parallel, resumable, verified).
     Upload(UploadArgs),
     /// The whole flow: storage account (created if missing), upload, then the image.
@@ -20,16 +23,16 @@ pub enum ImageCommand {
 
 #[derive(Args, Debug)]
 pub struct UploadArgs {
-    #[arg(long, short = 'g')]
+    #[arg(long, short = 'g', value_parser = super::name_arg)]
     pub resource_group: String,
-    #[arg(long)]
+    #[arg(long, value_parser = super::name_arg)]
     pub storage_account: String,
-    #[arg(long, default_value = "vmimages")]
+    #[arg(long, default_value = "vmimages", value_parser = super::name_arg)]
     pub container: String,
     /// Blob name (default: the file's name).
-    #[arg(long)]
+    #[arg(long, value_parser = super::name_arg)]
     pub blob: Option<String>,
-    #[arg(long)]
+    #[arg(long, value_parser = super::path_arg)]
     pub vhd: PathBuf,
     /// Put Page requests in flight at once.
     #[arg(long, default_value_t = 8)]
@@ -50,10 +53,10 @@ pub struct CreateArgs {
     #[command(flatten)]
     pub upload: UploadArgs,
     /// Image name.
-    #[arg(long)]
+    #[arg(long, value_parser = super::name_arg)]
     pub name: String,
     /// Linux or Windows.
-    #[arg(long)]
+    #[arg(long, value_parser = super::name_arg)]
     pub os_type: String,
     /// Import a managed disk first and make the image from it (the PowerShell flow).
     #[arg(long)]

@@ -24,14 +24,22 @@ pub struct Cli {
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = Format::Table)]
     pub output: Format,
     /// Connection profile to use (default: the last one connected).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = profile::parse_profile_name)]
     pub profile: Option<String>,
     /// Read the Edge ARM password from this file (first line).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = path_arg)]
     pub password_file: Option<PathBuf>,
     /// Read the Edge ARM password from this environment variable (default ASEGPU_PASSWORD).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = name_arg)]
     pub password_env: Option<String>,
+    /// How long (seconds, 1 to 600) to keep trying a device that cannot be reached (connection refused,
+    /// DNS failure, no route, connect or TLS handshake timeout) before reporting it. Default: the profile's
+    /// (15 s unless set); `connect --timeout` saves it in the profile.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_timeout)]
+    pub timeout: Option<u64>,
+    /// Say what happens on stderr: each retry and why (ASEGPU_LOG=debug says more).
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -74,21 +82,21 @@ pub enum Command {
 #[derive(Args, Debug)]
 pub struct ConnectArgs {
     /// ARM endpoint, https://management.<device>.<domain>/
-    #[arg(long, alias = "arm-url")]
+    #[arg(long, alias = "arm-url", value_parser = name_arg)]
     pub arm_endpoint: String,
-    #[arg(long, default_value = crate::device::ARM_USER)]
+    #[arg(long, default_value = crate::device::ARM_USER, value_parser = name_arg)]
     pub username: String,
     /// Device root CA certificate (PEM or DER .cer), trusted in addition to the system store.
-    #[arg(long)]
+    #[arg(long, value_parser = path_arg)]
     pub ca_cert: Option<PathBuf>,
     /// Trust only --ca-cert, not the system store.
     #[arg(long, requires = "ca_cert")]
     pub ca_only: bool,
     /// Trust exactly the device certificate with this SHA-256 thumbprint (for self-signed device certificates).
-    #[arg(long)]
+    #[arg(long, value_parser = name_arg)]
     pub thumbprint: Option<String>,
     /// The device's IP address, used for every *.<device>.<domain> host (instead of hosts-file entries).
-    #[arg(long)]
+    #[arg(long, value_parser = name_arg)]
     pub device_ip: Option<String>,
     /// Map a host name (or *.suffix) to an address: HOST=IP. Repeatable.
     #[arg(long, value_parser = parse_host_map)]
@@ -96,11 +104,12 @@ pub struct ConnectArgs {
     /// DANGEROUS: do not verify the device's TLS certificate.
     #[arg(long)]
     pub insecure_skip_tls_verify: bool,
-    /// Name of the profile to save.
-    #[arg(long, default_value = "default")]
+    /// Name of the profile to save: 1 to 64 characters from A-Z a-z 0-9 . _ -, starting with a letter or a
+    /// digit.
+    #[arg(long, default_value = "default", value_parser = profile::parse_profile_name)]
     pub name: String,
-    /// Device fact ARM does not expose: the number of GPUs (1 or 2).
-    #[arg(long)]
+    /// Device fact ARM does not expose: the number of GPUs, 1 or 2 (one or two T4; Pro 2: one or two A2).
+    #[arg(long, value_parser = parse_gpu_count)]
     pub gpu_count: Option<u32>,
     /// Device fact: the GPU model (T4 or A2), if the device's sizes do not show it.
     #[arg(long, value_enum)]
@@ -108,15 +117,79 @@ pub struct ConnectArgs {
     /// Device fact: whether Kubernetes is configured on the device (true/false).
     #[arg(long)]
     pub kubernetes: Option<bool>,
-    /// Device fact: the device software release (e.g. 2309), which decides the GPU extension version.
-    #[arg(long)]
+    /// Device fact: the device software release as YYMM (e.g. 2309), from the device's local web UI
+    /// (Software update page); it decides the GPU extension version.
+    #[arg(long, value_parser = parse_release)]
     pub release: Option<String>,
 }
 
+/// `NAME=VALUE` with a non-empty name; `what` says what the pair is for.
+fn split_pair(s: &str, syntax: &str, what: &str, example: &str) -> std::result::Result<(String, String), String> {
+    let Some((k, v)) = s.split_once('=') else {
+        return Err(format!("expected {syntax} for {what} (no '=' in '{s}'), e.g. {example}"));
+    };
+    let (k, v) = (k.trim(), v.trim());
+    if k.is_empty() {
+        return Err(format!("expected {syntax} for {what}: the part before '=' is empty, e.g. {example}"));
+    }
+    Ok((k.to_string(), v.to_string()))
+}
+
+/// `--host-map HOST=IP`.
 fn parse_host_map(s: &str) -> std::result::Result<(String, String), String> {
-    s.split_once('=')
-        .map(|(h, ip)| (h.trim().to_string(), ip.trim().to_string()))
-        .ok_or_else(|| "expected HOST=IP".into())
+    let (h, ip) = split_pair(s, "HOST=IP", "a host mapping", "management.mydevice.example.com=10.0.0.5")?;
+    if ip.is_empty() {
+        return Err(format!("expected HOST=IP for a host mapping: the IP address after '=' is empty in '{s}'"));
+    }
+    Ok((h, ip))
+}
+
+/// `--param NAME=VALUE` (a template parameter; VALUE may be JSON).
+pub(crate) fn parse_param(s: &str) -> std::result::Result<(String, String), String> {
+    split_pair(s, "NAME=VALUE", "a template parameter (VALUE may be JSON)", "vmSize=Standard_NC4as_T4_v3")
+}
+
+/// `--tag KEY=VALUE`.
+fn parse_tag(s: &str) -> std::result::Result<(String, String), String> {
+    split_pair(s, "KEY=VALUE", "a tag", "owner=gpu-team")
+}
+
+/// A required name (resource group, VM, storage account...): not empty or blank.
+pub(crate) fn name_arg(s: &str) -> std::result::Result<String, String> {
+    if s.trim().is_empty() {
+        return Err("the value is empty: a name is required here".into());
+    }
+    Ok(s.to_string())
+}
+
+/// A required path: not empty.
+pub(crate) fn path_arg(s: &str) -> std::result::Result<PathBuf, String> {
+    if s.trim().is_empty() {
+        return Err("the path is empty: a file is required here".into());
+    }
+    Ok(PathBuf::from(s))
+}
+
+fn parse_gpu_count(s: &str) -> std::result::Result<u32, String> {
+    let n = s.trim().parse::<u32>().map_err(|_| {
+        format!("'{s}' is not a GPU count: give 1 or 2 (one or two NVIDIA T4 GPUs; Pro 2: one or two NVIDIA A2)")
+    })?;
+    crate::device::validate_gpu_count(n).map_err(|e| e.message)
+}
+
+pub(crate) fn parse_release(s: &str) -> std::result::Result<String, String> {
+    crate::device::validate_release(s).map_err(|e| e.message)
+}
+
+fn parse_timeout(s: &str) -> std::result::Result<u64, String> {
+    let range = crate::arm::http::UNREACHABLE_DEADLINE_MS;
+    let (lo, hi) = (range.start() / 1000, range.end() / 1000);
+    match s.trim().parse::<u64>() {
+        Ok(n) if (lo..=hi).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "--timeout is whole seconds, {lo} to {hi}: how long to keep trying a device that cannot be reached"
+        )),
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -124,16 +197,21 @@ pub enum GroupCommand {
     /// List resource groups.
     List,
     /// Show one resource group.
-    Show { name: String },
+    Show {
+        #[arg(value_parser = name_arg)]
+        name: String,
+    },
     /// Create (or update) a resource group in dbelocal.
     Create {
+        #[arg(value_parser = name_arg)]
         name: String,
         /// Tags as KEY=VALUE. Repeatable.
-        #[arg(long, value_parser = parse_host_map)]
+        #[arg(long, value_parser = parse_tag)]
         tag: Vec<(String, String)>,
     },
     /// Delete a resource group and everything in it.
     Delete {
+        #[arg(value_parser = name_arg)]
         name: String,
         /// Do not ask for confirmation.
         #[arg(long, short = 'y')]
@@ -146,10 +224,21 @@ const GROUP_COLUMNS: &[(&str, &str)] =
 
 pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_env("ASEGPU_LOG"))
-        .with_writer(std::io::stderr)
-        .try_init();
+    if std::env::var_os("ASEGPU_LOG").is_none() && cli.verbose {
+        // --verbose: asegpu's own notes (each retry and why), one plain line each.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("asegpu=info"))
+            .without_time()
+            .with_target(false)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_writer(std::io::stderr)
+            .try_init();
+    } else {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_env("ASEGPU_LOG"))
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let format = cli.output;
     let cancel = CancelToken::new();
@@ -191,8 +280,10 @@ fn exit_code(s: Status) -> u8 {
 
 async fn run(cli: Cli, cancel: &CancelToken) -> Result<()> {
     let pw = PasswordSource { file: cli.password_file.clone(), env: cli.password_env.clone() };
+    let format = cli.output;
+    let ctx = SessionArgs { profile: cli.profile.clone(), password: pw.clone(), timeout: cli.timeout, cancel };
     match cli.command {
-        Command::Connect(a) => connect(a, &pw, cli.output, cancel).await,
+        Command::Connect(a) => connect(a, &pw, cli.timeout, format, cancel).await,
         Command::Disconnect => {
             let (name, _) = Profiles::load()?.get(cli.profile.as_deref())?;
             profile::forget_token(&name);
@@ -200,29 +291,24 @@ async fn run(cli: Cli, cancel: &CancelToken) -> Result<()> {
             Ok(())
         }
         Command::Account => {
-            let s = session(&cli.profile, &pw, cancel).await?;
-            output::print(cli.output, &serde_json::to_value(s.info().await)?, INFO_COLUMNS);
-            Ok(())
+            with_session(&ctx, async |s| {
+                output::print(format, &serde_json::to_value(s.info().await)?, INFO_COLUMNS);
+                Ok(())
+            })
+            .await
         }
-        Command::Group(g) => {
-            let s = session(&cli.profile, &pw, cancel).await?;
-            group(&s, g, cli.output, cancel).await
-        }
+        Command::Group(g) => with_session(&ctx, async |s| group(s, g, format, cancel).await).await,
         Command::Image(image::ImageCommand::Check { vhd }) => {
-            image::image_cmd(None, image::ImageCommand::Check { vhd }, cli.output, cancel).await
+            image::image_cmd(None, image::ImageCommand::Check { vhd }, format, cancel).await
         }
-        Command::Image(c) => {
-            image::image_cmd(Some(&session(&cli.profile, &pw, cancel).await?), c, cli.output, cancel).await
-        }
-        Command::Gpu(c) => ops::gpu_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
-        Command::Deploy(a) => ops::deploy_cmd(&session(&cli.profile, &pw, cancel).await?, a, cli.output, cancel).await,
-        Command::Vm(c) => ops::vm_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
-        Command::Extension(c) => {
-            ops::extension_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await
-        }
-        Command::Update(c) => ops::update_cmd(&session(&cli.profile, &pw, cancel).await?, c, cli.output, cancel).await,
-        Command::Fleet(c) => ops::fleet_cmd(c, &pw, cli.output, cancel).await,
-        Command::Demo(a) => demo::run(a, cli.output, cancel).await,
+        Command::Image(c) => with_session(&ctx, async |s| image::image_cmd(Some(s), c, format, cancel).await).await,
+        Command::Gpu(c) => with_session(&ctx, async |s| ops::gpu_cmd(s, c, format, cancel).await).await,
+        Command::Deploy(a) => with_session(&ctx, async |s| ops::deploy_cmd(s, a, format, cancel).await).await,
+        Command::Vm(c) => with_session(&ctx, async |s| ops::vm_cmd(s, c, format, cancel).await).await,
+        Command::Extension(c) => with_session(&ctx, async |s| ops::extension_cmd(s, c, format, cancel).await).await,
+        Command::Update(c) => with_session(&ctx, async |s| ops::update_cmd(s, c, format, cancel).await).await,
+        Command::Fleet(c) => ops::fleet_cmd(c, &pw, cli.timeout, format, cancel).await,
+        Command::Demo(a) => demo::run(a, format, cancel).await,
     }
 }
 
@@ -233,19 +319,44 @@ const INFO_COLUMNS: &[(&str, &str)] = &[
     ("Environment", "/environment"),
 ];
 
-async fn session(profile: &Option<String>, pw: &PasswordSource, cancel: &CancelToken) -> Result<Session> {
-    let bar = Bar::new("connect");
-    let sink = |e: &ProgressEvent| bar.update(e);
-    let r = profile::open(profile.as_deref(), pw, &Progress::new(&sink), cancel).await;
-    bar.finish();
-    let (name, s) = r?;
-    if let Some(t) = s.saved_token().await {
-        profile::save_token(&name, &t)?;
-    }
-    Ok(s)
+/// What opening a profile's session needs.
+struct SessionArgs<'a> {
+    profile: Option<String>,
+    password: PasswordSource,
+    timeout: Option<u64>,
+    cancel: &'a CancelToken,
 }
 
-async fn connect(a: ConnectArgs, pw: &PasswordSource, format: Format, cancel: &CancelToken) -> Result<()> {
+/// Open the profile's session, run `f` with it, and save the token back to the cache whenever it was
+/// renewed: at sign-in, during `f` (after a 401 or before expiry), also when `f` fails.
+async fn with_session<T>(a: &SessionArgs<'_>, f: impl AsyncFnOnce(&Session) -> Result<T>) -> Result<T> {
+    let bar = Bar::new("connect");
+    let sink = |e: &ProgressEvent| bar.update(e);
+    let r = profile::open(a.profile.as_deref(), &a.password, a.timeout, &Progress::new(&sink), a.cancel).await;
+    bar.finish();
+    let profile::Opened { name, session, cached_access_token } = r?;
+    let mut saved = cached_access_token;
+    profile::save_if_renewed(&name, &session, &mut saved).await?;
+    let result = f(&session).await;
+    match (result, profile::save_if_renewed(&name, &session, &mut saved).await) {
+        (r, Ok(())) => r,
+        (Ok(_), Err(e)) => Err(e),
+        (Err(e), Err(not_saved)) => {
+            eprintln!("warning: the renewed sign-in was not saved: {not_saved}");
+            Err(e)
+        }
+    }
+}
+
+async fn connect(
+    a: ConnectArgs,
+    pw: &PasswordSource,
+    timeout: Option<u64>,
+    format: Format,
+    cancel: &CancelToken,
+) -> Result<()> {
+    // Refuse an unsafe configuration directory or profile file before signing in.
+    Profiles::load()?;
     let mut o = ConnectOptions::new(&a.arm_endpoint);
     o.username = a.username;
     o.tls.ca_cert_file = a.ca_cert.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
@@ -258,6 +369,9 @@ async fn connect(a: ConnectArgs, pw: &PasswordSource, format: Format, cancel: &C
     o.device.gpu_model = a.gpu_model;
     o.device.kubernetes_configured = a.kubernetes;
     o.device.release = a.release;
+    if let Some(secs) = timeout {
+        o.retry.unreachable_deadline_ms = secs.saturating_mul(1000);
+    }
     let password = pw.read(true)?.ok_or_else(|| {
         Error::invalid(
             "no password: set ASEGPU_PASSWORD, use --password-file FILE, or run in a terminal to be prompted",
@@ -272,9 +386,7 @@ async fn connect(a: ConnectArgs, pw: &PasswordSource, format: Format, cancel: &C
     profiles.profiles.insert(a.name.clone(), o);
     profiles.current = Some(a.name.clone());
     profiles.save()?;
-    if let Some(t) = s.saved_token().await {
-        profile::save_token(&a.name, &t)?;
-    }
+    profile::save_if_renewed(&a.name, &s, &mut None).await?;
     if let Some(w) = s.tls_warning() {
         eprintln!("WARNING: {w}");
     }

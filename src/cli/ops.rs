@@ -20,17 +20,17 @@ pub enum GpuCommand {
 
 #[derive(Args, Debug)]
 pub struct PreflightArgs {
-    #[arg(long, short = 'g')]
+    #[arg(long, short = 'g', value_parser = super::name_arg)]
     pub resource_group: Option<String>,
-    #[arg(long)]
+    #[arg(long, value_parser = super::path_arg)]
     pub template_file: Option<PathBuf>,
-    #[arg(long)]
+    #[arg(long, value_parser = super::path_arg)]
     pub parameters_file: Option<PathBuf>,
     /// Parameter override NAME=VALUE (JSON values allowed). Repeatable.
-    #[arg(long = "param", value_parser = super::parse_host_map)]
+    #[arg(long = "param", value_parser = super::parse_param)]
     pub params: Vec<(String, String)>,
     /// Instead of a template: a VM size...
-    #[arg(long, conflicts_with = "template_file")]
+    #[arg(long, conflicts_with = "template_file", value_parser = super::name_arg)]
     pub size: Option<String>,
     /// ...and how many VMs of it.
     #[arg(long, default_value_t = 1)]
@@ -46,17 +46,17 @@ fn param_map(params: &[(String, String)]) -> serde_json::Map<String, Value> {
 
 #[derive(Args, Debug)]
 pub struct DeployArgs {
-    #[arg(long, short = 'g')]
+    #[arg(long, short = 'g', value_parser = super::name_arg)]
     pub resource_group: String,
-    #[arg(long)]
+    #[arg(long, value_parser = super::path_arg)]
     pub template_file: PathBuf,
-    #[arg(long)]
+    #[arg(long, value_parser = super::path_arg)]
     pub parameters_file: Option<PathBuf>,
     /// Parameter override NAME=VALUE (JSON values allowed). Repeatable.
-    #[arg(long = "param", value_parser = super::parse_host_map)]
+    #[arg(long = "param", value_parser = super::parse_param)]
     pub params: Vec<(String, String)>,
     /// Deployment name (default: the template file's name).
-    #[arg(long)]
+    #[arg(long, value_parser = super::name_arg)]
     pub name: Option<String>,
     /// Deploy even when the preflight says it will fail.
     #[arg(long)]
@@ -67,12 +67,13 @@ pub struct DeployArgs {
 pub enum VmCommand {
     /// List VMs (of a resource group, or all), with power state, GPUs and IP addresses.
     List {
-        #[arg(long, short = 'g')]
+        #[arg(long, short = 'g', value_parser = super::name_arg)]
         resource_group: Option<String>,
     },
     Show {
-        #[arg(long, short = 'g')]
+        #[arg(long, short = 'g', value_parser = super::name_arg)]
         resource_group: String,
+        #[arg(value_parser = super::name_arg)]
         name: String,
     },
     /// The VM sizes the device offers (GPU sizes match its GPU model).
@@ -81,30 +82,35 @@ pub enum VmCommand {
     /// ASEGPU_VM_PASSWORD, --admin-password-file, or a prompt.
     Create(CreateVmArgs),
     Start {
-        #[arg(long, short = 'g')]
+        #[arg(long, short = 'g', value_parser = super::name_arg)]
         resource_group: String,
+        #[arg(value_parser = super::name_arg)]
         name: String,
     },
     /// Stop, staying provisioned: the VM keeps its GPU (Stop-AzVM -StayProvisioned).
     Stop {
-        #[arg(long, short = 'g')]
+        #[arg(long, short = 'g', value_parser = super::name_arg)]
         resource_group: String,
+        #[arg(value_parser = super::name_arg)]
         name: String,
     },
     /// Stop and release the GPU (Kubernetes may take it).
     Deallocate {
-        #[arg(long, short = 'g')]
+        #[arg(long, short = 'g', value_parser = super::name_arg)]
         resource_group: String,
+        #[arg(value_parser = super::name_arg)]
         name: String,
     },
     Restart {
-        #[arg(long, short = 'g')]
+        #[arg(long, short = 'g', value_parser = super::name_arg)]
         resource_group: String,
+        #[arg(value_parser = super::name_arg)]
         name: String,
     },
     Delete {
-        #[arg(long, short = 'g')]
+        #[arg(long, short = 'g', value_parser = super::name_arg)]
         resource_group: String,
+        #[arg(value_parser = super::name_arg)]
         name: String,
         #[arg(long, short = 'y')]
         yes: bool,
@@ -113,27 +119,27 @@ pub enum VmCommand {
 
 #[derive(Args, Debug)]
 pub struct CreateVmArgs {
-    #[arg(long, short = 'g')]
+    #[arg(long, short = 'g', value_parser = super::name_arg)]
     pub resource_group: String,
-    #[arg(long)]
+    #[arg(long, value_parser = super::name_arg)]
     pub name: String,
     /// Image name (in the resource group) or id.
-    #[arg(long)]
+    #[arg(long, value_parser = super::name_arg)]
     pub image: String,
-    #[arg(long, default_value = "Standard_NC4as_T4_v3")]
+    #[arg(long, default_value = "Standard_NC4as_T4_v3", value_parser = super::name_arg)]
     pub size: String,
-    #[arg(long, default_value = crate::device::COMPUTE_VNET)]
+    #[arg(long, default_value = crate::device::COMPUTE_VNET, value_parser = super::name_arg)]
     pub vnet: String,
-    #[arg(long, default_value = crate::device::COMPUTE_RESOURCE_GROUP)]
+    #[arg(long, default_value = crate::device::COMPUTE_RESOURCE_GROUP, value_parser = super::name_arg)]
     pub vnet_resource_group: String,
-    #[arg(long, default_value = crate::device::COMPUTE_SUBNET)]
+    #[arg(long, default_value = crate::device::COMPUTE_SUBNET, value_parser = super::name_arg)]
     pub subnet: String,
     /// Static private IP address (default: DHCP).
-    #[arg(long)]
+    #[arg(long, value_parser = super::name_arg)]
     pub ip: Option<String>,
-    #[arg(long, default_value = "Administrator")]
+    #[arg(long, default_value = "Administrator", value_parser = super::name_arg)]
     pub admin_username: String,
-    #[arg(long)]
+    #[arg(long, value_parser = super::path_arg)]
     pub admin_password_file: Option<PathBuf>,
     #[arg(long)]
     pub force: bool,
@@ -145,47 +151,49 @@ pub enum ExtensionCommand {
     /// the device release unless given).
     Install(InstallArgs),
     Show {
-        #[arg(long, short = 'g')]
+        #[arg(long, short = 'g', value_parser = super::name_arg)]
         resource_group: String,
-        #[arg(long)]
+        #[arg(long, value_parser = super::name_arg)]
         vm: String,
+        #[arg(value_parser = super::name_arg)]
         name: String,
     },
     List {
-        #[arg(long, short = 'g')]
+        #[arg(long, short = 'g', value_parser = super::name_arg)]
         resource_group: String,
-        #[arg(long)]
+        #[arg(long, value_parser = super::name_arg)]
         vm: String,
     },
     Remove {
-        #[arg(long, short = 'g')]
+        #[arg(long, short = 'g', value_parser = super::name_arg)]
         resource_group: String,
-        #[arg(long)]
+        #[arg(long, value_parser = super::name_arg)]
         vm: String,
+        #[arg(value_parser = super::name_arg)]
         name: String,
     },
 }
 
 #[derive(Args, Debug)]
 pub struct InstallArgs {
-    #[arg(long, short = 'g')]
+    #[arg(long, short = 'g', value_parser = super::name_arg)]
     pub resource_group: String,
-    #[arg(long)]
+    #[arg(long, value_parser = super::name_arg)]
     pub vm: String,
-    #[arg(long)]
+    #[arg(long, value_parser = super::name_arg)]
     pub name: Option<String>,
-    #[arg(long)]
+    #[arg(long, value_parser = super::name_arg)]
     pub publisher: Option<String>,
-    #[arg(long = "type")]
+    #[arg(long = "type", value_parser = super::name_arg)]
     pub extension_type: Option<String>,
     /// typeHandlerVersion (e.g. 1.8).
-    #[arg(long, alias = "handler-version")]
+    #[arg(long, alias = "handler-version", value_parser = super::name_arg)]
     pub type_handler_version: Option<String>,
     /// Settings as JSON.
     #[arg(long)]
     pub settings: Option<String>,
-    /// Device software release (e.g. 2309), if not in the profile.
-    #[arg(long)]
+    /// Device software release as YYMM (e.g. 2309), if not in the profile.
+    #[arg(long, value_parser = super::parse_release)]
     pub release: Option<String>,
 }
 
@@ -193,12 +201,12 @@ pub struct InstallArgs {
 pub enum UpdateCommand {
     /// Before a device update: stop every running GPU VM staying provisioned, and record which.
     Suspend {
-        #[arg(long)]
+        #[arg(long, value_parser = super::path_arg)]
         record: Option<PathBuf>,
     },
     /// After the update: start the recorded VMs again.
     Resume {
-        #[arg(long)]
+        #[arg(long, value_parser = super::path_arg)]
         record: Option<PathBuf>,
     },
 }
@@ -486,7 +494,13 @@ pub async fn update_cmd(s: &Session, cmd: UpdateCommand, format: Format, cancel:
         UpdateCommand::Suspend { record } => {
             let path = record_path(&record);
             let rec = with_bar("suspend", async |p| update::suspend(s, p, cancel).await).await?;
-            super::profile::write_private(&path, &serde_json::to_vec_pretty(&rec)?)?;
+            let data = serde_json::to_vec_pretty(&rec)?;
+            if record.is_some() {
+                // A path of the user's choosing: written atomically and 0600, its directory left as it is.
+                super::profile::write_atomic(&path, &data)?;
+            } else {
+                super::profile::write_private(&path, &data)?;
+            }
             output::print(
                 format,
                 &serde_json::to_value(&rec.stopped)?,
@@ -515,14 +529,14 @@ pub enum FleetCommand {
     /// GPU availability of every device in a fleet file, as one table.
     Gpu {
         /// Fleet file: {"devices": [{"name", "connect": {connect options}, "passwordFile" | "passwordEnv"}]}.
-        #[arg(long)]
+        #[arg(long, value_parser = super::path_arg)]
         devices: PathBuf,
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
     },
     /// Deploy the same template (and install the GPU extension) on every device, as one table.
     Rollout {
-        #[arg(long)]
+        #[arg(long, value_parser = super::path_arg)]
         devices: PathBuf,
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
@@ -537,14 +551,24 @@ pub enum FleetCommand {
 pub async fn fleet_cmd(
     cmd: FleetCommand,
     pw: &super::profile::PasswordSource,
+    timeout: Option<u64>,
     format: Format,
     cancel: &CancelToken,
 ) -> Result<()> {
     use crate::ops::fleet;
     let default_pw = pw.read(false)?;
+    let load = |path: &std::path::Path| -> Result<fleet::Fleet> {
+        let mut f = fleet::Fleet::load(path)?;
+        if let Some(secs) = timeout {
+            for d in &mut f.devices {
+                d.connect.retry.unreachable_deadline_ms = secs.saturating_mul(1000);
+            }
+        }
+        Ok(f)
+    };
     let (rows, failed) = match cmd {
         FleetCommand::Gpu { devices, concurrency } => {
-            let f = fleet::Fleet::load(&devices)?;
+            let f = load(&devices)?;
             let rows = with_bar("fleet", async |p| {
                 Ok(fleet::gpu_report(&f, default_pw.as_ref(), concurrency, p, cancel).await)
             })
@@ -577,7 +601,7 @@ pub async fn fleet_cmd(
             (rows.len(), failed)
         }
         FleetCommand::Rollout { devices, concurrency, deploy: a, extension } => {
-            let f = fleet::Fleet::load(&devices)?;
+            let f = load(&devices)?;
             let r = fleet::Rollout {
                 deployment: deploy::TemplateDeployment {
                     resource_group_name: a.resource_group,

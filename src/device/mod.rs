@@ -40,9 +40,10 @@ pub fn blob_host(account: &str, device: &str, domain: &str) -> String {
 
 /// Device facts ARM does not expose (GPU count, Kubernetes, software release), as the admin knows them
 /// from the device's local web UI. They live in the connection profile; reports say where each fact came
-/// from.
+/// from. Parsing checks them (see [`validate_gpu_count`], [`validate_release`]), so a profile file, a fleet
+/// file and the C ABI's connect options get the same answer as the command line.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[serde(rename_all = "camelCase", try_from = "DeviceFactsJson")]
 pub struct DeviceFacts {
     /// Number of GPUs (1 or 2).
     pub gpu_count: Option<u32>,
@@ -52,6 +53,132 @@ pub struct DeviceFacts {
     pub kubernetes_configured: Option<bool>,
     /// GPUs Kubernetes holds, if known (otherwise: every GPU no allocated VM holds).
     pub kubernetes_gpus: Option<u32>,
-    /// Device software release, e.g. `2309` or `2.2.2205.5555`.
+    /// Device software release as `YYMM`, e.g. `2309` (see [`validate_release`]).
     pub release: Option<String>,
+}
+
+/// The JSON form, checked into a [`DeviceFacts`].
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+struct DeviceFactsJson {
+    gpu_count: Option<u32>,
+    gpu_model: Option<sizes::GpuModel>,
+    kubernetes_configured: Option<bool>,
+    kubernetes_gpus: Option<u32>,
+    release: Option<String>,
+}
+
+impl TryFrom<DeviceFactsJson> for DeviceFacts {
+    type Error = String;
+    fn try_from(j: DeviceFactsJson) -> Result<Self, String> {
+        let mut f = DeviceFacts {
+            gpu_count: j.gpu_count,
+            gpu_model: j.gpu_model,
+            kubernetes_configured: j.kubernetes_configured,
+            kubernetes_gpus: j.kubernetes_gpus,
+            release: j.release,
+        };
+        f.validate().map_err(|e| e.message)?;
+        if let Some(r) = &f.release {
+            f.release = Some(r.trim().to_string());
+        }
+        Ok(f)
+    }
+}
+
+impl DeviceFacts {
+    /// Check every fact that is given (see [`validate_gpu_count`] and [`validate_release`]).
+    pub fn validate(&self) -> crate::Result<()> {
+        if let Some(n) = self.gpu_count {
+            validate_gpu_count(n)?;
+        }
+        if let Some(r) = &self.release {
+            validate_release(r)?;
+        }
+        if let Some(k) = self.kubernetes_gpus {
+            let most = self.gpu_count.unwrap_or(gpu::VALID_GPU_COUNTS[gpu::VALID_GPU_COUNTS.len() - 1]);
+            if k > most {
+                return Err(crate::Error::invalid(format!(
+                    "device fact kubernetesGpus {k} is more than the device's {most} GPU(s): Kubernetes can hold at \
+                     most every GPU of the device (0 to {most})"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The first device software release: Azure Stack Edge Pro GPU became generally available in August 2020.
+pub const FIRST_RELEASE: u32 = 2008;
+
+/// A GPU count is 1 or 2: an Azure Stack Edge Pro GPU device has one or two NVIDIA T4 GPUs, a Pro 2 one or
+/// two NVIDIA A2.
+pub fn validate_gpu_count(n: u32) -> crate::Result<u32> {
+    if gpu::valid_gpu_count(n) {
+        return Ok(n);
+    }
+    Err(crate::Error::invalid(format!(
+        "GPU count {n} is not possible: give 1 or 2 (an Azure Stack Edge Pro GPU device has one or two NVIDIA T4 \
+         GPUs, a Pro 2 device one or two NVIDIA A2)"
+    )))
+}
+
+/// A device software release is `YYMM`: four digits, the year 20 to 29 and the month 01 to 12, 2008 or later
+/// (e.g. `2309`, the September 2023 release), as the device's local web UI shows it on its Software update
+/// page. Returns the release without surrounding spaces.
+pub fn validate_release(release: &str) -> crate::Result<String> {
+    let r = release.trim();
+    let problem = if r.len() != 4 || !r.bytes().all(|b| b.is_ascii_digit()) {
+        Some("it is not 4 digits")
+    } else {
+        let n: u32 = r.parse().expect("4 digits");
+        if !(1..=12).contains(&(n % 100)) {
+            Some("its month (the last 2 digits) is not 01 to 12")
+        } else if !(FIRST_RELEASE..3000).contains(&n) {
+            Some("the first device release was 2008 and the year (the first 2 digits) is 20 to 29")
+        } else {
+            None
+        }
+    };
+    match problem {
+        None => Ok(r.to_string()),
+        Some(why) => Err(crate::Error::invalid(format!(
+            "device release '{}' is not valid ({why}): give the release as YYMM, e.g. 2309 for the September 2023 \
+             release (2008 or later, month 01 to 12); the device's local web UI shows it on its Software update page",
+            release.escape_debug()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn releases_are_yymm() {
+        for ok in ["2008", "2309", " 2105 ", "2912"] {
+            assert_eq!(validate_release(ok).unwrap(), ok.trim());
+        }
+        for bad in ["banana", "", "2313", "2300", "1912", "2007", "3001", "23091", "2.2.2205.5555", "２３０９"] {
+            let e = validate_release(bad).unwrap_err();
+            assert!(e.message.contains("YYMM") && e.message.contains("Software update"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn facts_are_checked_when_parsed() {
+        let ok: DeviceFacts = serde_json::from_str(r#"{"gpuCount":2,"release":" 2309","kubernetesGpus":2}"#).unwrap();
+        assert_eq!((ok.gpu_count, ok.release.as_deref()), (Some(2), Some("2309")));
+        for (json, needle) in [
+            (r#"{"gpuCount":7}"#, "1 or 2"),
+            (r#"{"gpuCount":0}"#, "1 or 2"),
+            (r#"{"release":"banana"}"#, "YYMM"),
+            (r#"{"gpuCount":1,"kubernetesGpus":2}"#, "kubernetesGpus"),
+            (r#"{"gpus":2}"#, "unknown field"),
+        ] {
+            let e = serde_json::from_str::<DeviceFacts>(json).unwrap_err().to_string();
+            assert!(e.contains(needle), "{json}: {e}");
+        }
+        assert_eq!(serde_json::from_str::<DeviceFacts>("{}").unwrap(), DeviceFacts::default());
+    }
 }

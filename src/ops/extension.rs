@@ -76,13 +76,14 @@ impl ExtensionView {
     }
 }
 
-/// The release to use: request, then profile, else assume 2205 or later (with a warning).
-fn release(session: &Session, req: &InstallRequest, warnings: &mut Vec<String>) -> String {
-    if let Some(r) = req.release.clone().or_else(|| session.options().device.release.clone()) {
-        return r;
+/// The release to use: request, then profile, else assume 2205 or later (with a warning). A release that is
+/// not `YYMM` is refused ([`crate::device::validate_release`]).
+fn release(session: &Session, req: &InstallRequest, warnings: &mut Vec<String>) -> Result<String> {
+    if let Some(r) = req.release.as_deref().or(session.options().device.release.as_deref()) {
+        return crate::device::validate_release(r);
     }
     warnings.push("The device software release is unknown (ARM does not expose it): assuming 2205 or later (extension 1.5 Windows / 1.8 Linux). Set deviceFacts.release in the profile, or pass the release.".into());
-    "2205".into()
+    Ok("2205".into())
 }
 
 /// Choose the extension for a VM (no ARM call beyond reading the VM and its image).
@@ -91,9 +92,10 @@ pub async fn choose(
     req: &InstallRequest,
     cancel: &CancelToken,
 ) -> Result<(String, GpuExtension, Value, Vec<String>)> {
+    let mut warnings = Vec::new();
+    let release = release(session, req, &mut warnings)?;
     let vm = session.get_vm(&req.resource_group_name, &req.vm_name, cancel).await?;
     let size = vm.pointer("/properties/hardwareProfile/vmSize").and_then(Value::as_str).unwrap_or_default().to_string();
-    let mut warnings = Vec::new();
     if sizes::gpu_count(&size) == 0 {
         let model = session.options().device.gpu_model.unwrap_or_default();
         return Err(Error::invalid(format!(
@@ -134,7 +136,6 @@ pub async fn choose(
         OsGuess::Unknown => warnings.push("The VM's OS distribution could not be recognised from its image name: make sure it is in the supported table (Windows Server 2016/2019, Ubuntu 18.04 LTS, RHEL 7.4).".into()),
         OsGuess::Supported(_) => {}
     }
-    let release = release(session, req, &mut warnings);
     let mut chosen = ext::gpu_extension_for(os, &release);
     let name =
         req.name
