@@ -53,8 +53,9 @@ cmdlet_ms=$(ASEGPU_BENCH_PASSWORD=$password "$pwsh" -NoProfile -NonInteractive -
     Import-Module '$mod'
     \$cred = [pscredential]::new('EdgeArmUser', (ConvertTo-SecureString \$env:ASEGPU_BENCH_PASSWORD -AsPlainText -Force))
     Connect-AseDevice -ArmEndpoint '$arm' -Credential \$cred -CaCertificate '$ca' -DeviceIp 127.0.0.1 -GpuCount 2 -KubernetesConfigured \$false -DeviceRelease 2309 | Out-Null
+    \$ErrorActionPreference = 'Stop'
     Get-AseVM | Out-Null
-    \$t = foreach (\$i in 1..$runs) { (Measure-Command { Get-AseVM | Out-Null }).TotalMilliseconds }
+    \$t = foreach (\$i in 1..$runs) { (Measure-Command { Get-AseVM -ErrorAction Stop | Out-Null }).TotalMilliseconds }
     \$s = @(\$t | Sort-Object); \$n = \$s.Count
     if (\$n % 2) { '{0:F1}' -f \$s[(\$n - 1) / 2] } else { '{0:F1}' -f ((\$s[\$n / 2 - 1] + \$s[\$n / 2]) / 2) }" | tail -n 1)
 
