@@ -105,9 +105,28 @@ pub(crate) unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str
 /// As [`arg_str`].
 pub(crate) unsafe fn arg_json<T: serde::de::DeserializeOwned>(p: *const c_char, name: &str) -> Result<T> {
     let s = arg_str(p, name)?;
+    check_json_limits(s, name)?;
     serde_json::from_str(s).map_err(|e| {
         let status = if e.is_data() { Status::InvalidArgument } else { Status::InvalidJson };
         Error::new(status, format!("argument '{name}': {e}"))
+    })
+}
+
+/// JSON arguments are at most [`limits::MAX_REQUEST_BYTES`] long and nest at most
+/// [`limits::MAX_JSON_DEPTH`] + [`limits::MAX_ENVELOPE_DEPTH`] levels (a template of the full depth inside its
+/// request), checked before serde reads them (serde_json's own recursion limit, 128, is deeper than a
+/// template may be and would answer INVALID_JSON).
+fn check_json_limits(s: &str, name: &str) -> Result<()> {
+    use crate::template::{jsonc, limits};
+    if s.len() > limits::MAX_REQUEST_BYTES {
+        return Err(Error::invalid(format!(
+            "argument '{name}' is {} bytes long; at most {} are accepted",
+            s.len(),
+            limits::mb(limits::MAX_REQUEST_BYTES)
+        )));
+    }
+    jsonc::check_nesting(s, limits::MAX_JSON_DEPTH + limits::MAX_ENVELOPE_DEPTH).map_err(|e| {
+        Error::invalid(format!("argument '{name}': {} (line {}, position {})", e.message, e.line, e.column))
     })
 }
 
