@@ -12,7 +12,7 @@ use std::time::Duration;
 
 /// How hard to try before giving up.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct RetryPolicy {
     /// Retries after the first attempt.
     pub max_retries: u32,
