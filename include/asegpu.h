@@ -30,9 +30,8 @@
  *           (4 MB each, 256 parameters, 256 variables, 800 resources, 64 outputs, 24,576 characters in an
  *           expression) and nest at most 64 levels, expressions 64 and their evaluation 128; the preflight
  *           count is 1 to 24 (the most VMs a device runs). Past a limit: ASEGPU_STATUS_INVALID_ARGUMENT with
- *           the ARM code InvalidTemplate and the path. The deepest evaluation the limits allow fits in well
- *           under 1.5 MiB of the calling thread's stack in a debug build, and in a small fraction of that in
- *           a release build.
+ *           the ARM code InvalidTemplate and the path. The deepest evaluation the limits allow needs under
+ *           192 KiB of the calling thread's stack in a release build (about 1.1 MiB in a debug build).
  * Handles   Opaque: AsegpuSession (owns one device connection), AsegpuCancelToken, AsegpuError. A session
  *           is thread-safe: any number of threads may use one session at once. Free handles once.
  * Threads   Calls block the calling thread; work runs on an internal runtime created on first use, driven
