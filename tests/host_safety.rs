@@ -87,7 +87,7 @@ fn engine_deep_concat_in_a_resource_name() {
 #[test]
 fn engine_deep_arrays_template() {
     for depth in [200, 100_000] {
-        let e = plan_text(&deep_arrays_template(depth), None).err().expect("refused");
+        let e = plan_text(&deep_arrays_template(depth), None).expect_err("refused");
         assert_eq!(e.code, "InvalidTemplate", "{e}");
         assert!(e.message.contains("nest") && e.message.contains("variables.v"), "path in the message: {e}");
     }
@@ -97,7 +97,7 @@ fn engine_deep_arrays_template() {
 #[test]
 fn engine_deep_parameters_file() {
     for depth in [200, 100_000] {
-        let e = plan_text(OBJECT_PARAM_TEMPLATE, Some(&deep_parameters_file(depth))).err().expect("refused");
+        let e = plan_text(OBJECT_PARAM_TEMPLATE, Some(&deep_parameters_file(depth))).expect_err("refused");
         assert_eq!(e.code, "InvalidTemplate", "{e}");
         assert!(e.message.contains("nest") && e.message.contains("parameters.p.value"), "path in the message: {e}");
     }
@@ -172,14 +172,14 @@ fn engine_allocation_bombs() {
     for i in 1..=40 {
         vars.insert(format!("s{i}"), json!(format!("[concat(variables('s{0}'), variables('s{0}'))]", i - 1)));
     }
-    let e = plan_value(&json!({"variables": vars, "resources": []})).err().expect("refused");
+    let e = plan_value(&json!({"variables": vars, "resources": []})).expect_err("refused");
     assert!(e.message.contains("MB") || e.message.contains("bytes"), "{e}");
     // Nested copy loops: 800 x 800 x 800 items if nothing stopped them.
     let inner = json!({"copy": [{"name": "c", "count": 800, "input": "[copyIndex('c')]"}]});
     let mid = json!({"copy": [{"name": "b", "count": 800, "input": inner}]});
     let outer = json!({"copy": [{"name": "a", "count": 800, "input": mid}]});
     let t = json!({"variables": {"v": outer}, "resources": []});
-    assert_eq!(plan_value(&t).err().expect("refused").code, "InvalidTemplate");
+    assert_eq!(plan_value(&t).expect_err("refused").code, "InvalidTemplate");
 }
 
 #[test]
@@ -200,7 +200,7 @@ fn engine_documented_arm_limits() {
     let long = format!("[concat('{}')]", "x".repeat(24_577));
     assert_invalid_template(plan_value(&json!({"variables": {"v": long}, "resources": []})), "24576");
     let big = format!(r#"{{"resources":[],"variables":{{"v":"{}"}}}}"#, "x".repeat(4 * 1024 * 1024));
-    let e = jsonc::parse_template(&big).err().expect("a template over 4 MB is refused");
+    let e = jsonc::parse_template(&big).expect_err("a template over 4 MB is refused");
     assert!(e.message.contains("4 MB") || e.message.contains("4194304"), "{e}");
     // At the limits it works: 256 parameters, 256 variables, 64 outputs, 800 resources.
     let params: serde_json::Map<String, Value> =

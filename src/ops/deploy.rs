@@ -384,7 +384,7 @@ mod tests {
     #[test]
     fn preflight_count_is_range_checked() {
         for bad in [0, device::MAX_VMS_PER_DEVICE + 1, u32::MAX] {
-            let e = plan_of_size("Standard_NC4as_T4_v3", Some(bad)).err().expect("refused");
+            let e = plan_of_size("Standard_NC4as_T4_v3", Some(bad)).expect_err("refused");
             assert_eq!(e.status, Status::InvalidArgument);
             assert!(e.message.contains(&format!("count {bad} is out of range: give 1 to 24 VMs")), "{e}");
         }
