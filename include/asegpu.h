@@ -21,7 +21,17 @@
  *           or unknown field, wrong type or value) is ASEGPU_STATUS_INVALID_ARGUMENT.
  * Pointers  Every pointer argument is checked: NULL where a value is required is ASEGPU_STATUS_NULL_ARGUMENT.
  *           Outputs are written only on success.
- * Panics    No panic or abort ever crosses this boundary: a bug inside asegpu becomes ASEGPU_STATUS_PANIC.
+ * Panics    No panic or abort ever crosses this boundary: every function, accessors and free functions
+ *           included, runs inside a panic boundary; a bug inside asegpu becomes ASEGPU_STATUS_PANIC (NULL or 0
+ *           for functions returning a pointer or a number; the message is in asegpu_last_error_message()).
+ *           The host's panic hook is left alone.
+ * Limits    Nothing a caller sends can exhaust the library's stack or memory: JSON arguments are at most
+ *           9 MB and 72 levels of arrays and objects deep; templates and parameter files follow ARM's limits
+ *           (4 MB each, 256 parameters, 256 variables, 800 resources, 64 outputs, 24,576 characters in an
+ *           expression) and nest at most 64 levels, expressions 64 and their evaluation 128; the preflight
+ *           count is 1 to 24 (the most VMs a device runs). Past a limit: ASEGPU_STATUS_INVALID_ARGUMENT with
+ *           the ARM code InvalidTemplate and the path. The deepest evaluation the limits allow needs under
+ *           192 KiB of the calling thread's stack in a release build (about 1.1 MiB in a debug build).
  * Handles   Opaque: AsegpuSession (owns one device connection), AsegpuCancelToken, AsegpuError. A session
  *           is thread-safe: any number of threads may use one session at once. Free handles once.
  * Threads   Calls block the calling thread; work runs on an internal runtime created on first use, driven
@@ -212,10 +222,14 @@ uint32_t asegpu_abi_version(void);
 const char *asegpu_status_name(uint32_t status);
 
 /*
- Test hook: panics inside the boundary (mode 0) or inside a runtime task (mode 1), to prove that no
- panic crosses the C ABI. Returns `ASEGPU_STATUS_PANIC`.
+ Test hook, to prove that no panic crosses the C ABI. Mode 0: panics inside the call, mode 1: inside a
+ runtime task; both return `ASEGPU_STATUS_PANIC` with an error object. Mode 2: returns `ASEGPU_STATUS_OK`
+ and makes the next asegpu call on this thread, whichever it is, panic at its entry, where it returns its
+ panic value (`ASEGPU_STATUS_PANIC`, NULL, 0; outputs untouched) and records the panic as the thread's
+ last error.
  */
-AsegpuStatus asegpu_debug_panic(uint32_t mode, struct AsegpuError **out_error);
+AsegpuStatus asegpu_debug_panic(uint32_t mode,
+                                struct AsegpuError **out_error);
 
 /*
  A new, not yet cancelled token. Free it with `asegpu_cancel_token_free`.

@@ -9,6 +9,9 @@
 #   --quick    about 60 s in total (8 s per target, after the build), for the normal test command.
 # Any crash, panic escaping the C ABI, contract violation, leak, timeout (>10 s) or out-of-memory
 # (>2 GiB) fails the run; the input is saved under fuzz/artifacts/<target>/ and its path printed.
+# Stack: every input runs on a thread with a small stack (512 KiB, ASEGPU_FUZZ_STACK_KIB; fuzz/src/lib.rs
+# on_small_stack), so a recursion that grows with the input is found as a crash (issue 11); fuzz/seeds.py
+# adds deep and large seeds (nesting on both sides of every limit, allocation bombs) at each start.
 # Reproduce one with: RUSTC_BOOTSTRAP=1 cargo fuzz run -a <target> <artifact>   (from the repository root)
 # Measured (2 cores, ASan, debug assertions): 120 s per target ran 981,198 inputs in total, e.g.
 # ffi_connect 348k, ffi_vhd_check 153k, template_expr 149k, template_render 121k, template_jsonc 78k,
@@ -54,6 +57,10 @@ bin=$tdir/$(rustc -vV | sed -n 's/^host: //p')/release
 
 logs=$tdir/logs
 mkdir -p "$logs"
+# Deep and large seeds (issue 11), generated here rather than committed: see fuzz/seeds.py.
+seeds=$tdir/seeds
+rm -rf "$seeds"
+python3 fuzz/seeds.py "$seeds"
 total=0
 failed=()
 printf '%-22s %12s %10s %8s\n' target executions exec/s corpus
@@ -61,7 +68,8 @@ for t in "${targets[@]}"; do
     work=$tdir/corpus-work/$t   # new inputs found go here (not committed); seeds are read-only
     mkdir -p "$work" "fuzz/artifacts/$t"
     set +e
-    "$bin/$t" "$work" "fuzz/corpus/$t" \
+    extra=(); [ -d "$seeds/$t" ] && extra=("$seeds/$t")
+    "$bin/$t" "$work" "fuzz/corpus/$t" "${extra[@]}" \
         -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/" >"$logs/$t.log" 2>&1
     rc=$?

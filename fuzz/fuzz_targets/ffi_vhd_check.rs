@@ -16,42 +16,45 @@ fn dir() -> &'static std::path::Path {
 }
 
 fuzz_target!(|data: &[u8]| {
-    if data.len() < 2 {
-        return;
-    }
-    let (mode, sel, body) = (data[0] % 4, data[1], &data[2..]);
-    let ext = ["vhd", "VHD", "vhdx", "img"][(sel % 4) as usize];
-    let path = dir().join(format!("disk.{ext}"));
-    let cpath = match mode {
-        0 => {
-            std::fs::write(&path, body).unwrap();
-            CString::new(path.as_os_str().as_bytes()).unwrap()
+    // On a small stack: a recursion that grows with the input is a crash (issue 11).
+    on_small_stack(|| {
+        if data.len() < 2 {
+            return;
         }
-        1 => {
-            let mut f = std::fs::File::create(&path).unwrap();
-            let (head, foot) = body.split_at(body.len().min(512));
-            let mib = 1 + (sel as u64 >> 2) % 4;
-            let len = mib * 1024 * 1024 + 512;
-            f.write_all(head).unwrap();
-            f.set_len(len).unwrap();
-            f.seek(SeekFrom::Start(len - 512)).unwrap();
-            f.write_all(&foot[..foot.len().min(512)]).unwrap();
-            CString::new(path.as_os_str().as_bytes()).unwrap()
-        }
-        2 => {
-            let mut p = b"/nonexistent-asegpu-fuzz/".to_vec();
-            p.extend_from_slice(cstring(body).as_bytes());
-            CString::new(p).unwrap()
-        }
-        _ => cstring(body),
-    };
-    let null_path = mode == 3 && sel & 1 != 0;
-    let null_out = mode == 3 && sel & 2 != 0;
-    let mut out = std::ptr::null_mut();
-    let mut err = std::ptr::null_mut();
-    let o = if null_out { std::ptr::null_mut() } else { &mut out as *mut _ };
-    // SAFETY: valid or NULL pointers.
-    let st = unsafe { asegpu_vhd_check(ptr(&cpath, null_path), o, &mut err) };
-    // SAFETY: what the call wrote.
-    unsafe { check("asegpu_vhd_check", st, err, (!null_out).then_some(out), None) };
+        let (mode, sel, body) = (data[0] % 4, data[1], &data[2..]);
+        let ext = ["vhd", "VHD", "vhdx", "img"][(sel % 4) as usize];
+        let path = dir().join(format!("disk.{ext}"));
+        let cpath = match mode {
+            0 => {
+                std::fs::write(&path, body).unwrap();
+                CString::new(path.as_os_str().as_bytes()).unwrap()
+            }
+            1 => {
+                let mut f = std::fs::File::create(&path).unwrap();
+                let (head, foot) = body.split_at(body.len().min(512));
+                let mib = 1 + (sel as u64 >> 2) % 4;
+                let len = mib * 1024 * 1024 + 512;
+                f.write_all(head).unwrap();
+                f.set_len(len).unwrap();
+                f.seek(SeekFrom::Start(len - 512)).unwrap();
+                f.write_all(&foot[..foot.len().min(512)]).unwrap();
+                CString::new(path.as_os_str().as_bytes()).unwrap()
+            }
+            2 => {
+                let mut p = b"/nonexistent-asegpu-fuzz/".to_vec();
+                p.extend_from_slice(cstring(body).as_bytes());
+                CString::new(p).unwrap()
+            }
+            _ => cstring(body),
+        };
+        let null_path = mode == 3 && sel & 1 != 0;
+        let null_out = mode == 3 && sel & 2 != 0;
+        let mut out = std::ptr::null_mut();
+        let mut err = std::ptr::null_mut();
+        let o = if null_out { std::ptr::null_mut() } else { &mut out as *mut _ };
+        // SAFETY: valid or NULL pointers.
+        let st = unsafe { asegpu_vhd_check(ptr(&cpath, null_path), o, &mut err) };
+        // SAFETY: what the call wrote.
+        unsafe { check("asegpu_vhd_check", st, err, (!null_out).then_some(out), None) };
+    })
 });

@@ -4,7 +4,7 @@
 //! well-formed ARM answer (2xx/4xx with a JSON body), never a panic or a 5xx.
 #![no_main]
 use asegpu::sim::{http::Req, server::Shared, state::State, SimConfig};
-use asegpu_fuzz::SIM_PASSWORD;
+use asegpu_fuzz::{on_small_stack, SIM_PASSWORD};
 use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::header::{HeaderMap, HeaderValue};
@@ -71,18 +71,22 @@ fn urlenc(s: &str) -> String {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let f = fixture();
-    let uri: hyper::Uri = format!(
-        "https://localhost/subscriptions/{}/resourceGroups/ASERG/providers/Microsoft.Resources/deployments/fz/validate?api-version=2020-06-01",
-        f.sub
-    )
-    .parse()
-    .unwrap();
-    let req = Req::new(Method::POST, &uri, headers(Some(&f.bearer)), Bytes::copy_from_slice(data));
-    let (code, v) = body_json(asegpu::sim::arm::handle(&f.shared, &req));
-    assert!(code < 500, "the emulator answered {code}: {v}");
-    assert!(code != 401, "token refused: {v}");
-    if code >= 400 {
-        assert!(v["error"]["code"].is_string(), "ARM error without a code: {v}");
-    }
+    let _ = fixture(); // made on the fuzzer's thread, once
+                       // On a small stack: a recursion that grows with the input is a crash (issue 11).
+    on_small_stack(|| {
+        let f = fixture();
+        let uri: hyper::Uri = format!(
+            "https://localhost/subscriptions/{}/resourceGroups/ASERG/providers/Microsoft.Resources/deployments/fz/validate?api-version=2020-06-01",
+            f.sub
+        )
+        .parse()
+        .unwrap();
+        let req = Req::new(Method::POST, &uri, headers(Some(&f.bearer)), Bytes::copy_from_slice(data));
+        let (code, v) = body_json(asegpu::sim::arm::handle(&f.shared, &req));
+        assert!(code < 500, "the emulator answered {code}: {v}");
+        assert!(code != 401, "token refused: {v}");
+        if code >= 400 {
+            assert!(v["error"]["code"].is_string(), "ARM error without a code: {v}");
+        }
+    })
 });

@@ -7,6 +7,35 @@ use asegpu::Status;
 use std::ffi::{c_char, CStr, CString};
 use std::sync::OnceLock;
 
+/// Stack of the thread each fuzz input runs on (see [`on_small_stack`]), unless `ASEGPU_FUZZ_STACK_KIB`
+/// says otherwise. Small enough that a recursion which grows with the input (the thing issue 11 found: a
+/// deep template, expression or JSON argument) overflows it within the 64 KiB inputs `scripts/fuzz.sh`
+/// allows, and is reported as a crash (an unbounded 30,000-deep recursion needs megabytes), while the deepest
+/// evaluation the engine's limits allow (`template::limits`; seeds `eval-chain-limit`, `eval-mixed-limit`)
+/// still fits: it needs at most 320 KiB in this ASan build (measured), a release build about 192 KiB.
+pub const FUZZ_STACK_KIB: usize = 512;
+
+/// The stack size in bytes: `ASEGPU_FUZZ_STACK_KIB` or [`FUZZ_STACK_KIB`].
+pub fn fuzz_stack_bytes() -> usize {
+    static S: OnceLock<usize> = OnceLock::new();
+    *S.get_or_init(|| {
+        std::env::var("ASEGPU_FUZZ_STACK_KIB").ok().and_then(|v| v.parse().ok()).unwrap_or(FUZZ_STACK_KIB) * 1024
+    })
+}
+
+/// Runs one fuzz input's body on a fresh thread with a small stack ([`fuzz_stack_bytes`]); a panic there
+/// is re-raised here (libFuzzer records it), a stack overflow aborts the process (a crash, with the input).
+/// Fixtures that start things (the in-process emulator) are made before, on the fuzzer's own thread.
+pub fn on_small_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new().stack_size(fuzz_stack_bytes()).spawn_scoped(scope, f).expect("spawn");
+        match handle.join() {
+            Ok(r) => r,
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+    })
+}
+
 /// Suffix appended to every fuzzed password: the whole password must never appear in an error.
 pub const PASSWORD_MARK: &str = "Fz#pw-7Qx!marker";
 /// The emulator's password (distinctive, so a substring search is meaningful).

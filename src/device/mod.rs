@@ -22,6 +22,9 @@ pub const POWERSHELL_CLIENT_ID: &str = "1950a258-227b-4e31-a9cf-717495945fc2";
 pub const AZURE_CLI_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 /// The client id the docs give for service-principal style login (`ARM_CLIENT_ID`).
 pub const SERVICE_PRINCIPAL_CLIENT_ID: &str = "cbd868c5-7207-431f-8d16-1cb144b50971";
+/// The most VMs one device runs (the device's VM limit; a GPU VM also needs one of its 1 or 2 GPUs). Counts
+/// in requests (the preflight's `count`) are checked against it.
+pub const MAX_VMS_PER_DEVICE: u32 = 24;
 /// Resource group, virtual network and subnet the device creates when compute is enabled.
 pub const COMPUTE_RESOURCE_GROUP: &str = "ASERG";
 pub const COMPUTE_VNET: &str = "ASEVNET";

@@ -9,7 +9,9 @@ pub struct AsegpuCancelToken(pub(crate) CancelToken);
 /// A new, not yet cancelled token. Free it with `asegpu_cancel_token_free`.
 #[no_mangle]
 pub extern "C" fn asegpu_cancel_token_new() -> *mut AsegpuCancelToken {
-    Box::into_raw(Box::new(AsegpuCancelToken(CancelToken::new())))
+    ffi_boundary! {
+        Box::into_raw(Box::new(AsegpuCancelToken(CancelToken::new())))
+    }
 }
 
 /// Cancel: running calls that use the token return `ASEGPU_STATUS_CANCELLED` promptly. NULL is ignored.
@@ -18,8 +20,10 @@ pub extern "C" fn asegpu_cancel_token_new() -> *mut AsegpuCancelToken {
 /// `token` must be NULL or a live token from `asegpu_cancel_token_new`.
 #[no_mangle]
 pub unsafe extern "C" fn asegpu_cancel_token_cancel(token: *const AsegpuCancelToken) {
-    if let Some(t) = token.as_ref() {
-        t.0.cancel();
+    ffi_boundary! {
+        if let Some(t) = token.as_ref() {
+            t.0.cancel();
+        }
     }
 }
 
@@ -29,7 +33,9 @@ pub unsafe extern "C" fn asegpu_cancel_token_cancel(token: *const AsegpuCancelTo
 /// As `asegpu_cancel_token_cancel`.
 #[no_mangle]
 pub unsafe extern "C" fn asegpu_cancel_token_is_cancelled(token: *const AsegpuCancelToken) -> u8 {
-    token.as_ref().map(|t| t.0.is_cancelled() as u8).unwrap_or(0)
+    ffi_boundary! {
+        token.as_ref().map(|t| t.0.is_cancelled() as u8).unwrap_or(0)
+    }
 }
 
 /// Free a token. NULL is ignored. Do not free a token that a running call still uses.
@@ -38,8 +44,10 @@ pub unsafe extern "C" fn asegpu_cancel_token_is_cancelled(token: *const AsegpuCa
 /// `token` must be NULL or a token from `asegpu_cancel_token_new` that was not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn asegpu_cancel_token_free(token: *mut AsegpuCancelToken) {
-    if !token.is_null() {
-        drop(Box::from_raw(token));
+    ffi_boundary! {
+        if !token.is_null() {
+            drop(Box::from_raw(token));
+        }
     }
 }
 

@@ -63,36 +63,46 @@ fn borrowed(err: *const AsegpuError, pick: fn(&Texts) -> Option<&CString>) -> *c
 /// `err` must be NULL or a live error from asegpu.
 #[no_mangle]
 pub unsafe extern "C" fn asegpu_error_status(err: *const AsegpuError) -> Status {
-    if err.is_null() {
-        return Status::NullArgument;
+    ffi_boundary! {
+        if err.is_null() {
+            return Status::NullArgument;
+        }
+        // SAFETY: see `borrowed`.
+        unsafe { (*err).error.status }
     }
-    // SAFETY: see `borrowed`.
-    unsafe { (*err).error.status }
 }
 
 /// The message in plain words (with the ARM code and HTTP status appended when present). Borrowed: valid
 /// until the error is freed. NULL for a NULL error.
 #[no_mangle]
 pub extern "C" fn asegpu_error_message(err: *const AsegpuError) -> *const c_char {
-    borrowed(err, |t| Some(&t.message))
+    ffi_boundary! {
+        borrowed(err, |t| Some(&t.message))
+    }
 }
 
 /// The ARM error code (`ResourceGroupNotFound`...) or AD FS error (`invalid_grant`), or NULL.
 #[no_mangle]
 pub extern "C" fn asegpu_error_arm_code(err: *const AsegpuError) -> *const c_char {
-    borrowed(err, |t| t.arm_code.as_ref())
+    ffi_boundary! {
+        borrowed(err, |t| t.arm_code.as_ref())
+    }
 }
 
 /// `x-ms-request-id` of the failing response, or NULL.
 #[no_mangle]
 pub extern "C" fn asegpu_error_request_id(err: *const AsegpuError) -> *const c_char {
-    borrowed(err, |t| t.request_id.as_ref())
+    ffi_boundary! {
+        borrowed(err, |t| t.request_id.as_ref())
+    }
 }
 
 /// `x-ms-correlation-request-id` of the failing call, or NULL.
 #[no_mangle]
 pub extern "C" fn asegpu_error_correlation_id(err: *const AsegpuError) -> *const c_char {
-    borrowed(err, |t| t.correlation_id.as_ref())
+    ffi_boundary! {
+        borrowed(err, |t| t.correlation_id.as_ref())
+    }
 }
 
 /// HTTP status of the device's answer, or 0 when there was none.
@@ -101,11 +111,13 @@ pub extern "C" fn asegpu_error_correlation_id(err: *const AsegpuError) -> *const
 /// `err` must be NULL or a live error from asegpu.
 #[no_mangle]
 pub unsafe extern "C" fn asegpu_error_http_status(err: *const AsegpuError) -> u16 {
-    if err.is_null() {
-        return 0;
+    ffi_boundary! {
+        if err.is_null() {
+            return 0;
+        }
+        // SAFETY: see `borrowed`.
+        unsafe { (*err).error.http_status.unwrap_or(0) }
     }
-    // SAFETY: see `borrowed`.
-    unsafe { (*err).error.http_status.unwrap_or(0) }
 }
 
 /// The whole error as JSON (`status`, `statusName`, `message`, `httpStatus`, `armCode`, `requestId`,
@@ -115,12 +127,14 @@ pub unsafe extern "C" fn asegpu_error_http_status(err: *const AsegpuError) -> u1
 /// `err` must be NULL or a live error from asegpu.
 #[no_mangle]
 pub unsafe extern "C" fn asegpu_error_to_json(err: *const AsegpuError) -> *mut c_char {
-    if err.is_null() {
-        return std::ptr::null_mut();
+    ffi_boundary! {
+        if err.is_null() {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: see `borrowed`.
+        let json = unsafe { (*err).error.to_json() }.to_string();
+        owned_str(json)
     }
-    // SAFETY: see `borrowed`.
-    let json = unsafe { (*err).error.to_json() }.to_string();
-    owned_str(json)
 }
 
 /// Free an error. NULL is ignored.
@@ -129,24 +143,30 @@ pub unsafe extern "C" fn asegpu_error_to_json(err: *const AsegpuError) -> *mut c
 /// `err` must be NULL or an error from asegpu that was not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn asegpu_error_free(err: *mut AsegpuError) {
-    if err.is_null() {
-        return;
+    ffi_boundary! {
+        if err.is_null() {
+            return;
+        }
+        drop(Box::from_raw(err));
     }
-    drop(Box::from_raw(err));
 }
 
 /// A copy of the message of the last error on this thread (a convenience for C; prefer `out_error`), or
 /// NULL when the last call succeeded. Owned: free with `asegpu_string_free`.
 #[no_mangle]
 pub extern "C" fn asegpu_last_error_message() -> *mut c_char {
-    match LAST_ERROR.with(|l| l.borrow().as_ref().map(|e| e.to_string())) {
-        Some(m) => owned_str(m),
-        None => std::ptr::null_mut(),
+    ffi_boundary! {
+        match LAST_ERROR.with(|l| l.borrow().as_ref().map(|e| e.to_string())) {
+            Some(m) => owned_str(m),
+            None => std::ptr::null_mut(),
+        }
     }
 }
 
 /// The status of the last error on this thread (`ASEGPU_STATUS_OK` after a success).
 #[no_mangle]
 pub extern "C" fn asegpu_last_error_status() -> Status {
-    LAST_ERROR.with(|l| l.borrow().as_ref().map(|e| e.status).unwrap_or(Status::Ok))
+    ffi_boundary! {
+        LAST_ERROR.with(|l| l.borrow().as_ref().map(|e| e.status).unwrap_or(Status::Ok))
+    }
 }

@@ -25,12 +25,14 @@ pub unsafe extern "C" fn asegpu_vhd_check(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let path = arg_str(path, "path")?;
-        let info = image::check_vhd(std::path::Path::new(path))?;
-        put_json(out_json, &info)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let path = arg_str(path, "path")?;
+            let info = image::check_vhd(std::path::Path::new(path))?;
+            put_json(out_json, &info)
+        })
+    }
 }
 
 /// Create a storage account (kind Storage) and wait for it: `{"resourceGroup", "name", "sku"?: "Standard_LRS" |
@@ -49,14 +51,16 @@ pub unsafe extern "C" fn asegpu_storage_account_create(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let req: NewStorageAccount = arg_json(request_json, "request_json")?;
-        let sink = progress_sink(callback, userdata);
-        let a = block_on(s.create_storage_account(&req, &Progress::new(&sink), &token_of(cancel)))??;
-        put_json(out_json, &a)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let req: NewStorageAccount = arg_json(request_json, "request_json")?;
+            let sink = progress_sink(callback, userdata);
+            let a = block_on(s.create_storage_account(&req, &Progress::new(&sink), &token_of(cancel)))??;
+            put_json(out_json, &a)
+        })
+    }
 }
 
 /// Upload a fixed VHD as a page blob to an existing storage account on the device (the container is created
@@ -79,14 +83,16 @@ pub unsafe extern "C" fn asegpu_vhd_upload(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let req: UploadRequest = arg_json(request_json, "request_json")?;
-        let sink = progress_sink(callback, userdata);
-        let summary = block_on(req.run(s, &Progress::new(&sink), &token_of(cancel)))??;
-        put_json(out_json, &summary)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let req: UploadRequest = arg_json(request_json, "request_json")?;
+            let sink = progress_sink(callback, userdata);
+            let summary = block_on(req.run(s, &Progress::new(&sink), &token_of(cancel)))??;
+            put_json(out_json, &summary)
+        })
+    }
 }
 
 /// Bring an image, the documented flow end to end: check the VHD, create the storage account when missing,
@@ -108,12 +114,14 @@ pub unsafe extern "C" fn asegpu_image_create(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let req: BringImageRequest = arg_json(request_json, "request_json")?;
-        let sink = progress_sink(callback, userdata);
-        let r = block_on(image::bring_image(s, &req, &Progress::new(&sink), &token_of(cancel)))??;
-        put_json(out_json, &r)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let req: BringImageRequest = arg_json(request_json, "request_json")?;
+            let sink = progress_sink(callback, userdata);
+            let r = block_on(image::bring_image(s, &req, &Progress::new(&sink), &token_of(cancel)))??;
+            put_json(out_json, &r)
+        })
+    }
 }

@@ -2,6 +2,28 @@
 //! and JSON, runs the core on the shared runtime with `block_on` on the caller's thread, and turns the
 //! outcome into a status code plus an optional error object. The conventions are written at the top of
 //! `include/asegpu.h` (see `cbindgen.toml`).
+//!
+//! Every exported function's body is inside [`ffi_boundary!`], without exception (`tests/ffi_boundary.rs`
+//! checks it against the header): no panic ever unwinds into the caller, whatever the function returns.
+
+/// The C ABI's panic boundary, the first and only statement of every `#[no_mangle]` function (modelled on
+/// rustls-ffi's `ffi_panic_boundary!`). The body runs inside `catch_unwind`; a panic becomes the return
+/// type's [`PanicDefault`] (`ASEGPU_STATUS_PANIC`, NULL, 0, nothing) and this thread's last error
+/// (`asegpu_last_error_status`/`asegpu_last_error_message`). Fallible functions also run their work in
+/// [`guard`], which turns a panic into an error object; this boundary is what catches everything else (the
+/// glue around `guard`, accessors, free functions). It never touches the process's panic hook: the message
+/// comes from the panic's payload.
+macro_rules! ffi_boundary {
+    ($($body:tt)*) => {
+        match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| {
+            $crate::ffi::injected_panic();
+            $($body)*
+        })) {
+            Ok(value) => value,
+            Err(payload) => $crate::ffi::panicked(payload),
+        }
+    };
+}
 
 mod cancel;
 mod error;
@@ -31,10 +53,66 @@ pub const ASEGPU_ABI_VERSION: u32 = 1;
 /// thread that called the asegpu function. It must not call back into asegpu.
 pub type AsegpuProgressCallback = Option<unsafe extern "C" fn(userdata: *mut c_void, event_json: *const c_char)>;
 
+/// What an exported function returns when a panic reached [`ffi_boundary!`].
+pub trait PanicDefault {
+    /// The value: `ASEGPU_STATUS_PANIC`, NULL, 0 or false.
+    fn panic_default() -> Self;
+}
+
+impl PanicDefault for Status {
+    fn panic_default() -> Self {
+        Status::Panic
+    }
+}
+impl<T> PanicDefault for *mut T {
+    fn panic_default() -> Self {
+        std::ptr::null_mut()
+    }
+}
+impl<T> PanicDefault for *const T {
+    fn panic_default() -> Self {
+        std::ptr::null()
+    }
+}
+impl PanicDefault for () {
+    fn panic_default() -> Self {}
+}
+impl PanicDefault for bool {
+    fn panic_default() -> Self {
+        false
+    }
+}
+macro_rules! panic_default_zero {
+    ($($t:ty),*) => { $(impl PanicDefault for $t { fn panic_default() -> Self { 0 } })* };
+}
+panic_default_zero!(u8, u16, u32, u64, i32, usize);
+
+/// A panic caught by [`ffi_boundary!`]: recorded as this thread's last error, answered with the default.
+#[doc(hidden)]
+pub fn panicked<T: PanicDefault>(payload: Box<dyn std::any::Any + Send>) -> T {
+    let message = format!("internal error (panic caught at the C ABI boundary): {}", panic_text(&*payload));
+    // Nothing here may panic again: the payload is dropped inside a catch_unwind too.
+    let _ = catch_unwind(AssertUnwindSafe(|| error::set_last_error(&Error::new(Status::Panic, message))));
+    let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
+    T::panic_default()
+}
+
+thread_local! {
+    /// Set by `asegpu_debug_panic(2)`: the next asegpu call on this thread panics inside its boundary.
+    static PANIC_NEXT_CALL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The test hook of [`ffi_boundary!`] (see `asegpu_debug_panic`).
+#[doc(hidden)]
+pub fn injected_panic() {
+    if PANIC_NEXT_CALL.with(|p| p.replace(false)) {
+        panic!("asegpu_debug_panic: injected at the boundary of the next call");
+    }
+}
+
 /// Run `f` behind the ABI boundary: panics are caught, the outcome becomes a status, and an error object
 /// is handed out through `out_error` (when not NULL) and recorded as this thread's last error.
 pub(crate) fn guard(out_error: *mut *mut AsegpuError, f: impl FnOnce() -> Result<()>) -> Status {
-    install_panic_hook();
     if !out_error.is_null() {
         // SAFETY: the caller passed a writable pointer (documented), checked non-null.
         unsafe { *out_error = std::ptr::null_mut() };
@@ -69,23 +147,6 @@ fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-/// Panics inside asegpu are reported through the error object, not printed on the host's stderr.
-fn install_panic_hook() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let from_asegpu =
-                info.location().is_some_and(|l| l.file().contains("asegpu") || l.file().starts_with("src/"));
-            if from_asegpu {
-                tracing::error!("panic: {info}");
-            } else {
-                previous(info);
-            }
-        }));
-    });
-}
-
 /// Borrow a NUL-terminated UTF-8 argument.
 ///
 /// # Safety
@@ -105,9 +166,28 @@ pub(crate) unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str
 /// As [`arg_str`].
 pub(crate) unsafe fn arg_json<T: serde::de::DeserializeOwned>(p: *const c_char, name: &str) -> Result<T> {
     let s = arg_str(p, name)?;
+    check_json_limits(s, name)?;
     serde_json::from_str(s).map_err(|e| {
         let status = if e.is_data() { Status::InvalidArgument } else { Status::InvalidJson };
         Error::new(status, format!("argument '{name}': {e}"))
+    })
+}
+
+/// JSON arguments are at most [`limits::MAX_REQUEST_BYTES`] long and nest at most
+/// [`limits::MAX_JSON_DEPTH`] + [`limits::MAX_ENVELOPE_DEPTH`] levels (a template of the full depth inside its
+/// request), checked before serde reads them (serde_json's own recursion limit, 128, is deeper than a
+/// template may be and would answer INVALID_JSON).
+fn check_json_limits(s: &str, name: &str) -> Result<()> {
+    use crate::template::{jsonc, limits};
+    if s.len() > limits::MAX_REQUEST_BYTES {
+        return Err(Error::invalid(format!(
+            "argument '{name}' is {} bytes long; at most {} are accepted",
+            s.len(),
+            limits::mb(limits::MAX_REQUEST_BYTES)
+        )));
+    }
+    jsonc::check_nesting(s, limits::MAX_JSON_DEPTH + limits::MAX_ENVELOPE_DEPTH).map_err(|e| {
+        Error::invalid(format!("argument '{name}': {} (line {}, position {})", e.message, e.line, e.column))
     })
 }
 
@@ -162,54 +242,62 @@ pub(crate) fn progress_sink(
 /// `s` must be NULL or a string returned by asegpu that was not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn asegpu_string_free(s: *mut c_char) {
-    if !s.is_null() {
-        let _ = catch_unwind(|| drop(CString::from_raw(s)));
+    ffi_boundary! {
+        if !s.is_null() {
+            let _ = catch_unwind(|| drop(CString::from_raw(s)));
+        }
     }
 }
 
 /// The library version, e.g. `"0.1.0"`. Static: do not free.
 #[no_mangle]
 pub extern "C" fn asegpu_version() -> *const c_char {
-    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr() as *const c_char
+    ffi_boundary! {
+        concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr() as *const c_char
+    }
 }
 
 /// The C ABI version (`ASEGPU_ABI_VERSION` of the header this library was built with).
 #[no_mangle]
 pub extern "C" fn asegpu_abi_version() -> u32 {
-    ASEGPU_ABI_VERSION
+    ffi_boundary! {
+        ASEGPU_ABI_VERSION
+    }
 }
 
 /// The stable name of a status code (`"NOT_FOUND"`...), or `"UNKNOWN"`. Static: do not free.
 #[no_mangle]
 pub extern "C" fn asegpu_status_name(status: u32) -> *const c_char {
-    let name: &'static str = match status_from_u32(status) {
-        Some(s) => match s {
-            Status::Ok => "OK\0",
-            Status::NullArgument => "NULL_ARGUMENT\0",
-            Status::InvalidUtf8 => "INVALID_UTF8\0",
-            Status::InvalidJson => "INVALID_JSON\0",
-            Status::InvalidArgument => "INVALID_ARGUMENT\0",
-            Status::Connection => "CONNECTION\0",
-            Status::Tls => "TLS\0",
-            Status::Timeout => "TIMEOUT\0",
-            Status::Authentication => "AUTHENTICATION\0",
-            Status::Authorization => "AUTHORIZATION\0",
-            Status::NotFound => "NOT_FOUND\0",
-            Status::Conflict => "CONFLICT\0",
-            Status::Throttled => "THROTTLED\0",
-            Status::ArmRequest => "ARM_REQUEST\0",
-            Status::Server => "SERVER\0",
-            Status::OperationFailed => "OPERATION_FAILED\0",
-            Status::Protocol => "PROTOCOL\0",
-            Status::PreflightFailed => "PREFLIGHT_FAILED\0",
-            Status::Cancelled => "CANCELLED\0",
-            Status::Io => "IO\0",
-            Status::Panic => "PANIC\0",
-            Status::Internal => "INTERNAL\0",
-        },
-        None => "UNKNOWN\0",
-    };
-    name.as_ptr() as *const c_char
+    ffi_boundary! {
+        let name: &'static str = match status_from_u32(status) {
+            Some(s) => match s {
+                Status::Ok => "OK\0",
+                Status::NullArgument => "NULL_ARGUMENT\0",
+                Status::InvalidUtf8 => "INVALID_UTF8\0",
+                Status::InvalidJson => "INVALID_JSON\0",
+                Status::InvalidArgument => "INVALID_ARGUMENT\0",
+                Status::Connection => "CONNECTION\0",
+                Status::Tls => "TLS\0",
+                Status::Timeout => "TIMEOUT\0",
+                Status::Authentication => "AUTHENTICATION\0",
+                Status::Authorization => "AUTHORIZATION\0",
+                Status::NotFound => "NOT_FOUND\0",
+                Status::Conflict => "CONFLICT\0",
+                Status::Throttled => "THROTTLED\0",
+                Status::ArmRequest => "ARM_REQUEST\0",
+                Status::Server => "SERVER\0",
+                Status::OperationFailed => "OPERATION_FAILED\0",
+                Status::Protocol => "PROTOCOL\0",
+                Status::PreflightFailed => "PREFLIGHT_FAILED\0",
+                Status::Cancelled => "CANCELLED\0",
+                Status::Io => "IO\0",
+                Status::Panic => "PANIC\0",
+                Status::Internal => "INTERNAL\0",
+            },
+            None => "UNKNOWN\0",
+        };
+        name.as_ptr() as *const c_char
+    }
 }
 
 /// Map a raw code back to a status (unknown values → `None`, never undefined behaviour).
@@ -243,15 +331,25 @@ pub fn status_from_u32(v: u32) -> Option<Status> {
     .find(|s| *s as u32 == v)
 }
 
-/// Test hook: panics inside the boundary (mode 0) or inside a runtime task (mode 1), to prove that no
-/// panic crosses the C ABI. Returns `ASEGPU_STATUS_PANIC`.
+/// Test hook, to prove that no panic crosses the C ABI. Mode 0: panics inside the call, mode 1: inside a
+/// runtime task; both return `ASEGPU_STATUS_PANIC` with an error object. Mode 2: returns `ASEGPU_STATUS_OK`
+/// and makes the next asegpu call on this thread, whichever it is, panic at its entry, where it returns its
+/// panic value (`ASEGPU_STATUS_PANIC`, NULL, 0; outputs untouched) and records the panic as the thread's
+/// last error.
 #[no_mangle]
 pub extern "C" fn asegpu_debug_panic(mode: u32, out_error: *mut *mut AsegpuError) -> Status {
-    guard(out_error, || {
-        if mode == 1 {
-            let joined = block_on(async { tokio::spawn(async { panic!("asegpu_debug_panic in a task") }).await })?;
-            joined.map_err(|e| Error::new(Status::Panic, format!("task panicked: {e}")))?;
+    ffi_boundary! {
+        if mode == 2 {
+            PANIC_NEXT_CALL.with(|p| p.set(true));
+            error::clear_last_error();
+            return Status::Ok;
         }
-        panic!("asegpu_debug_panic");
-    })
+        guard(out_error, || {
+            if mode == 1 {
+                let joined = block_on(async { tokio::spawn(async { panic!("asegpu_debug_panic in a task") }).await })?;
+                joined.map_err(|e| Error::new(Status::Panic, format!("task panicked: {e}")))?;
+            }
+            panic!("asegpu_debug_panic");
+        })
+    }
 }

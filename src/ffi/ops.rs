@@ -24,11 +24,13 @@ pub unsafe extern "C" fn asegpu_gpu_availability(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        put_json(out_json, &block_on(gpu::availability(s, &token_of(cancel)))??)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            put_json(out_json, &block_on(gpu::availability(s, &token_of(cancel)))??)
+        })
+    }
 }
 
 /// Preflight of a planned deployment. `request_json`: `{"resourceGroupName", "templateFile" | "template",
@@ -46,13 +48,15 @@ pub unsafe extern "C" fn asegpu_gpu_preflight(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let req: deploy::PreflightRequest = arg_json(request_json, "request_json")?;
-        let plan = deploy::plan_for(s, req)?;
-        put_json(out_json, &block_on(gpu::preflight(s, &plan, &token_of(cancel)))??)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let req: deploy::PreflightRequest = arg_json(request_json, "request_json")?;
+            let plan = deploy::plan_for(s, req)?;
+            put_json(out_json, &block_on(gpu::preflight(s, &plan, &token_of(cancel)))??)
+        })
+    }
 }
 
 /// Deploy a template (`{"resourceGroupName", "name", "templateFile" | "template", "templateParameterFile",
@@ -71,13 +75,15 @@ pub unsafe extern "C" fn asegpu_deployment_create(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let req: deploy::TemplateDeployment = arg_json(request_json, "request_json")?;
-        let sink = progress_sink(callback, userdata);
-        put_json(out_json, &block_on(deploy::deploy_template(s, &req, &Progress::new(&sink), &token_of(cancel)))??)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let req: deploy::TemplateDeployment = arg_json(request_json, "request_json")?;
+            let sink = progress_sink(callback, userdata);
+            put_json(out_json, &block_on(deploy::deploy_template(s, &req, &Progress::new(&sink), &token_of(cancel)))??)
+        })
+    }
 }
 
 /// Create a GPU VM without a template: `{"resourceGroupName", "name", "image", "vmSize", "vnetName",
@@ -97,14 +103,16 @@ pub unsafe extern "C" fn asegpu_vm_create(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let req: deploy::DirectVm = arg_json(request_json, "request_json")?;
-        let pw = zeroize::Zeroizing::new(arg_str(admin_password, "admin_password")?.to_string());
-        let sink = progress_sink(callback, userdata);
-        put_json(out_json, &block_on(deploy::create_vm(s, &req, &pw, &Progress::new(&sink), &token_of(cancel)))??)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let req: deploy::DirectVm = arg_json(request_json, "request_json")?;
+            let pw = zeroize::Zeroizing::new(arg_str(admin_password, "admin_password")?.to_string());
+            let sink = progress_sink(callback, userdata);
+            put_json(out_json, &block_on(deploy::create_vm(s, &req, &pw, &Progress::new(&sink), &token_of(cancel)))??)
+        })
+    }
 }
 
 /// One VM: size, GPUs, OS type, power state (`running`, `stopped` = still provisioned, `deallocated`...),
@@ -121,12 +129,14 @@ pub unsafe extern "C" fn asegpu_vm_get(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let (rg, name) = (arg_str(resource_group, "resource_group")?, arg_str(name, "name")?);
-        put_json(out_json, &block_on(vm::get(s, rg, name, &token_of(cancel)))??)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let (rg, name) = (arg_str(resource_group, "resource_group")?, arg_str(name, "name")?);
+            put_json(out_json, &block_on(vm::get(s, rg, name, &token_of(cancel)))??)
+        })
+    }
 }
 
 /// VMs of a resource group, or of the whole device when `resource_group` is NULL (JSON array).
@@ -141,12 +151,14 @@ pub unsafe extern "C" fn asegpu_vm_list(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let rg = if resource_group.is_null() { None } else { Some(arg_str(resource_group, "resource_group")?) };
-        put_json(out_json, &block_on(vm::list(s, rg, true, &token_of(cancel)))??)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let rg = if resource_group.is_null() { None } else { Some(arg_str(resource_group, "resource_group")?) };
+            put_json(out_json, &block_on(vm::list(s, rg, true, &token_of(cancel)))??)
+        })
+    }
 }
 
 /// Power operations: `action` is `start`, `stop` (stays provisioned: keeps its GPU, as
@@ -166,22 +178,24 @@ pub unsafe extern "C" fn asegpu_vm_power(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let (rg, name) = (arg_str(resource_group, "resource_group")?, arg_str(name, "name")?);
-        let action = match arg_str(action, "action")?.to_ascii_lowercase().as_str() {
-            "start" => VmAction::Start,
-            "stop" | "poweroff" => VmAction::PowerOff,
-            "deallocate" => VmAction::Deallocate,
-            "restart" => VmAction::Restart,
-            other => {
-                return Err(Error::invalid(format!("action '{other}' is not one of start, stop, deallocate, restart")))
-            }
-        };
-        let sink = progress_sink(callback, userdata);
-        put_json(out_json, &block_on(vm::act(s, rg, name, action, &Progress::new(&sink), &token_of(cancel)))??)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let (rg, name) = (arg_str(resource_group, "resource_group")?, arg_str(name, "name")?);
+            let action = match arg_str(action, "action")?.to_ascii_lowercase().as_str() {
+                "start" => VmAction::Start,
+                "stop" | "poweroff" => VmAction::PowerOff,
+                "deallocate" => VmAction::Deallocate,
+                "restart" => VmAction::Restart,
+                other => {
+                    return Err(Error::invalid(format!("action '{other}' is not one of start, stop, deallocate, restart")))
+                }
+            };
+            let sink = progress_sink(callback, userdata);
+            put_json(out_json, &block_on(vm::act(s, rg, name, action, &Progress::new(&sink), &token_of(cancel)))??)
+        })
+    }
 }
 
 /// Delete a VM (long-running).
@@ -198,12 +212,14 @@ pub unsafe extern "C" fn asegpu_vm_delete(
     cancel: *const AsegpuCancelToken,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        let s = session_of(session)?;
-        let (rg, name) = (arg_str(resource_group, "resource_group")?, arg_str(name, "name")?);
-        let sink = progress_sink(callback, userdata);
-        block_on(vm::delete(s, rg, name, &Progress::new(&sink), &token_of(cancel)))?
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            let s = session_of(session)?;
+            let (rg, name) = (arg_str(resource_group, "resource_group")?, arg_str(name, "name")?);
+            let sink = progress_sink(callback, userdata);
+            block_on(vm::delete(s, rg, name, &Progress::new(&sink), &token_of(cancel)))?
+        })
+    }
 }
 
 /// Install the NVIDIA GPU extension: `{"resourceGroupName", "vmName", "name", "publisher", "type",
@@ -224,13 +240,15 @@ pub unsafe extern "C" fn asegpu_gpu_extension_install(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let req: extension::InstallRequest = arg_json(request_json, "request_json")?;
-        let sink = progress_sink(callback, userdata);
-        put_json(out_json, &block_on(extension::install(s, &req, &Progress::new(&sink), &token_of(cancel)))??)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let req: extension::InstallRequest = arg_json(request_json, "request_json")?;
+            let sink = progress_sink(callback, userdata);
+            put_json(out_json, &block_on(extension::install(s, &req, &Progress::new(&sink), &token_of(cancel)))??)
+        })
+    }
 }
 
 /// One VM extension with its instance view (`name` NULL: every extension of the VM, as a JSON array).
@@ -247,17 +265,19 @@ pub unsafe extern "C" fn asegpu_vm_extension_get(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let (rg, vm) = (arg_str(resource_group, "resource_group")?, arg_str(vm_name, "vm_name")?);
-        let c = token_of(cancel);
-        if name.is_null() {
-            put_json(out_json, &block_on(extension::list(s, rg, vm, &c))??)
-        } else {
-            put_json(out_json, &block_on(extension::get(s, rg, vm, arg_str(name, "name")?, &c))??)
-        }
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let (rg, vm) = (arg_str(resource_group, "resource_group")?, arg_str(vm_name, "vm_name")?);
+            let c = token_of(cancel);
+            if name.is_null() {
+                put_json(out_json, &block_on(extension::list(s, rg, vm, &c))??)
+            } else {
+                put_json(out_json, &block_on(extension::get(s, rg, vm, arg_str(name, "name")?, &c))??)
+            }
+        })
+    }
 }
 
 /// Remove a VM extension (long-running; the portal cannot remove the GPU extension, this can).
@@ -275,13 +295,15 @@ pub unsafe extern "C" fn asegpu_vm_extension_remove(
     cancel: *const AsegpuCancelToken,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        let s = session_of(session)?;
-        let (rg, vm, name) =
-            (arg_str(resource_group, "resource_group")?, arg_str(vm_name, "vm_name")?, arg_str(name, "name")?);
-        let sink = progress_sink(callback, userdata);
-        block_on(extension::remove(s, rg, vm, name, &Progress::new(&sink), &token_of(cancel)))?
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            let s = session_of(session)?;
+            let (rg, vm, name) =
+                (arg_str(resource_group, "resource_group")?, arg_str(vm_name, "vm_name")?, arg_str(name, "name")?);
+            let sink = progress_sink(callback, userdata);
+            block_on(extension::remove(s, rg, vm, name, &Progress::new(&sink), &token_of(cancel)))?
+        })
+    }
 }
 
 /// Before a device update: stop every running GPU VM staying provisioned. Result: the record of which VMs
@@ -298,12 +320,14 @@ pub unsafe extern "C" fn asegpu_update_suspend(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let sink = progress_sink(callback, userdata);
-        put_json(out_json, &block_on(update::suspend(s, &Progress::new(&sink), &token_of(cancel)))??)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let sink = progress_sink(callback, userdata);
+            put_json(out_json, &block_on(update::suspend(s, &Progress::new(&sink), &token_of(cancel)))??)
+        })
+    }
 }
 
 /// After a device update: start the VMs of a record from `asegpu_update_suspend`.
@@ -320,17 +344,19 @@ pub unsafe extern "C" fn asegpu_update_resume(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let rec: update::UpdateRecord = arg_json(record_json, "record_json")?;
-        if !rec.subscription_id.is_empty() && !rec.subscription_id.eq_ignore_ascii_case(s.subscription_id()) {
-            return Err(Error::new(
-                Status::InvalidArgument,
-                "this record was made on another device (its subscription differs)",
-            ));
-        }
-        let sink = progress_sink(callback, userdata);
-        put_json(out_json, &block_on(update::resume(s, &rec, &Progress::new(&sink), &token_of(cancel)))??)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let rec: update::UpdateRecord = arg_json(record_json, "record_json")?;
+            if !rec.subscription_id.is_empty() && !rec.subscription_id.eq_ignore_ascii_case(s.subscription_id()) {
+                return Err(Error::new(
+                    Status::InvalidArgument,
+                    "this record was made on another device (its subscription differs)",
+                ));
+            }
+            let sink = progress_sink(callback, userdata);
+            put_json(out_json, &block_on(update::resume(s, &rec, &Progress::new(&sink), &token_of(cancel)))??)
+        })
+    }
 }

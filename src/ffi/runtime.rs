@@ -42,17 +42,19 @@ pub(crate) fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output> {
 /// `ASEGPU_STATUS_INTERNAL` if other threads are still inside asegpu calls.
 #[no_mangle]
 pub extern "C" fn asegpu_shutdown() -> crate::Status {
-    guard(std::ptr::null_mut(), || {
-        let taken = RUNTIME.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(rt) = taken {
-            match Arc::try_unwrap(rt) {
-                Ok(rt) => rt.shutdown_timeout(Duration::from_secs(5)),
-                Err(rt) => {
-                    *RUNTIME.lock().unwrap_or_else(|p| p.into_inner()) = Some(rt);
-                    return Err(Error::new(Status::Internal, "asegpu calls are still running on other threads"));
+    ffi_boundary! {
+        guard(std::ptr::null_mut(), || {
+            let taken = RUNTIME.lock().unwrap_or_else(|p| p.into_inner()).take();
+            if let Some(rt) = taken {
+                match Arc::try_unwrap(rt) {
+                    Ok(rt) => rt.shutdown_timeout(Duration::from_secs(5)),
+                    Err(rt) => {
+                        *RUNTIME.lock().unwrap_or_else(|p| p.into_inner()) = Some(rt);
+                        return Err(Error::new(Status::Internal, "asegpu calls are still running on other threads"));
+                    }
                 }
             }
-        }
-        Ok(())
-    })
+            Ok(())
+        })
+    }
 }

@@ -40,18 +40,20 @@ pub unsafe extern "C" fn asegpu_session_connect(
     out_session: *mut *mut AsegpuSession,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_session, "out_session")?;
-        *out_session = std::ptr::null_mut();
-        let options: ConnectOptions = arg_json(options_json, "options_json")?;
-        let password = Zeroizing::new(arg_str(password, "password")?.to_string());
-        let sink = progress_sink(callback, userdata);
-        let progress = Progress::new(&sink);
-        let cancel = token_of(cancel);
-        let session = block_on(Session::connect(options, password, &progress, &cancel))??;
-        *out_session = Box::into_raw(Box::new(AsegpuSession(session)));
-        Ok(())
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            // Outputs are written only on success: `*out_session` keeps whatever the caller had in it until then.
+            check_out(out_session, "out_session")?;
+            let options: ConnectOptions = arg_json(options_json, "options_json")?;
+            let password = Zeroizing::new(arg_str(password, "password")?.to_string());
+            let sink = progress_sink(callback, userdata);
+            let progress = Progress::new(&sink);
+            let cancel = token_of(cancel);
+            let session = block_on(Session::connect(options, password, &progress, &cancel))??;
+            *out_session = Box::into_raw(Box::new(AsegpuSession(session)));
+            Ok(())
+        })
+    }
 }
 
 /// Disconnect and free a session. NULL is ignored. The password and tokens are zeroised.
@@ -61,8 +63,10 @@ pub unsafe extern "C" fn asegpu_session_connect(
 /// may be using it.
 #[no_mangle]
 pub unsafe extern "C" fn asegpu_session_free(session: *mut AsegpuSession) {
-    if !session.is_null() {
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(Box::from_raw(session))));
+    ffi_boundary! {
+        if !session.is_null() {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(Box::from_raw(session))));
+        }
     }
 }
 
@@ -77,12 +81,14 @@ pub unsafe extern "C" fn asegpu_session_info(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let info = block_on(s.info())?;
-        put_json(out_json, &info)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let info = block_on(s.info())?;
+            put_json(out_json, &info)
+        })
+    }
 }
 
 /// List the resource groups: a JSON array of ARM resource groups.
@@ -96,12 +102,14 @@ pub unsafe extern "C" fn asegpu_resource_group_list(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let groups = block_on(s.list_resource_groups(&token_of(cancel)))??;
-        put_json(out_json, &groups)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let groups = block_on(s.list_resource_groups(&token_of(cancel)))??;
+            put_json(out_json, &groups)
+        })
+    }
 }
 
 /// Get one resource group by name (case-insensitive); `ASEGPU_STATUS_NOT_FOUND` if it does not exist.
@@ -116,13 +124,15 @@ pub unsafe extern "C" fn asegpu_resource_group_get(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let name = arg_str(name, "name")?;
-        let g = block_on(s.get_resource_group(name, &token_of(cancel)))??;
-        put_json(out_json, &g)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let name = arg_str(name, "name")?;
+            let g = block_on(s.get_resource_group(name, &token_of(cancel)))??;
+            put_json(out_json, &g)
+        })
+    }
 }
 
 /// Create or update a resource group from `{"name": "...", "location": "dbelocal", "tags": {}}`
@@ -138,13 +148,15 @@ pub unsafe extern "C" fn asegpu_resource_group_create(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let req: NewResourceGroup = arg_json(request_json, "request_json")?;
-        let g = block_on(s.create_resource_group(&req, &token_of(cancel)))??;
-        put_json(out_json, &g)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let req: NewResourceGroup = arg_json(request_json, "request_json")?;
+            let g = block_on(s.create_resource_group(&req, &token_of(cancel)))??;
+            put_json(out_json, &g)
+        })
+    }
 }
 
 /// Delete a resource group and everything in it: a long-running operation, reported through `callback`
@@ -161,10 +173,12 @@ pub unsafe extern "C" fn asegpu_resource_group_delete(
     cancel: *const AsegpuCancelToken,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        let s = session_of(session)?;
-        let name = arg_str(name, "name")?;
-        let sink = progress_sink(callback, userdata);
-        block_on(s.delete_resource_group(name, &Progress::new(&sink), &token_of(cancel)))?
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            let s = session_of(session)?;
+            let name = arg_str(name, "name")?;
+            let sink = progress_sink(callback, userdata);
+            block_on(s.delete_resource_group(name, &Progress::new(&sink), &token_of(cancel)))?
+        })
+    }
 }

@@ -29,13 +29,15 @@ pub unsafe extern "C" fn asegpu_arm_request(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let req: rest::ArmRequest = arg_json(request_json, "request_json")?;
-        let sink = progress_sink(callback, userdata);
-        put_json(out_json, &block_on(rest::send(s, &req, &Progress::new(&sink), &token_of(cancel)))??)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let req: rest::ArmRequest = arg_json(request_json, "request_json")?;
+            let sink = progress_sink(callback, userdata);
+            put_json(out_json, &block_on(rest::send(s, &req, &Progress::new(&sink), &token_of(cancel)))??)
+        })
+    }
 }
 
 /// Create a blob container (private) if it does not exist: `{"context": {"storageAccountName",
@@ -51,12 +53,14 @@ pub unsafe extern "C" fn asegpu_storage_container_create(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let req: storage::ContainerRequest = arg_json(request_json, "request_json")?;
-        put_json(out_json, &block_on(storage::create_container(s, &req, &token_of(cancel)))??)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let req: storage::ContainerRequest = arg_json(request_json, "request_json")?;
+            put_json(out_json, &block_on(storage::create_container(s, &req, &token_of(cancel)))??)
+        })
+    }
 }
 
 /// An account SAS token for the blob service, as `New-AzStorageAccountSASToken` makes it: `{"context",
@@ -72,11 +76,13 @@ pub unsafe extern "C" fn asegpu_storage_sas_token(
     out_token: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_token, "out_token")?;
-        let req: storage::SasRequest = arg_json(request_json, "request_json")?;
-        put_string(out_token, storage::account_sas(&req)?)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_token, "out_token")?;
+            let req: storage::SasRequest = arg_json(request_json, "request_json")?;
+            put_string(out_token, storage::account_sas(&req)?)
+        })
+    }
 }
 
 /// Upload a local file (a multiple of 512 bytes, e.g. a fixed VHD) as a page blob with a storage context:
@@ -96,11 +102,13 @@ pub unsafe extern "C" fn asegpu_storage_page_blob_upload(
     out_json: *mut *mut c_char,
     out_error: *mut *mut AsegpuError,
 ) -> Status {
-    guard(out_error, || {
-        check_out(out_json, "out_json")?;
-        let s = session_of(session)?;
-        let req: storage::PageBlobUpload = arg_json(request_json, "request_json")?;
-        let sink = progress_sink(callback, userdata);
-        put_json(out_json, &block_on(storage::upload_page_blob(s, &req, &Progress::new(&sink), &token_of(cancel)))??)
-    })
+    ffi_boundary! {
+        guard(out_error, || {
+            check_out(out_json, "out_json")?;
+            let s = session_of(session)?;
+            let req: storage::PageBlobUpload = arg_json(request_json, "request_json")?;
+            let sink = progress_sink(callback, userdata);
+            put_json(out_json, &block_on(storage::upload_page_blob(s, &req, &Progress::new(&sink), &token_of(cancel)))??)
+        })
+    }
 }

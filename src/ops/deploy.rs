@@ -9,7 +9,7 @@ use crate::arm::{versions, Session};
 use crate::device;
 use crate::error::{Error, Result, Status};
 use crate::progress::{CancelToken, Progress};
-use crate::template::jsonc;
+use crate::template::{jsonc, limits};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -49,8 +49,24 @@ pub struct DeploymentResult {
 }
 
 fn read_json(path: &std::path::Path, what: &str) -> Result<Value> {
+    let len = std::fs::metadata(path).map_err(|e| Error::io(&format!("read the {what}"), path, e))?.len();
+    if len > limits::MAX_TEMPLATE_BYTES as u64 {
+        return Err(Error::invalid(format!(
+            "{}: the {what} is {len} bytes long; ARM accepts at most {} (InvalidTemplate)",
+            path.display(),
+            limits::mb(limits::MAX_TEMPLATE_BYTES)
+        ))
+        .with_arm_code("InvalidTemplate"));
+    }
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(&format!("read the {what}"), path, e))?;
-    jsonc::parse_template(&text).map_err(|e| Error::new(Status::InvalidJson, format!("{}: {e}", path.display())))
+    jsonc::parse_template_text(&text).map_err(|e| {
+        if e.over_limit {
+            // Well-formed as far as it was read, but deeper or bigger than a template may be.
+            Error::invalid(format!("{}: {}", path.display(), e.to_template_error())).with_arm_code("InvalidTemplate")
+        } else {
+            Error::new(Status::InvalidJson, format!("{}: {}", path.display(), e.to_template_error()))
+        }
+    })
 }
 
 /// The template and the inner parameters object (`{"name": {"value": ...}}`).
@@ -330,10 +346,23 @@ pub struct PreflightRequest {
     pub count: Option<u32>,
 }
 
+/// The plan for `count` VMs of one size (1 when not given): at least 1 and at most
+/// [`device::MAX_VMS_PER_DEVICE`], the most VMs a device can hold.
+pub fn plan_of_size(size: &str, count: Option<u32>) -> Result<gpu::Plan> {
+    let count = count.unwrap_or(1);
+    if count == 0 || count > device::MAX_VMS_PER_DEVICE {
+        return Err(Error::invalid(format!(
+            "count {count} is out of range: give 1 to {max} VMs (an Azure Stack Edge device runs at most {max} VMs)",
+            max = device::MAX_VMS_PER_DEVICE
+        )));
+    }
+    Ok(gpu::Plan::of_size(size, count))
+}
+
 /// The plan a preflight request describes.
 pub fn plan_for(session: &Session, req: PreflightRequest) -> Result<gpu::Plan> {
     if let Some(size) = req.vm_size {
-        return Ok(gpu::Plan::of_size(&size, req.count.unwrap_or(1)));
+        return plan_of_size(&size, req.count);
     }
     let rg = req.resource_group_name.ok_or_else(|| Error::invalid("resourceGroupName is required with a template"))?;
     let td = TemplateDeployment {
@@ -346,4 +375,38 @@ pub fn plan_for(session: &Session, req: PreflightRequest) -> Result<gpu::Plan> {
     };
     let (template, params) = load(&td)?;
     gpu::Plan::from_template(session.subscription_id(), &rg, &template, Some(&serde_json::Value::Object(params)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preflight_count_is_range_checked() {
+        for bad in [0, device::MAX_VMS_PER_DEVICE + 1, u32::MAX] {
+            let e = plan_of_size("Standard_NC4as_T4_v3", Some(bad)).expect_err("refused");
+            assert_eq!(e.status, Status::InvalidArgument);
+            assert!(e.message.contains(&format!("count {bad} is out of range: give 1 to 24 VMs")), "{e}");
+        }
+        assert_eq!(plan_of_size("Standard_NC4as_T4_v3", None).unwrap().vms.len(), 1);
+        assert_eq!(plan_of_size("Standard_NC4as_T4_v3", Some(24)).unwrap().vms.len(), 24);
+    }
+
+    #[test]
+    fn template_files_over_a_limit_are_invalid_arguments() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("deep.json");
+        std::fs::write(&deep, format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000))).unwrap();
+        let e = read_json(&deep, "template").unwrap_err();
+        assert_eq!((e.status, e.arm_code.as_deref()), (Status::InvalidArgument, Some("InvalidTemplate")), "{e}");
+        assert!(e.message.contains("MaxDepth of 64"), "{e}");
+        let big = dir.path().join("big.json");
+        std::fs::write(&big, vec![b' '; limits::MAX_TEMPLATE_BYTES + 1]).unwrap();
+        let e = read_json(&big, "template").unwrap_err();
+        assert_eq!(e.status, Status::InvalidArgument, "{e}");
+        assert!(e.message.contains("4 MB"), "{e}");
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, "{").unwrap();
+        assert_eq!(read_json(&bad, "template").unwrap_err().status, Status::InvalidJson);
+    }
 }

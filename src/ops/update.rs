@@ -11,14 +11,14 @@ use serde::{Deserialize, Serialize};
 
 /// The VMs the helper stopped: keep it until the update is done.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateRecord {
     pub subscription_id: String,
     pub stopped: Vec<StoppedVm>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StoppedVm {
     pub resource_group_name: String,
     pub name: String,

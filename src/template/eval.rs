@@ -6,7 +6,7 @@
 //! propagates through every function except the untaken branch of `if()`, and a JSON string
 //! whose expression is unknown is left as the original expression text.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Mutex;
@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use super::context::DeploymentContext;
 use super::error::{expr_error, TemplateError};
 use super::expr::{self, Expr, StrKind};
+use super::limits::{self, TooBig, MAX_EVALUATION_BYTES, MAX_EVAL_DEPTH, MAX_JSON_DEPTH, MAX_VALUE_BYTES};
 use super::Resolver;
 
 /// Why an evaluation did not produce a value.
@@ -148,15 +149,20 @@ impl Store {
             Def::Copy { name: loop_name, count, input } => (|| {
                 let n = inner.count_value(count)?;
                 let mut items = Vec::new();
+                let mut bytes = 0;
                 for i in 0..n {
                     let s = inner.with_copy(loop_name, i);
-                    items.push(s.render(input)?);
+                    let item = s.render(input)?;
+                    bytes += scope.account(&item)?;
+                    check_copy_bytes(bytes, loop_name)?;
+                    items.push(item);
                 }
                 Ok(Value::Array(items))
             })(),
         };
         scope.busy.borrow_mut().pop();
         let value = result?;
+        scope.account(&value)?;
         self.lock().insert(key, value.clone());
         Ok(value)
     }
@@ -185,12 +191,93 @@ pub struct Scope<'a> {
     pub resource_loop: Option<String>,
     /// Parameters/variables being evaluated (cycle detection).
     pub busy: Rc<RefCell<Vec<String>>>,
+    /// Depth and size accounting of this evaluation, shared by every scope derived from it.
+    pub budget: Rc<Budget>,
+}
+
+/// What one evaluation (planning, rendering one resource, the outputs) has used of [`MAX_EVAL_DEPTH`] and
+/// [`MAX_EVALUATION_BYTES`].
+#[derive(Debug, Default)]
+pub struct Budget {
+    depth: Cell<usize>,
+    bytes: Cell<usize>,
+}
+
+/// One level of evaluation depth, given back when dropped.
+pub struct DepthGuard<'a>(&'a Cell<usize>);
+
+impl Drop for DepthGuard<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
+}
+
+fn too_deep() -> Fail {
+    fail(format!(
+        "The template's expressions and values nest deeper than {MAX_EVAL_DEPTH} levels (function calls, property accesses, arrays and objects, and variables or parameters evaluated for one another, counted together), the most this engine evaluates."
+    ))
+}
+
+fn check_copy_bytes(bytes: usize, loop_name: &str) -> R<()> {
+    if bytes > MAX_VALUE_BYTES {
+        return Err(fail(format!(
+            "The copy loop '{loop_name}' produces more than {} of values; ARM accepts at most 4 MB in an expanded template.",
+            limits::mb(MAX_VALUE_BYTES)
+        )));
+    }
+    Ok(())
 }
 
 impl<'a> Scope<'a> {
     /// The same scope without copy loops (for variable/parameter evaluation).
     pub fn fresh(&self) -> Scope<'a> {
         Scope { copy: Vec::new(), resource_loop: None, ..self.clone() }
+    }
+
+    /// One more level of nested evaluation; refused past [`MAX_EVAL_DEPTH`].
+    pub fn enter(&self) -> R<DepthGuard<'_>> {
+        let d = self.budget.depth.get() + 1;
+        if d > MAX_EVAL_DEPTH {
+            return Err(too_deep());
+        }
+        self.budget.depth.set(d);
+        Ok(DepthGuard(&self.budget.depth))
+    }
+
+    /// Accounts for a value an expression or a copy loop produced: refused when it nests deeper than
+    /// [`MAX_JSON_DEPTH`] or is bigger than [`MAX_VALUE_BYTES`], or when this evaluation has produced more than
+    /// [`MAX_EVALUATION_BYTES`] in all. Returns its approximate size.
+    #[inline(never)]
+    pub fn account(&self, v: &Value) -> R<usize> {
+        let m = match limits::measure(v, MAX_JSON_DEPTH, MAX_VALUE_BYTES) {
+            Ok(m) => m,
+            Err(TooBig::Depth(path)) => {
+                return Err(fail(format!(
+                    "The value produced nests arrays and objects deeper than {MAX_JSON_DEPTH} levels (at '{path}'), the most this engine handles."
+                )))
+            }
+            Err(TooBig::Bytes) => {
+                return Err(fail(format!(
+                    "The value produced is bigger than {}; ARM accepts at most 4 MB in an expanded template.",
+                    limits::mb(MAX_VALUE_BYTES)
+                )))
+            }
+        };
+        self.charge(m.bytes)?;
+        Ok(m.bytes)
+    }
+
+    /// Charges `bytes` to this evaluation's [`MAX_EVALUATION_BYTES`].
+    pub fn charge(&self, bytes: usize) -> R<()> {
+        let total = self.budget.bytes.get().saturating_add(bytes);
+        self.budget.bytes.set(total);
+        if total > MAX_EVALUATION_BYTES {
+            return Err(fail(format!(
+                "Evaluating the template produces more than {} of values (copies and intermediate values included); ARM accepts at most 4 MB in an expanded template.",
+                limits::mb(MAX_EVALUATION_BYTES)
+            )));
+        }
+        Ok(())
     }
 
     /// The same scope inside copy loop `name` at `index`.
@@ -204,8 +291,14 @@ impl<'a> Scope<'a> {
     pub fn render(&self, v: &Value) -> R<Value> {
         match v {
             Value::String(s) => self.eval_string(s),
-            Value::Array(items) => items.iter().map(|i| self.render(i)).collect::<R<Vec<_>>>().map(Value::Array),
-            Value::Object(map) => self.render_object(map),
+            Value::Array(items) => {
+                let _level = self.enter()?;
+                items.iter().map(|i| self.render(i)).collect::<R<Vec<_>>>().map(Value::Array)
+            }
+            Value::Object(map) => {
+                let _level = self.enter()?;
+                self.render_object(map)
+            }
             other => Ok(other.clone()),
         }
     }
@@ -220,6 +313,7 @@ impl<'a> Scope<'a> {
                 Err(e) => Err(e),
             },
             Value::Array(items) => {
+                let _level = self.enter()?;
                 let mut unknown = false;
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
@@ -229,12 +323,15 @@ impl<'a> Scope<'a> {
                 }
                 Ok((Value::Array(out), unknown))
             }
-            Value::Object(map) if property_copy(map).is_some() => match self.render_object(map) {
-                Ok(v) => Ok((v, false)),
-                Err(Fail::Unknown) => Ok((v.clone(), true)),
-                Err(e) => Err(e),
-            },
+            Value::Object(map) if property_copy(map).is_some() => {
+                match self.enter().and_then(|_level| self.render_object(map)) {
+                    Ok(v) => Ok((v, false)),
+                    Err(Fail::Unknown) => Ok((v.clone(), true)),
+                    Err(e) => Err(e),
+                }
+            }
             Value::Object(map) => {
+                let _level = self.enter()?;
                 let mut unknown = false;
                 let mut out = Map::new();
                 for (k, val) in map {
@@ -266,8 +363,12 @@ impl<'a> Scope<'a> {
                         name.as_str().ok_or_else(|| fail("The copy property 'name' must be a string."))?.to_string();
                     let count = self.count_value(&spec["count"])?;
                     let mut items = Vec::new();
+                    let mut bytes = 0;
                     for i in 0..count {
-                        items.push(self.with_copy(&name, i).render(&spec["input"])?);
+                        let item = self.with_copy(&name, i).render(&spec["input"])?;
+                        bytes += self.account(&item)?;
+                        check_copy_bytes(bytes, &name)?;
+                        items.push(item);
                     }
                     out.insert(name, Value::Array(items));
                 }
@@ -312,36 +413,24 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// Evaluates an AST node.
+    /// Evaluates an AST node. Every node is one level of [`MAX_EVAL_DEPTH`], and every function's result is
+    /// accounted for (depth, size, this evaluation's total). This function and `functions::call` are the
+    /// evaluator's recursion: they stay small (messages and the functions themselves live in functions that do
+    /// not recurse), so that a level costs little stack even in a debug build.
     pub fn eval(&self, e: &Expr) -> R<Value> {
+        let _level = self.enter()?;
         match e {
-            Expr::Str(s) => Ok(Value::String(s.clone())),
-            Expr::Int(i) => Ok(Value::from(*i)),
-            Expr::Bool(b) => Ok(Value::Bool(*b)),
-            Expr::Null => Ok(Value::Null),
-            Expr::Call { name, args } => super::functions::call(self, name, args),
-            Expr::Prop(target, name) => {
-                let t = self.eval(target)?;
-                property(&t, name)
+            Expr::Call { name, args } => {
+                let v = super::functions::call(self, name, args)?;
+                self.account(&v)?;
+                Ok(v)
             }
+            Expr::Prop(target, name) => property(&self.eval(target)?, name),
             Expr::Index(target, index) => {
                 let t = self.eval(target)?;
-                let i = self.eval(index)?;
-                match (&t, &i) {
-                    (Value::Array(a), Value::Number(_)) => {
-                        let idx = i.as_i64().unwrap_or(-1);
-                        usize::try_from(idx).ok().and_then(|u| a.get(u)).cloned().ok_or_else(|| {
-                            fail(format!("The language expression property array index '{idx}' is out of bounds."))
-                        })
-                    }
-                    (Value::Object(_), Value::String(s)) => property(&t, s),
-                    _ => Err(fail(format!(
-                        "The language expression property '{}' can't be evaluated on a value of type '{}'.",
-                        to_plain_string(&i),
-                        type_name(&t)
-                    ))),
-                }
+                index_value(&t, &self.eval(index)?)
             }
+            literal => Ok(literal_value(literal)),
         }
     }
 
@@ -422,6 +511,37 @@ impl<'a> Scope<'a> {
     }
 }
 
+#[inline(never)]
+fn literal_value(e: &Expr) -> Value {
+    match e {
+        Expr::Str(s) => Value::String(s.clone()),
+        Expr::Int(i) => Value::from(*i),
+        Expr::Bool(b) => Value::Bool(*b),
+        _ => Value::Null,
+    }
+}
+
+/// `target[index]`.
+#[inline(never)]
+fn index_value(t: &Value, i: &Value) -> R<Value> {
+    match (t, i) {
+        (Value::Array(a), Value::Number(_)) => {
+            let idx = i.as_i64().unwrap_or(-1);
+            usize::try_from(idx)
+                .ok()
+                .and_then(|u| a.get(u))
+                .cloned()
+                .ok_or_else(|| fail(format!("The language expression property array index '{idx}' is out of bounds.")))
+        }
+        (Value::Object(_), Value::String(s)) => property(t, s),
+        _ => Err(fail(format!(
+            "The language expression property '{}' can't be evaluated on a value of type '{}'.",
+            to_plain_string(i),
+            type_name(t)
+        ))),
+    }
+}
+
 /// If `map` has a property-level `copy` array (`[{name, count, input}]`), returns it.
 fn property_copy(map: &Map<String, Value>) -> Option<&Vec<Value>> {
     let (_, v) = map.iter().find(|(k, _)| k.eq_ignore_ascii_case("copy"))?;
@@ -432,6 +552,7 @@ fn property_copy(map: &Map<String, Value>) -> Option<&Vec<Value>> {
 }
 
 /// Case-insensitive property lookup with ARM's error message.
+#[inline(never)]
 pub fn property(v: &Value, name: &str) -> R<Value> {
     match v {
         Value::Object(map) => {

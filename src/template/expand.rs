@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::error::{TResult, TemplateError};
 use super::eval::{Fail, Scope};
 use super::functions::build_id;
+use super::limits;
 use super::plan::{get_ci, CopyInstance, PlannedResource};
 use super::profiles;
 
@@ -57,7 +58,20 @@ pub(super) fn expand(
         }
         None => (None, 1, String::new(), None),
     };
+    // Every instance keeps a copy of the definition: charge them all to this evaluation before making them.
+    let def_bytes = match limits::measure(def, limits::MAX_JSON_DEPTH, limits::MAX_VALUE_BYTES) {
+        Ok(m) => m.bytes,
+        Err(_) => limits::MAX_VALUE_BYTES,
+    };
+    scope.charge(def_bytes.saturating_mul(count.max(0) as usize)).map_err(|f| fail_to_err(f, path))?;
     for idx in 0..count {
+        if out.len() >= limits::MAX_RESOURCES {
+            return Err(TemplateError::invalid_template(format!(
+                "Deployment template validation failed: 'The template expands to more than {0} resources at '{path}'; ARM accepts at most {0} resources (including copy count) in one template. Use a nested template for more.'",
+                limits::MAX_RESOURCES
+            ))
+            .with_target(path.to_string()));
+        }
         let s = match &loop_name {
             Some(n) => Scope { resource_loop: Some(n.clone()), ..scope.with_copy(n, idx) },
             None => scope.clone(),

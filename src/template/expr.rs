@@ -7,6 +7,7 @@
 //! `true`/`false`/`null` (bare or as calls), property access `.name` and indexing `[expr]`.
 
 use super::error::{expr_error, TemplateError};
+use super::limits::{MAX_EXPRESSION_CHARS, MAX_EXPRESSION_DEPTH};
 
 /// Expression AST.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,14 +76,23 @@ pub fn is_expression(s: &str) -> bool {
     matches!(classify(s), StrKind::Expression(_))
 }
 
-/// Parses the inner text of an expression (without the outer brackets).
+/// Parses the inner text of an expression (without the outer brackets): at most
+/// [`MAX_EXPRESSION_CHARS`] characters with the brackets, and a syntax tree at most [`MAX_EXPRESSION_DEPTH`]
+/// deep (nested calls, property accesses and indexes), checked as it is built, before any deeper recursion.
 pub fn parse(src: &str) -> Result<Expr, TemplateError> {
+    let chars = src.chars().count() + 2;
+    if chars > MAX_EXPRESSION_CHARS {
+        let head: String = src.chars().take(64).collect();
+        return Err(expr_error(format!(
+            "The language expression '[{head}...' is {chars} characters long; ARM accepts at most {MAX_EXPRESSION_CHARS} characters in a template expression."
+        )));
+    }
     let tokens = lex(src)?;
-    let mut p = P { src, tokens, pos: 0 };
+    let mut p = P { src, tokens, pos: 0, level: 0 };
     if p.peek() == &Tok::End {
         return Err(expr_error(format!("The language expression '{src}' is not valid: the expression is empty.")));
     }
-    let e = p.expr()?;
+    let (e, _) = p.expr()?;
     if p.peek() != &Tok::End {
         return Err(p.unexpected("EndOfData"));
     }
@@ -215,6 +225,8 @@ struct P<'a> {
     src: &'a str,
     tokens: Vec<Tok>,
     pos: usize,
+    /// Nesting of `expr` calls being parsed.
+    level: usize,
 }
 
 impl P<'_> {
@@ -247,14 +259,44 @@ impl P<'_> {
         }
     }
 
-    fn expr(&mut self) -> Result<Expr, TemplateError> {
-        let mut e = self.primary()?;
+    fn too_deep(&self) -> TemplateError {
+        let head: String = self.src.chars().take(64).collect();
+        expr_error(format!(
+            "The language expression '{head}...' is not valid: it nests function calls, property accesses and indexes deeper than {MAX_EXPRESSION_DEPTH} levels, the most this engine evaluates."
+        ))
+    }
+
+    /// Checks the height of a syntax tree being built.
+    fn height(&self, h: usize) -> Result<usize, TemplateError> {
+        if h > MAX_EXPRESSION_DEPTH {
+            Err(self.too_deep())
+        } else {
+            Ok(h)
+        }
+    }
+
+    /// An expression and the height of its syntax tree.
+    fn expr(&mut self) -> Result<(Expr, usize), TemplateError> {
+        self.level += 1;
+        if self.level > MAX_EXPRESSION_DEPTH {
+            return Err(self.too_deep());
+        }
+        let r = self.expr_inner();
+        self.level -= 1;
+        r
+    }
+
+    fn expr_inner(&mut self) -> Result<(Expr, usize), TemplateError> {
+        let (mut e, mut h) = self.primary()?;
         loop {
             match self.peek() {
                 Tok::Dot => {
                     self.next();
                     match self.next() {
-                        Tok::Ident(name) => e = Expr::Prop(Box::new(e), name),
+                        Tok::Ident(name) => {
+                            h = self.height(h + 1)?;
+                            e = Expr::Prop(Box::new(e), name);
+                        }
                         _ => {
                             self.pos -= 1;
                             return Err(self.unexpected("Identifier"));
@@ -263,28 +305,32 @@ impl P<'_> {
                 }
                 Tok::LBracket => {
                     self.next();
-                    let idx = self.expr()?;
+                    let (idx, ih) = self.expr()?;
                     self.expect(Tok::RBracket)?;
+                    h = self.height(h.max(ih) + 1)?;
                     e = Expr::Index(Box::new(e), Box::new(idx));
                 }
-                _ => return Ok(e),
+                _ => return Ok((e, h)),
             }
         }
     }
 
-    fn primary(&mut self) -> Result<Expr, TemplateError> {
+    fn primary(&mut self) -> Result<(Expr, usize), TemplateError> {
         match self.next() {
-            Tok::Str(s) => Ok(Expr::Str(s)),
-            Tok::Int(i) => Ok(Expr::Int(i)),
+            Tok::Str(s) => Ok((Expr::Str(s), 1)),
+            Tok::Int(i) => Ok((Expr::Int(i), 1)),
             Tok::Ident(name) => {
                 if self.peek() == &Tok::LParen {
                     self.next();
                     let mut args = Vec::new();
+                    let mut h = 0;
                     if self.peek() == &Tok::RParen {
                         self.next();
                     } else {
                         loop {
-                            args.push(self.expr()?);
+                            let (a, ah) = self.expr()?;
+                            h = h.max(ah);
+                            args.push(a);
                             match self.peek() {
                                 Tok::Comma => {
                                     self.next();
@@ -297,12 +343,13 @@ impl P<'_> {
                             }
                         }
                     }
-                    Ok(Expr::Call { name, args })
+                    let h = self.height(h + 1)?;
+                    Ok((Expr::Call { name, args }, h))
                 } else {
                     match name.to_ascii_lowercase().as_str() {
-                        "true" => Ok(Expr::Bool(true)),
-                        "false" => Ok(Expr::Bool(false)),
-                        "null" => Ok(Expr::Null),
+                        "true" => Ok((Expr::Bool(true), 1)),
+                        "false" => Ok((Expr::Bool(false), 1)),
+                        "null" => Ok((Expr::Null, 1)),
                         _ => Err(self.unexpected("LeftParenthesis")),
                     }
                 }
@@ -360,6 +407,29 @@ mod tests {
             call("concat", vec![Expr::Str("it's".into()), Expr::Int(-5), Expr::Bool(true), Expr::Null])
         );
         assert_eq!(parse("true()").unwrap(), call("true", vec![]));
+    }
+
+    #[test]
+    fn length_and_depth_limits() {
+        let nest = |n: usize| format!("{}'a'{}", "concat(".repeat(n), ")".repeat(n));
+        assert!(parse(&nest(MAX_EXPRESSION_DEPTH - 1)).is_ok());
+        for n in [MAX_EXPRESSION_DEPTH + 1, 3_000] {
+            let e = parse(&nest(n)).unwrap_err();
+            assert!(e.message.contains("deeper than 64 levels"), "{}", e.message);
+        }
+        let chain = |n: usize| format!("parameters('p'){}", ".a".repeat(n));
+        assert!(parse(&chain(MAX_EXPRESSION_DEPTH - 2)).is_ok());
+        assert!(parse(&chain(MAX_EXPRESSION_DEPTH - 1)).unwrap_err().message.contains("deeper than 64"));
+        assert!(parse(&chain(10_000)).unwrap_err().message.contains("deeper than 64"));
+        assert!(parse(&format!("x(){}", "[0]".repeat(5_000))).unwrap_err().message.contains("deeper than 64"));
+        assert!(parse(&format!("x(){}1{}", "[".repeat(5_000), "]".repeat(5_000))).is_err());
+        // Deeper still: the length limit answers first.
+        assert!(parse(&nest(5_000)).unwrap_err().message.contains("40005 characters long"));
+        let long = format!("concat('{}')", "x".repeat(MAX_EXPRESSION_CHARS - 12));
+        assert_eq!(long.chars().count() + 2, MAX_EXPRESSION_CHARS);
+        assert!(parse(&long).is_ok());
+        let e = parse(&format!("concat('{}')", "x".repeat(MAX_EXPRESSION_CHARS - 11))).unwrap_err();
+        assert!(e.message.contains("24577 characters long") && e.message.contains("at most 24576"), "{}", e.message);
     }
 
     #[test]

@@ -9,31 +9,49 @@ use super::eval::{fail, type_name, Fail, Scope, R};
 use super::expr::Expr;
 use super::{arrays, hash, strings};
 
-/// Evaluates a call of `name` with unevaluated `args`.
+/// Evaluates a call of `name` with unevaluated `args`. Part of the evaluator's recursion (with
+/// `Scope::eval`): kept small, see there.
 pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
-    let lower = name.to_ascii_lowercase();
-    if lower == "if" {
+    if name.eq_ignore_ascii_case("if") {
         arity(name, args.len(), 3, 3)?;
         let cond = scope.eval(&args[0])?;
-        let c = cond.as_bool().ok_or_else(|| {
-            fail(format!("The template language function 'if' expects its first parameter to be of type 'Boolean'. The provided value is of type '{}'.", type_name(&cond)))
-        })?;
-        return scope.eval(&args[if c { 1 } else { 2 }]);
+        let taken = if if_condition(&cond)? { 1 } else { 2 };
+        return scope.eval(&args[taken]);
     }
-    let values = args.iter().map(|a| scope.eval(a)).collect::<R<Vec<Value>>>()?;
-    let v = &values;
-    match lower.as_str() {
-        "parameters" => {
-            arity(name, v.len(), 1, 1)?;
-            scope.params.get(str_arg(name, &v[0])?, scope)
-        }
-        "variables" => {
-            arity(name, v.len(), 1, 1)?;
-            scope.vars.get(str_arg(name, &v[0])?, scope)
-        }
+    let mut values = Vec::with_capacity(args.len());
+    for a in args {
+        values.push(scope.eval(a)?);
+    }
+    if name.eq_ignore_ascii_case("parameters") || name.eq_ignore_ascii_case("variables") {
+        return lookup(scope, name, &values);
+    }
+    apply(scope, name, &name.to_ascii_lowercase(), &values)
+}
+
+#[inline(never)]
+fn if_condition(cond: &Value) -> R<bool> {
+    cond.as_bool().ok_or_else(|| {
+        fail(format!("The template language function 'if' expects its first parameter to be of type 'Boolean'. The provided value is of type '{}'.", type_name(cond)))
+    })
+}
+
+/// `parameters(name)` and `variables(name)`.
+#[inline(never)]
+fn lookup(scope: &Scope, name: &str, v: &[Value]) -> R<Value> {
+    arity(name, v.len(), 1, 1)?;
+    let store = if name.eq_ignore_ascii_case("parameters") { scope.params } else { scope.vars };
+    store.get(str_arg(name, &v[0])?, scope)
+}
+
+/// Every function but `if`, `parameters` and `variables`, on evaluated arguments. It never evaluates an
+/// expression itself, so its (large, in a debug build) stack frame is not part of the evaluator's recursion:
+/// `eval` -> `call` -> `eval` stays small per level (see `limits::STACK_NEEDED`).
+#[inline(never)]
+fn apply(scope: &Scope, name: &str, lower: &str, v: &[Value]) -> R<Value> {
+    match lower {
         "true" | "false" | "null" => {
             arity(name, v.len(), 0, 0)?;
-            Ok(match lower.as_str() {
+            Ok(match lower {
                 "true" => json!(true),
                 "false" => json!(false),
                 _ => Value::Null,
@@ -69,7 +87,7 @@ pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
             arity(name, v.len(), 2, 2)?;
             let ord = compare(name, &v[0], &v[1])?;
             use std::cmp::Ordering::*;
-            Ok(json!(match lower.as_str() {
+            Ok(json!(match lower {
                 "greater" => ord == Greater,
                 "greaterorequals" => ord != Less,
                 "less" => ord == Less,
@@ -79,7 +97,7 @@ pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
         "add" | "sub" | "mul" | "div" | "mod" => {
             arity(name, v.len(), 2, 2)?;
             let (a, b) = (int_arg(name, &v[0])?, int_arg(name, &v[1])?);
-            let r = match lower.as_str() {
+            let r = match lower {
                 "add" => a.checked_add(b),
                 "sub" => a.checked_sub(b),
                 "mul" => a.checked_mul(b),
@@ -158,7 +176,7 @@ pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
         }
         "copyindex" => {
             arity(name, v.len(), 0, 2)?;
-            let (loop_name, offset) = match v.as_slice() {
+            let (loop_name, offset) = match v {
                 [] => (None, 0),
                 [Value::String(s)] => (Some(s.as_str()), 0),
                 [o] => (None, int_arg(name, o)?),
@@ -201,9 +219,9 @@ pub fn call(scope: &Scope, name: &str, args: &[Expr]) -> R<Value> {
             let api = str_arg(name, &v[1])?;
             scope.list(name, target, api, v.get(2))
         }
-        _ => match strings::call(name, &lower, v) {
+        _ => match strings::call(name, lower, v) {
             Some(r) => r,
-            None => arrays::call(name, &lower, v)
+            None => arrays::call(name, lower, v)
                 .unwrap_or_else(|| Err(fail(format!("The template function '{name}' is not valid.")))),
         },
     }

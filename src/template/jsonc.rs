@@ -5,10 +5,14 @@
 //! objects and arrays, and unquoted identifier object keys (`{template: {...}}`).
 //! Object key order is preserved. Errors carry a 1-based line and column and the JSON path,
 //! worded like Json.NET's messages that ARM embeds in `InvalidRequestContent`/`InvalidTemplate`.
+//!
+//! The reader never recurses deeper than its depth limit and refuses texts over its size limit (see
+//! [`super::limits`]): templates and parameters files 64 levels and 4 MB, request bodies 72 levels and 9 MB.
 
 use serde_json::{Map, Number, Value};
 
 use super::error::TemplateError;
+use super::limits::{self, MAX_ENVELOPE_DEPTH, MAX_JSON_DEPTH, MAX_REQUEST_BYTES, MAX_TEMPLATE_BYTES};
 
 /// A syntax error with its position.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +25,9 @@ pub struct ParseError {
     pub column: usize,
     /// Dotted JSON path of the value being read, e.g. `properties.template`.
     pub path: String,
+    /// The text is well-formed as far as it was read but over a limit (depth or size), rather than a syntax
+    /// error: callers report it as an unacceptable argument, not as unparseable JSON.
+    pub over_limit: bool,
 }
 
 impl std::fmt::Display for ParseError {
@@ -46,15 +53,35 @@ impl ParseError {
     }
 }
 
-/// Parses lenient JSON text into a `serde_json::Value`.
+/// Parses lenient JSON text into a `serde_json::Value`, at most [`MAX_JSON_DEPTH`] levels deep and
+/// [`MAX_REQUEST_BYTES`] long.
 pub fn parse(text: &str) -> Result<Value, ParseError> {
+    parse_limited(text, MAX_JSON_DEPTH, MAX_REQUEST_BYTES, "document")
+}
+
+/// Parses lenient JSON text at most `max_depth` levels of arrays and objects deep and `max_bytes` long
+/// (`what` names the document in the size error).
+pub fn parse_limited(text: &str, max_depth: usize, max_bytes: usize, what: &str) -> Result<Value, ParseError> {
+    if text.len() > max_bytes {
+        return Err(ParseError {
+            message: format!(
+                "The {what} is {} bytes long; at most {} are accepted (ARM's limit).",
+                text.len(),
+                limits::mb(max_bytes)
+            ),
+            line: 1,
+            column: 1,
+            path: String::new(),
+            over_limit: true,
+        });
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut p = Parser { chars: text.chars().collect(), pos: 0, path: Vec::new() };
+    let mut p = Parser { chars: text.chars().collect(), pos: 0, path: Vec::new(), max_depth };
     p.skip_ws()?;
     if p.peek().is_none() {
         return Err(p.err("Unexpected end of content while loading JObject."));
     }
-    let v = p.value()?;
+    let v = p.value(0)?;
     p.skip_ws()?;
     if let Some(c) = p.peek() {
         return Err(p.err(&format!("Additional text encountered after finished reading JSON content: {c}.")));
@@ -62,20 +89,76 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
     Ok(v)
 }
 
-/// Parses a request body, mapping errors to `InvalidRequestContent`.
+/// Parses a request body (a template and parameters in an envelope: [`MAX_JSON_DEPTH`] +
+/// [`MAX_ENVELOPE_DEPTH`] levels, [`MAX_REQUEST_BYTES`]), mapping errors to `InvalidRequestContent`.
 pub fn parse_request(text: &str) -> Result<Value, TemplateError> {
-    parse(text).map_err(|e| e.to_request_error())
+    parse_request_text(text).map_err(|e| e.to_request_error())
 }
 
-/// Parses a template or parameters file, mapping errors to `InvalidTemplate`.
+/// [`parse_request`] with the reader's own error.
+pub fn parse_request_text(text: &str) -> Result<Value, ParseError> {
+    parse_limited(text, MAX_JSON_DEPTH + MAX_ENVELOPE_DEPTH, MAX_REQUEST_BYTES, "request body")
+}
+
+/// Parses a template or parameters file ([`MAX_JSON_DEPTH`] levels, [`MAX_TEMPLATE_BYTES`]), mapping errors
+/// to `InvalidTemplate`.
 pub fn parse_template(text: &str) -> Result<Value, TemplateError> {
-    parse(text).map_err(|e| e.to_template_error())
+    parse_template_text(text).map_err(|e| e.to_template_error())
+}
+
+/// [`parse_template`] with the reader's own error.
+pub fn parse_template_text(text: &str) -> Result<Value, ParseError> {
+    parse_limited(text, MAX_JSON_DEPTH, MAX_TEMPLATE_BYTES, "template or parameters file")
+}
+
+/// Checks, without building anything and without recursion, that JSON text nests arrays and objects at most
+/// `max_depth` deep (strings are skipped, so brackets inside them do not count). Syntax is not checked: a
+/// JSON parser that recurses can then read the text safely.
+pub fn check_nesting(text: &str, max_depth: usize) -> Result<(), ParseError> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let (mut line, mut column) = (1usize, 0usize);
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+            column = 0;
+        } else {
+            column += 1;
+        }
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '[' | '{' => {
+                depth += 1;
+                if depth > max_depth {
+                    return Err(ParseError {
+                        message: limits::depth_message(max_depth),
+                        line,
+                        column,
+                        path: String::new(),
+                        over_limit: true,
+                    });
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 struct Parser {
     chars: Vec<char>,
     pos: usize,
     path: Vec<String>,
+    max_depth: usize,
 }
 
 impl Parser {
@@ -99,14 +182,16 @@ impl Parser {
 
     fn err(&self, msg: &str) -> ParseError {
         let (line, column) = self.position();
-        let mut path = String::new();
-        for seg in &self.path {
-            if !path.is_empty() && !seg.starts_with('[') {
-                path.push('.');
-            }
-            path.push_str(seg);
+        let path = limits::path_of(self.path.iter().map(String::as_str));
+        ParseError { message: msg.to_string(), line, column, path, over_limit: false }
+    }
+
+    /// Entering one more array or object: refused past the depth limit (before any recursion).
+    fn enter(&self, depth: usize) -> Result<(), ParseError> {
+        if depth > self.max_depth {
+            return Err(ParseError { over_limit: true, ..self.err(&limits::depth_message(self.max_depth)) });
         }
-        ParseError { message: msg.to_string(), line, column, path }
+        Ok(())
     }
 
     fn skip_ws(&mut self) -> Result<(), ParseError> {
@@ -146,11 +231,18 @@ impl Parser {
         }
     }
 
-    fn value(&mut self) -> Result<Value, ParseError> {
+    /// A value inside `depth` arrays and objects.
+    fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
         match self.peek() {
             None => Err(self.err("Unexpected end when reading JSON.")),
-            Some('{') => self.object(),
-            Some('[') => self.array(),
+            Some('{') => {
+                self.enter(depth + 1)?;
+                self.object(depth + 1)
+            }
+            Some('[') => {
+                self.enter(depth + 1)?;
+                self.array(depth + 1)
+            }
             Some('"') => Ok(Value::String(self.string()?)),
             Some(c) if c == '-' || c.is_ascii_digit() => self.number(),
             Some(c) if c.is_alphabetic() => {
@@ -182,7 +274,7 @@ impl Parser {
         s
     }
 
-    fn object(&mut self) -> Result<Value, ParseError> {
+    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
         self.pos += 1; // '{'
         let mut map = Map::new();
         loop {
@@ -207,7 +299,7 @@ impl Parser {
             self.pos += 1;
             self.skip_ws()?;
             self.path.push(key.clone());
-            let v = self.value()?;
+            let v = self.value(depth)?;
             self.path.pop();
             map.insert(key, v);
             self.skip_ws()?;
@@ -227,7 +319,7 @@ impl Parser {
         }
     }
 
-    fn array(&mut self) -> Result<Value, ParseError> {
+    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
         self.pos += 1; // '['
         let mut items = Vec::new();
         loop {
@@ -237,7 +329,7 @@ impl Parser {
                 return Ok(Value::Array(items));
             }
             self.path.push(format!("[{}]", items.len()));
-            let v = self.value()?;
+            let v = self.value(depth)?;
             self.path.pop();
             items.push(v);
             self.skip_ws()?;
@@ -395,6 +487,38 @@ mod tests {
         assert!(parse("").is_err());
         assert!(parse("{} x").is_err());
         assert_eq!(parse_template("{").unwrap_err().code, "InvalidTemplate");
+    }
+
+    #[test]
+    fn depth_and_size_limits() {
+        let ok = format!("{}1{}", "[".repeat(MAX_JSON_DEPTH), "]".repeat(MAX_JSON_DEPTH));
+        assert!(parse_template_text(&ok).is_ok());
+        for depth in [MAX_JSON_DEPTH + 1, 100_000] {
+            let text = format!("{{\"a\": {}1{}}}", "[".repeat(depth), "]".repeat(depth));
+            let e = parse_template_text(&text).unwrap_err();
+            assert!(e.over_limit && e.message.contains("MaxDepth of 64"), "{e}");
+            assert!(e.path.starts_with("a[0][0]"), "{e}");
+            assert_eq!(parse_template(&text).unwrap_err().code, "InvalidTemplate");
+            // Unterminated: refused by depth all the same, before the end is reached.
+            assert!(parse_template_text(&"{\"a\":".repeat(depth)).unwrap_err().over_limit);
+        }
+        // A request body may wrap a template of the full depth.
+        let body = format!("{{\"properties\": {{\"template\": {ok}}}}}");
+        assert!(parse_request(&body).is_ok());
+        assert!(parse_template(&body).is_err());
+        let big = format!("\"{}\"", "x".repeat(MAX_TEMPLATE_BYTES));
+        let e = parse_template_text(&big).unwrap_err();
+        assert!(e.over_limit && e.message.contains("4 MB (4194304 bytes)"), "{e}");
+        assert!(parse_request(&big).is_ok());
+    }
+
+    #[test]
+    fn nesting_scan() {
+        assert!(check_nesting(r#"{"a": "[[[[[[", "b": [[1]]}"#, 3).is_ok());
+        assert!(check_nesting(r#"{"a": "\"[[[[", "b": [[1]]}"#, 3).is_ok());
+        let e = check_nesting(r#"{"b": [[[1]]]}"#, 3).unwrap_err();
+        assert!(e.over_limit && e.column == 9, "{e}");
+        assert!(check_nesting(&"[".repeat(1_000_000), 72).is_err());
     }
 
     #[test]

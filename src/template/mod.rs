@@ -37,6 +37,7 @@ pub mod expr;
 pub mod functions;
 pub mod hash;
 pub mod jsonc;
+pub mod limits;
 pub mod params;
 pub mod plan;
 pub mod profiles;

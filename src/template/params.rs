@@ -74,6 +74,7 @@ pub fn bind(template: &Value, supplied: Option<&Value>, scope: &Scope) -> TResul
             ))
         }
     };
+    super::limits::check_count(decls.len(), super::limits::MAX_PARAMETERS, "parameters", "/parameters")?;
     let supplied = normalize_supplied(supplied)?;
 
     let unknown: Vec<&String> = supplied.keys().filter(|k| !decls.keys().any(|d| d.eq_ignore_ascii_case(k))).collect();

@@ -11,6 +11,7 @@ use super::context::DeploymentContext;
 use super::error::{TResult, TemplateError};
 use super::eval::{Def, Fail, ResourceRef, Scope, Store};
 use super::expr::{self, Expr};
+use super::limits;
 use super::params::{self, ParamInfo};
 use super::{NoResolver, Resolver};
 
@@ -113,6 +114,7 @@ pub(super) fn make_scope<'a>(
         copy: Vec::new(),
         resource_loop: None,
         busy: Rc::new(RefCell::new(Vec::new())),
+        budget: Rc::new(Default::default()),
     }
 }
 
@@ -123,6 +125,10 @@ pub(super) fn get_ci<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
 impl Deployment {
     /// Plans `template` with `parameters` (a parameters object or a whole parameters file).
     pub fn new(template: &Value, parameters: Option<&Value>, ctx: DeploymentContext) -> TResult<Self> {
+        limits::check_document(template, "template")?;
+        if let Some(p) = parameters {
+            limits::check_document(p, "parameters")?;
+        }
         let params_store = Store::new("parameter");
         let empty_vars = Store::new("variable");
         let deployment_obj = ctx.deployment_object(template);
@@ -146,6 +152,10 @@ impl Deployment {
             return Err(TemplateError::invalid_template(
                 "Deployment template validation failed: 'The template must be a JSON object.'",
             ));
+        }
+        limits::check_document(template, "template")?;
+        if let Some(outputs) = get_ci(template, "outputs").and_then(Value::as_object) {
+            limits::check_count(outputs.len(), limits::MAX_OUTPUTS, "outputs", "/outputs")?;
         }
         let resources = get_ci(template, "resources").ok_or_else(|| {
             TemplateError::invalid_template("Deployment template validation failed: 'Required property 'resources' not found in JSON. Path '', line 1, position 1.'")
@@ -315,6 +325,11 @@ fn define_variables(template: &Value) -> TResult<Store> {
             "Deployment template validation failed: 'The template 'variables' property must be an object.'",
         )
     })?;
+    let count = obj
+        .iter()
+        .map(|(k, v)| if k.eq_ignore_ascii_case("copy") { v.as_array().map_or(1, Vec::len) } else { 1 })
+        .sum();
+    limits::check_count(count, limits::MAX_VARIABLES, "variables", "/variables")?;
     for (name, def) in obj {
         if name.eq_ignore_ascii_case("copy") {
             for spec in def.as_array().into_iter().flatten() {

@@ -214,8 +214,18 @@ impl Deployment {
                     let count = s.count_value(c.get("count").unwrap_or(&Value::Null)).map_err(wrap)?;
                     let input = c.get("input").cloned().unwrap_or(Value::Null);
                     let mut items = Vec::new();
+                    let mut bytes = 0;
                     for i in 0..count {
-                        items.push(Scope { resource_loop: None, ..s.with_copy(name, i) }.render(&input).map_err(wrap)?);
+                        let item =
+                            Scope { resource_loop: None, ..s.with_copy(name, i) }.render(&input).map_err(wrap)?;
+                        bytes += s.account(&item).map_err(wrap)?;
+                        if bytes > super::limits::MAX_VALUE_BYTES {
+                            return Err(wrap(super::eval::fail(format!(
+                                "The copy loop of output '{name}' produces more than {}.",
+                                super::limits::mb(super::limits::MAX_VALUE_BYTES)
+                            ))));
+                        }
+                        items.push(item);
                     }
                     Value::Array(items)
                 }

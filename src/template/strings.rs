@@ -6,8 +6,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Value};
 
-use super::eval::{fail, R};
+use super::eval::{fail, Fail, R};
 use super::functions::{arity, int_arg, str_arg, type_err};
+use super::limits::{self, MAX_VALUE_BYTES};
 
 /// Dispatches string functions; `None` if `lower` is not one of them.
 pub fn call(name: &str, lower: &str, v: &[Value]) -> Option<R<Value>> {
@@ -35,6 +36,10 @@ pub fn call(name: &str, lower: &str, v: &[Value]) -> Option<R<Value>> {
             let (s, old, new) = (str_arg(name, &v[0])?, str_arg(name, &v[1])?, str_arg(name, &v[2])?);
             if old.is_empty() {
                 return Err(fail("The template language function 'replace' expects a non-empty string to replace."));
+            }
+            let grows = new.len().saturating_sub(old.len());
+            if grows > 0 && s.len().saturating_add(s.matches(old).count().saturating_mul(grows)) > MAX_VALUE_BYTES {
+                return Err(too_long(name));
             }
             Ok(json!(s.replace(old, new)))
         }),
@@ -96,6 +101,9 @@ pub fn call(name: &str, lower: &str, v: &[Value]) -> Option<R<Value>> {
                 None => ' ',
             };
             let n = s.chars().count() as i64;
+            if total.saturating_sub(n).saturating_mul(pad.len_utf8() as i64) > MAX_VALUE_BYTES as i64 {
+                return Err(too_long(name));
+            }
             let padding: String = std::iter::repeat_n(pad, (total - n).max(0) as usize).collect();
             Ok(json!(padding + &s))
         }),
@@ -141,6 +149,9 @@ fn concat(name: &str, v: &[Value]) -> R<Value> {
         match x {
             Value::Object(_) => return Err(type_err(name, "all arrays or all strings", x)),
             other => s.push_str(&stringify(other)),
+        }
+        if s.len() > MAX_VALUE_BYTES {
+            return Err(too_long(name));
         }
     }
     Ok(json!(s))
@@ -282,17 +293,31 @@ fn format_fn(name: &str, v: &[Value]) -> R<Value> {
                 let mut text = format_value(arg, fmt).ok_or_else(bad)?;
                 if let Some(a) = align {
                     let w: i64 = a.trim().parse().map_err(|_| bad())?;
+                    if w.unsigned_abs() > MAX_VALUE_BYTES as u64 {
+                        return Err(too_long(name));
+                    }
                     let n = text.chars().count() as i64;
                     let pad = " ".repeat((w.abs() - n).max(0) as usize);
                     text = if w >= 0 { pad + &text } else { text + &pad };
                 }
                 out.push_str(&text);
+                if out.len() > MAX_VALUE_BYTES {
+                    return Err(too_long(name));
+                }
             }
             '}' => return Err(bad()),
             other => out.push(other),
         }
     }
     Ok(json!(out))
+}
+
+/// A function whose result would be bigger than [`MAX_VALUE_BYTES`]: refused before it is built.
+fn too_long(name: &str) -> Fail {
+    fail(format!(
+        "The template language function '{name}' would produce a string longer than {}; ARM accepts at most 4 MB in an expanded template.",
+        limits::mb(MAX_VALUE_BYTES)
+    ))
 }
 
 fn group_thousands(digits: &str) -> String {
@@ -315,7 +340,8 @@ fn format_value(v: &Value, fmt: Option<&str>) -> Option<String> {
         return Some(stringify(v));
     };
     let (kind, prec) = fmt.split_at(1);
-    let prec: Option<usize> = if prec.is_empty() { None } else { Some(prec.parse().ok()?) };
+    // .NET's precision specifiers go from 0 to 99 (a bigger one would also be an allocation bomb here).
+    let prec: Option<usize> = if prec.is_empty() { None } else { Some(prec.parse().ok().filter(|p| *p <= 99)?) };
     let x = n.as_f64()?;
     let neg = if x < 0.0 { "-" } else { "" };
     match kind {

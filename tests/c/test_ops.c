@@ -38,6 +38,85 @@ static void on_progress(void *userdata, const char *event_json) { (void)event_js
 
 static int contains(const char *json, const char *needle) { return json && strstr(json, needle) != NULL; }
 
+/* prefix + open x depth + middle + close x depth + suffix, in a new buffer (free it). */
+static char *nested(const char *prefix, const char *open, const char *middle, const char *close, const char *suffix, int depth) {
+    size_t len = strlen(prefix) + (strlen(open) + strlen(close)) * (size_t)depth + strlen(middle) + strlen(suffix) + 1;
+    char *b = malloc(len), *p = b;
+    p += sprintf(p, "%s", prefix);
+    for (int i = 0; i < depth; i++) p += sprintf(p, "%s", open);
+    p += sprintf(p, "%s", middle);
+    for (int i = 0; i < depth; i++) p += sprintf(p, "%s", close);
+    sprintf(p, "%s", suffix);
+    return b;
+}
+
+static void write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "wb");
+    if (!f) { fprintf(stderr, "cannot write %s\n", path); exit(2); }
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Issue 11: deep templates, parameter files and counts made here, at run time; each gets a specific status
+ * and error, never a crash of this process, and the session keeps working. */
+static void host_safety(AsegpuSession *s, const char *dir) {
+    char concat[1024], arrays[1024], ptemplate[1024], pfile[1024], req[8192];
+    snprintf(concat, sizeof concat, "%s/deep-concat.json", dir);
+    snprintf(arrays, sizeof arrays, "%s/deep-arrays.json", dir);
+    snprintf(ptemplate, sizeof ptemplate, "%s/object-param.json", dir);
+    snprintf(pfile, sizeof pfile, "%s/deep.parameters.json", dir);
+    char *t = nested("{\"resources\":[{\"type\":\"Microsoft.Compute/virtualMachines\",\"apiVersion\":\"2020-06-01\",\"name\":\"[",
+                     "concat(", "'a'", ")", "]\"}]}", 5000);
+    write_file(concat, t); free(t);
+    t = nested("{\"resources\":[],\"variables\":{\"v\":", "[", "1", "]", "}}", 100000);
+    write_file(arrays, t); free(t);
+    write_file(ptemplate, "{\"parameters\":{\"p\":{\"type\":\"object\"}},\"resources\":[]}");
+    t = nested("{\"$schema\":\"x\",\"contentVersion\":\"1.0.0.0\",\"parameters\":{\"p\":{\"value\":", "{\"a\":", "1", "}", "}}}", 100000);
+    write_file(pfile, t); free(t);
+    const char *cases[][3] = {
+        { concat, NULL, "24576 characters" },   /* 5,000 nested concat(): longer than ARM's longest expression */
+        { arrays, NULL, "variables.v[0][0]" },  /* 100,000 nested arrays: past the 64 levels, with the path */
+        { ptemplate, pfile, "parameters.p.value.a.a" },
+    };
+    for (int i = 0; i < 3; i++) {
+        for (int deploy = 0; deploy < 2; deploy++) {
+            /* A deployment has a name; a preflight request has none (unknown fields are refused). */
+            const char *name = deploy ? ",\"name\":\"deep\"" : "";
+            if (cases[i][1])
+                snprintf(req, sizeof req, "{\"resourceGroupName\":\"crg\"%s,\"templateFile\":\"%s\",\"templateParameterFile\":\"%s\"}", name, js(cases[i][0]), js(cases[i][1]));
+            else
+                snprintf(req, sizeof req, "{\"resourceGroupName\":\"crg\"%s,\"templateFile\":\"%s\"}", name, js(cases[i][0]));
+            char *out = NULL;
+            AsegpuError *e = NULL;
+            AsegpuStatus st = deploy ? asegpu_deployment_create(s, req, NULL, NULL, NULL, &out, &e)
+                                     : asegpu_gpu_preflight(s, req, NULL, &out, &e);
+            char *ej = asegpu_error_to_json(e);
+            CHECK(st == ASEGPU_STATUS_INVALID_ARGUMENT, "%s %s: %s: %s", deploy ? "deploy" : "preflight", cases[i][0], asegpu_status_name(st), ej ? ej : "");
+            CHECK(out == NULL, "no output on failure");
+            CHECK(contains(ej, "\"armCode\":\"InvalidTemplate\"") && contains(ej, cases[i][2]), "%s: %s", cases[i][0], ej ? ej : "");
+            asegpu_string_free(ej);
+            asegpu_error_free(e);
+        }
+    }
+    /* The same deep arrays inline: refused before JSON parsing goes deep. */
+    t = nested("{\"resourceGroupName\":\"crg\",\"template\":{\"resources\":[],\"variables\":{\"v\":", "[", "1", "]", "}}}", 100000);
+    char *out = NULL;
+    EXPECT(ASEGPU_STATUS_INVALID_ARGUMENT, asegpu_gpu_preflight(s, t, NULL, &out, err), "inline deep arrays");
+    CHECK(out == NULL, "no output on failure");
+    free(t);
+    /* A count no device can hold (it used to abort on a 400 GB allocation). */
+    AsegpuError *e = NULL;
+    AsegpuStatus st = asegpu_gpu_preflight(s, "{\"vmSize\":\"Standard_NC4as_T4_v3\",\"count\":4294967295}", NULL, &out, &e);
+    CHECK(st == ASEGPU_STATUS_INVALID_ARGUMENT && contains(asegpu_error_message(e), "give 1 to 24 VMs"), "huge count: %s: %s",
+          asegpu_status_name(st), e ? asegpu_error_message(e) : "");
+    CHECK(out == NULL, "no output on failure");
+    asegpu_error_free(e);
+    /* Still running, and the session still works. */
+    EXPECT(ASEGPU_STATUS_OK, asegpu_gpu_preflight(s, "{\"vmSize\":\"Standard_NC4as_T4_v3\",\"count\":1}", NULL, &out, err), "preflight after the refusals");
+    CHECK(contains(out, "\"verdict\""), "preflight: %s", out);
+    asegpu_string_free(out);
+}
+
 int main(void) {
     const char *arm = env("ASEGPU_TEST_ARM"), *ca = env("ASEGPU_TEST_CA"), *password = env("ASEGPU_TEST_PASSWORD");
     const char *templates = env("ASEGPU_TEST_TEMPLATES"), *vhd = env("ASEGPU_TEST_VHD"), *not_vhd = env("ASEGPU_TEST_NOT_VHD");
@@ -198,6 +277,14 @@ int main(void) {
     asegpu_string_free(out); out = NULL;
     asegpu_string_free(record);
     EXPECT(ASEGPU_STATUS_INVALID_ARGUMENT, asegpu_update_resume(s, "{\"subscriptionId\":\"other\",\"stopped\":[]}", NULL, NULL, NULL, &out, err), "record of another device");
+
+    /* Deep and huge inputs: files next to ASEGPU_TEST_NOT_VHD (the emulator's work folder). */
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", not_vhd);
+    char *slash = strrchr(dir, '/'), *bslash = strrchr(dir, '\\');
+    if (bslash && (!slash || bslash > slash)) slash = bslash;
+    if (slash) *slash = 0; else snprintf(dir, sizeof dir, ".");
+    host_safety(s, dir);
 
     /* Delete. */
     EXPECT(ASEGPU_STATUS_OK, asegpu_vm_delete(s, "crg", "cvm2", NULL, NULL, NULL, err), "vm delete");
