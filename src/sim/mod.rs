@@ -15,6 +15,7 @@ pub mod cli;
 pub mod compute;
 pub mod control;
 pub mod deployments;
+pub mod files;
 pub mod http;
 pub mod jwt;
 pub mod network;
