@@ -638,6 +638,7 @@ async fn gpu_vm_deployment_fails_when_kubernetes_holds_the_gpus() {
     let r = api
         .http
         .patch(format!("{}_sim/device", api.base))
+        .bearer_auth(&api.sim.info.control_token)
         .json(&json!({"kubernetesConfigured": true}))
         .send()
         .await

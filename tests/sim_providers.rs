@@ -93,7 +93,14 @@ impl Api {
     }
     /// Control API call.
     async fn control(&self, method: reqwest::Method, path: &str, body: Value) -> R {
-        let resp = self.http.request(method, format!("{}_sim/{path}", self.base)).json(&body).send().await.unwrap();
+        let resp = self
+            .http
+            .request(method, format!("{}_sim/{path}", self.base))
+            .bearer_auth(&self.sim.info.control_token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let body = resp.json().await.unwrap_or(Value::Null);

@@ -319,6 +319,57 @@ fn range(req: &Req) -> Option<(u64, Option<u64>)> {
     Some((a.trim().parse().ok()?, b.trim().parse().ok()))
 }
 
+/// Put Page: "the maximum size of the page range is 4 MiB" per request (Blob service REST API, Put Page).
+pub const PUT_PAGE_LIMIT: usize = 4 << 20;
+/// Put Blob (a block blob in one request) for the x-ms-version this endpoint speaks (2019-07-07): 256 MiB
+/// ("version 2016-05-31 through 2019-07-07: 256 MiB", Blob service REST API, Put Blob, Remarks).
+pub const PUT_BLOB_LIMIT: usize = 256 << 20;
+/// Every other blob request (containers, properties, metadata, page ranges) has no body: 64 KiB.
+pub const OTHER_LIMIT: usize = 64 << 10;
+
+/// Before the body is read: the account must exist and the request must be signed (Shared Key or SAS sign
+/// the headers, never the body). Answers the body limit for the operation, or the refusal to send.
+pub fn admit(shared: &Shared, req: &Req, account: &str) -> Result<usize, Resp> {
+    let path_style = !req
+        .hostname()
+        .ends_with(&format!(".blob.{}.{}", shared.cfg.device_name, shared.cfg.dns_domain).to_ascii_lowercase());
+    let keys = {
+        let st = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(acct) = super::storage::find_account(&st, account) else {
+            return Err(error(
+                404,
+                "ResourceNotFound",
+                &format!("The storage account '{account}' does not exist on this device."),
+            ));
+        };
+        super::storage::account_keys(acct)
+    };
+    authorize(req, account, &keys, path_style)?;
+    let comp = req.q("comp").unwrap_or("").to_ascii_lowercase();
+    Ok(match (&req.method, comp.as_str()) {
+        (&Method::PUT, "page") => PUT_PAGE_LIMIT,
+        // Put Blob: only a block blob carries content (a page blob's Put Blob has an empty body).
+        (&Method::PUT, "")
+            if req.q("restype").is_none()
+                && req.header("x-ms-blob-type").is_some_and(|t| t.eq_ignore_ascii_case("BlockBlob")) =>
+        {
+            PUT_BLOB_LIMIT
+        }
+        _ => OTHER_LIMIT,
+    })
+}
+
+/// The storage service's answer to a body over the limit (413 `RequestBodyTooLarge`).
+pub fn too_large(limit: usize) -> Resp {
+    error(
+        413,
+        "RequestBodyTooLarge",
+        &format!(
+            "The request body is too large and exceeds the maximum permissible limit ({limit} bytes for this operation)."
+        ),
+    )
+}
+
 pub fn handle(shared: &Shared, req: &Req, account: &str, segs: &[String]) -> Resp {
     let path_style = !req
         .hostname()

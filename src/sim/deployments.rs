@@ -716,6 +716,7 @@ fn delete(shared: &Shared, req: &Req, name: &str, key: &str) -> Resp {
     let sub = d.sub.clone();
     remove_children(&mut st, key);
     st.deployments.remove(key);
+    super::state::release_freed_memory();
     let op = st.start_operation("deleteDeployment", super::state::Effect::Nothing, now_ms(), 0);
     drop(st);
     super::arm::accepted(shared, req, &format!("subscriptions/{sub}/operationresults/{op}"))
