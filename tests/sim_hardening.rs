@@ -445,17 +445,36 @@ async fn authenticated_arm_bodies_over_4mb_get_413_request_content_too_large() {
     let http = p.client();
     let token = p.token(&http).await;
     let sub = p.s("subscription_id");
+    let head = |len: usize, extra: &str| {
+        format!("PUT /subscriptions/{sub}/resourcegroups/rg1?api-version=2019-10-01 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n{extra}Content-Length: {len}\r\n\r\n")
+    };
+    let check = |code: u16, body: &str| {
+        assert_eq!(code, 413, "{body}");
+        let v: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v["error"]["code"], "RequestContentTooLarge", "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("4 MB"), "{v}");
+    };
+    // A client waiting for 100-continue, or announcing more than is ever read, is answered at once.
     let (code, body) = p
-        .head_only(
-            &format!("PUT /subscriptions/{sub}/resourcegroups/rg1?api-version=2019-10-01 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", 4 * MIB + 1),
-            Duration::from_secs(5),
-        )
+        .head_only(&head(4 * MIB + 1, "Expect: 100-continue\r\n"), Duration::from_secs(5))
         .await
         .expect("answered without reading the body");
-    assert_eq!(code, 413, "{body}");
-    let v: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(v["error"]["code"], "RequestContentTooLarge", "{v}");
-    assert!(v["error"]["message"].as_str().unwrap().contains("4 MB"), "{v}");
+    check(code, &body);
+    let (code, body) =
+        p.head_only(&head(100 * MIB, ""), Duration::from_secs(5)).await.expect("answered without reading the body");
+    check(code, &body);
+    // A client that sends its whole body first still reads the answer.
+    let over = format!("{{\"location\":\"dbelocal\",\"tags\":{{\"t\":\"{}\"}}}}", "x".repeat(4 * MIB));
+    let r = http
+        .put(format!("{}subscriptions/{sub}/resourcegroups/rg1?api-version=2019-10-01", p.base()))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(over)
+        .send()
+        .await
+        .unwrap();
+    let code = r.status().as_u16();
+    check(code, &r.text().await.unwrap());
     // Just under the limit is read and answered by ARM itself.
     let big = "x".repeat(4 * MIB - 200);
     let r = http
@@ -474,10 +493,9 @@ async fn authenticated_arm_bodies_over_4mb_get_413_request_content_too_large() {
         .header("content-type", "application/json")
         .body(format!("{{\"seed\":1,\"x\":\"{}\"}}", "y".repeat(MIB)))
         .send()
-        .await;
-    if let Ok(r) = r {
-        assert_eq!(r.status().as_u16(), 413);
-    }
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 413);
 }
 
 fn deployment_body(param_bytes: usize) -> String {
@@ -514,7 +532,7 @@ async fn a_30mib_parameter_is_refused_and_deployments_cost_bounded_memory_freed_
     let len = deployment_body(30 * MIB).len();
     let (code, body) = p
         .head_only(
-            &format!("PUT /subscriptions/{sub}/resourcegroups/g0/providers/Microsoft.Resources/deployments/big?api-version=2019-10-01 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {len}\r\n\r\n"),
+            &format!("PUT /subscriptions/{sub}/resourcegroups/g0/providers/Microsoft.Resources/deployments/big?api-version=2019-10-01 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: {len}\r\n\r\n"),
             Duration::from_secs(5),
         )
         .await
@@ -529,10 +547,10 @@ async fn a_30mib_parameter_is_refused_and_deployments_cost_bounded_memory_freed_
         .header("content-type", "application/json")
         .body(deployment_body(30 * MIB))
         .send()
-        .await;
-    if let Ok(r) = r {
-        assert_eq!(r.status().as_u16(), 413);
-    }
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 413);
+    assert!(r.text().await.unwrap().contains("RequestContentTooLarge"));
     let gone = http.get(deployment("g0")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(gone.status().as_u16(), 404, "nothing was stored");
     let (_, hwm1) = p.memory_kib();

@@ -192,6 +192,9 @@ pub mod limits {
     pub const ARM: usize = 4 << 20;
     /// The control API (small JSON documents).
     pub const CONTROL: usize = 64 << 10;
+    /// An authenticated request over its limit is read up to this much (and thrown away) before the 413,
+    /// so that a client sending its whole body first still reads the answer.
+    pub const DRAIN: usize = 64 << 20;
     pub use crate::sim::blob::{OTHER_LIMIT as BLOB_OTHER, PUT_BLOB_LIMIT as PUT_BLOB, PUT_PAGE_LIMIT as PUT_PAGE};
 }
 
@@ -273,7 +276,7 @@ enum BodyError {
 
 /// Read a body of at most `limit` bytes, each frame within `stall` of the previous one.
 async fn read_body<B>(
-    mut body: B,
+    body: &mut B,
     limit: usize,
     declared: Option<u64>,
     stall: Duration,
@@ -302,7 +305,7 @@ where
 }
 
 /// Discard a body without keeping it (memory stays at one frame), up to `limit` bytes.
-async fn drain_body<B>(mut body: B, limit: usize, stall: Duration)
+async fn drain_body<B>(body: &mut B, limit: usize, stall: Duration)
 where
     B: hyper::body::Body<Data = Bytes> + Unpin,
 {
@@ -348,7 +351,8 @@ where
             Fault::Slow(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
             Fault::Status(code, ra) => {
                 // Answered without looking at the body, which is discarded (never kept in memory).
-                drain_body(body, limits::PUT_BLOB, shared.cfg.body_timeout).await;
+                let mut body = body;
+                drain_body(&mut body, limits::PUT_BLOB, shared.cfg.body_timeout).await;
                 let (c, m) = if code == 429 {
                     ("TooManyRequests", "The request is being throttled.")
                 } else if code == 503 {
@@ -378,9 +382,21 @@ where
             Err(r) => return Ok(finish(&shared, &req, early(r))),
         },
     };
-    req.body = match read_body(body, limit, declared, shared.cfg.body_timeout).await {
+    let mut body = body;
+    req.body = match read_body(&mut body, limit, declared, shared.cfg.body_timeout).await {
         Ok(b) => b,
-        Err(BodyError::TooLarge) => return Ok(finish(&shared, &req, too_large(&route, limit))),
+        Err(BodyError::TooLarge) => {
+            // An authenticated client that sends its whole body before reading the answer (most do) would
+            // see its connection reset instead of the 413: up to `limits::DRAIN` is read and thrown away
+            // first (memory stays at one frame). Not for clients that wait for 100-continue (they are told
+            // at once), nor for unauthenticated ones (AD FS), nor for larger declared bodies.
+            let expects = req.header("expect").is_some_and(|e| e.eq_ignore_ascii_case("100-continue"));
+            let declared_ok = declared.is_none_or(|n| n <= limits::DRAIN as u64);
+            if !matches!(route, Route::Adfs) && !expects && declared_ok {
+                drain_body(&mut body, limits::DRAIN, shared.cfg.body_timeout).await;
+            }
+            return Ok(finish(&shared, &req, too_large(&route, limit)));
+        }
         Err(BodyError::Broken) => return Err(Dropped),
     };
     let resp = match &route {
@@ -619,13 +635,13 @@ mod tests {
     async fn bodies_are_read_up_to_their_limit_only() {
         let stall = Duration::from_secs(5);
         // Chunked (no declared length): refused as soon as the frames pass the limit.
-        let r = read_body(frames(&[40_000, 40_000, 40_000]), 64 << 10, None, stall).await;
+        let r = read_body(&mut frames(&[40_000, 40_000, 40_000]), 64 << 10, None, stall).await;
         assert!(matches!(r, Err(BodyError::TooLarge)));
         // A declared length over the limit is refused before any frame is read.
-        let r = read_body(frames(&[]), 64 << 10, Some(100 << 20), stall).await;
+        let r = read_body(&mut frames(&[]), 64 << 10, Some(100 << 20), stall).await;
         assert!(matches!(r, Err(BodyError::TooLarge)));
         // At the limit, whole.
-        let b = read_body(frames(&[32 << 10, 32 << 10]), 64 << 10, Some(64 << 10), stall).await.ok().unwrap();
+        let b = read_body(&mut frames(&[32 << 10, 32 << 10]), 64 << 10, Some(64 << 10), stall).await.ok().unwrap();
         assert_eq!(b.len(), 64 << 10);
     }
 
