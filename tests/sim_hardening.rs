@@ -673,3 +673,63 @@ async fn the_password_followed_by_nul_bytes_is_refused() {
         assert_eq!(r.status().as_u16(), 401, "the client secret with {pad} NUL bytes after it was accepted");
     }
 }
+
+// ------------------------------------------------------------------------------------------------
+// Deeply nested bodies
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deeply_nested_deployment_is_refused_and_the_emulator_survives() {
+    let p = Proc::start(|_| vec![]);
+    let http = p.client();
+    let token = p.token(&http).await;
+    let sub = p.s("subscription_id");
+    let base = p.base();
+    let r = http
+        .put(format!("{base}subscriptions/{sub}/resourcegroups/g1?api-version=2019-10-01"))
+        .bearer_auth(&token)
+        .json(&json!({ "location": "dbelocal" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let url = |name: &str| {
+        format!("{base}subscriptions/{sub}/resourcegroups/g1/providers/Microsoft.Resources/deployments/{name}?api-version=2019-10-01")
+    };
+    // 12 KB: 6,000 nested arrays, as the body, and as the template text the Azure CLI sends in a string.
+    let arrays = format!("{}{}", "[".repeat(6000), "]".repeat(6000));
+    let bodies = [
+        format!("{{\"properties\":{{\"mode\":\"Incremental\",\"template\":{{\"resources\":{arrays}}}}}}}"),
+        json!({ "properties": { "mode": "Incremental", "template": format!("{{\"resources\":{arrays}}}") } })
+            .to_string(),
+    ];
+    for body in bodies {
+        let r = http
+            .put(url("deep"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("an answer (the emulator used to abort on a stack overflow)");
+        assert_eq!(r.status().as_u16(), 400);
+        let v: Value = r.json().await.unwrap();
+        assert!(v["error"]["message"].as_str().unwrap().contains("nests deeper"), "{v}");
+    }
+    // A template nested as deep as allowed deploys.
+    let mut value = json!("leaf");
+    for _ in 0..100 {
+        value = json!({ "v": value });
+    }
+    let body = json!({ "properties": { "mode": "Incremental", "template": {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": { "deep": { "type": "object", "defaultValue": value } },
+        "resources": [],
+        "outputs": { "o": { "type": "object", "value": "[parameters('deep')]" } } } } });
+    let r = http.put(url("ok")).bearer_auth(&token).json(&body).send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    let done = p.wait_op(&http, &token, r).await;
+    assert_eq!(done["status"], "Succeeded", "{done}");
+    let r = http.get(format!("{base}subscriptions?api-version=2016-06-01")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+}

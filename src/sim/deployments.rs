@@ -393,6 +393,58 @@ fn template_error(e: &TemplateError) -> Resp {
     json_resp(400, &e.to_error_body())
 }
 
+/// How deep a deployment's JSON may nest (objects and arrays), as every other ARM body here (serde_json's
+/// limit). The lenient template parser recurses once per level: a 12 KB body of 6,000 nested arrays used to
+/// overflow the stack and abort the emulator, so deeper documents are refused before they are parsed.
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// Whether `text` (JSON with comments, as the template parser reads it) nests deeper than `max`. Counts
+/// `{`/`[` outside strings and comments; linear, no recursion.
+pub fn nests_deeper_than(text: &str, max: usize) -> bool {
+    let b = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+fn too_deep(what: &str) -> Resp {
+    arm_error(
+        400,
+        "InvalidRequestContent",
+        &format!("The request content was invalid and could not be deserialized: the {what} nests deeper than {MAX_JSON_DEPTH} levels."),
+    )
+}
+
 fn prepare(shared: &Shared, req: &Req, scope: &Scope, name: &str) -> Result<Prepared, Resp> {
     let text = String::from_utf8_lossy(&req.body);
     if text.trim().is_empty() {
@@ -401,6 +453,9 @@ fn prepare(shared: &Shared, req: &Req, scope: &Scope, name: &str) -> Result<Prep
             "InvalidRequestContent",
             "The request content was invalid and could not be deserialized: the body is empty.",
         ));
+    }
+    if nests_deeper_than(&text, MAX_JSON_DEPTH) {
+        return Err(too_deep("request body"));
     }
     let body = jsonc::parse_request(&text).map_err(|e| template_error(&e))?;
     let Some(props) = get_ci(&body, "properties").filter(|p| p.is_object()) else {
@@ -429,6 +484,7 @@ fn prepare(shared: &Shared, req: &Req, scope: &Scope, name: &str) -> Result<Prep
         )
     };
     let template = match (get_ci(props, "template"), get_ci(props, "templateLink")) {
+        (Some(Value::String(s)), _) if nests_deeper_than(s, MAX_JSON_DEPTH) => return Err(too_deep("template")),
         (Some(Value::String(s)), _) => jsonc::parse_template(s).map_err(|e| template_error(&e))?,
         (Some(t @ Value::Object(_)), _) => t.clone(),
         (Some(_), _) => {
@@ -448,6 +504,7 @@ fn prepare(shared: &Shared, req: &Req, scope: &Scope, name: &str) -> Result<Prep
         }
     };
     let parameters = match (get_ci(props, "parameters"), get_ci(props, "parametersLink")) {
+        (Some(Value::String(s)), _) if nests_deeper_than(s, MAX_JSON_DEPTH) => return Err(too_deep("parameters")),
         (Some(Value::String(s)), _) => jsonc::parse_template(s).map_err(|e| template_error(&e))?,
         (Some(p), _) => p.clone(),
         (None, Some(link)) => return Err(unreachable("parameters", link)),
@@ -1063,4 +1120,21 @@ fn ingestion_job(mut step: Step, body: &Value) -> Step {
                 "details": [{ "code": "IngestionJobFailed", "message": message }] }),
     );
     step
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nests_deeper_than;
+
+    #[test]
+    fn nesting_is_counted_outside_strings_and_comments() {
+        let deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        assert!(nests_deeper_than(&deep, 128));
+        assert!(!nests_deeper_than(&deep[1..deep.len() - 1], 128));
+        let quoted = format!("{{\"a\": \"{}\\\"{}\"}}", "[".repeat(500), "{".repeat(500));
+        assert!(!nests_deeper_than(&quoted, 128));
+        let commented = format!("{{// {}\n /* {} */ \"a\": 1}}", "[".repeat(500), "{".repeat(500));
+        assert!(!nests_deeper_than(&commented, 128));
+        assert!(nests_deeper_than(&format!("{{\"a\": {}", "{\"b\":".repeat(200)), 128));
+    }
 }
