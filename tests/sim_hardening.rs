@@ -695,12 +695,18 @@ async fn a_deeply_nested_deployment_is_refused_and_the_emulator_survives() {
     let url = |name: &str| {
         format!("{base}subscriptions/{sub}/resourcegroups/g1/providers/Microsoft.Resources/deployments/{name}?api-version=2019-10-01")
     };
-    // 12 KB: 6,000 nested arrays, as the body, and as the template text the Azure CLI sends in a string.
+    // 12 KB: 6,000 nested arrays, as the body, and as the template text the Azure CLI sends in a string;
+    // 4 KB: an expression of 64 nested calls.
     let arrays = format!("{}{}", "[".repeat(6000), "]".repeat(6000));
     let bodies = [
         format!("{{\"properties\":{{\"mode\":\"Incremental\",\"template\":{{\"resources\":{arrays}}}}}}}"),
         json!({ "properties": { "mode": "Incremental", "template": format!("{{\"resources\":{arrays}}}") } })
             .to_string(),
+        json!({ "properties": { "mode": "Incremental", "template": {
+            "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+            "contentVersion": "1.0.0.0", "resources": [],
+            "outputs": { "o": { "type": "string", "value": format!("[{}'a'{}]", "concat(".repeat(64), ")".repeat(64)) } } } } })
+        .to_string(),
     ];
     for body in bodies {
         let r = http
@@ -725,7 +731,9 @@ async fn a_deeply_nested_deployment_is_refused_and_the_emulator_survives() {
         "contentVersion": "1.0.0.0",
         "parameters": { "deep": { "type": "object", "defaultValue": value } },
         "resources": [],
-        "outputs": { "o": { "type": "object", "value": "[parameters('deep')]" } } } } });
+        "outputs": {
+            "o": { "type": "object", "value": "[parameters('deep')]" },
+            "e": { "type": "string", "value": format!("[{}'a'{}]", "concat(".repeat(32), ")".repeat(32)) } } } } });
     let r = http.put(url("ok")).bearer_auth(&token).json(&body).send().await.unwrap();
     assert!(r.status().is_success(), "{}", r.status());
     let done = p.wait_op(&http, &token, r).await;

@@ -398,8 +398,36 @@ fn template_error(e: &TemplateError) -> Resp {
 /// overflow the stack and abort the emulator, so deeper documents are refused before they are parsed.
 pub const MAX_JSON_DEPTH: usize = 128;
 
-/// Whether `text` (JSON with comments, as the template parser reads it) nests deeper than `max`. Counts
-/// `{`/`[` outside strings and comments; linear, no recursion.
+/// How deep a template expression may nest (function calls and indexes: `[concat(concat(...))]`). The
+/// template engine evaluates an expression recursively with large frames: 64 nested calls in a 4 KB
+/// request overflowed a 2 MiB worker stack (debug build) and aborted the emulator. Real templates nest a
+/// handful of levels; this limit is the emulator's (ARM documents none).
+pub const MAX_EXPRESSION_DEPTH: usize = 32;
+
+/// How deep `(`/`[` nest in a template expression (`[...]`, not the `[[` escape), outside its '...'
+/// string literals; 0 for a string that is no expression.
+fn expression_depth(s: &[u8]) -> usize {
+    if s.first() != Some(&b'[') || s.get(1) == Some(&b'[') {
+        return 0;
+    }
+    let (mut depth, mut max, mut quoted) = (0usize, 0usize, false);
+    for &c in &s[1..] {
+        match c {
+            b'\'' => quoted = !quoted,
+            b'(' | b'[' if !quoted => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' | b']' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Whether `text` (JSON with comments, as the template parser reads it) nests deeper than `max` (`{`/`[`
+/// outside strings and comments), or holds a template expression nesting deeper than
+/// [`MAX_EXPRESSION_DEPTH`]; linear, no recursion.
 pub fn nests_deeper_than(text: &str, max: usize) -> bool {
     let b = text.as_bytes();
     let (mut depth, mut i) = (0usize, 0usize);
@@ -407,8 +435,12 @@ pub fn nests_deeper_than(text: &str, max: usize) -> bool {
         match b[i] {
             b'"' => {
                 i += 1;
+                let start = i;
                 while i < b.len() && b[i] != b'"' {
                     i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if expression_depth(&b[start..i.min(b.len())]) > MAX_EXPRESSION_DEPTH {
+                    return true;
                 }
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
@@ -441,7 +473,7 @@ fn too_deep(what: &str) -> Resp {
     arm_error(
         400,
         "InvalidRequestContent",
-        &format!("The request content was invalid and could not be deserialized: the {what} nests deeper than {MAX_JSON_DEPTH} levels."),
+        &format!("The request content was invalid and could not be deserialized: the {what} nests deeper than {MAX_JSON_DEPTH} levels, or holds a template expression nesting deeper than {MAX_EXPRESSION_DEPTH}."),
     )
 }
 
@@ -1136,5 +1168,13 @@ mod tests {
         let commented = format!("{{// {}\n /* {} */ \"a\": 1}}", "[".repeat(500), "{".repeat(500));
         assert!(!nests_deeper_than(&commented, 128));
         assert!(nests_deeper_than(&format!("{{\"a\": {}", "{\"b\":".repeat(200)), 128));
+        // Template expressions: calls and indexes outside '...' literals; `[[` is no expression.
+        let expr = |n: usize| format!("{{\"o\": \"[{}'a'{}]\"}}", "concat(".repeat(n), ")".repeat(n));
+        assert!(!nests_deeper_than(&expr(32), 128));
+        assert!(nests_deeper_than(&expr(33), 128));
+        let literal = format!("{{\"o\": \"[concat('{}')]\"}}", "((((".repeat(100));
+        assert!(!nests_deeper_than(&literal, 128));
+        let escaped = format!("{{\"o\": \"[[{}\"}}", "(".repeat(100));
+        assert!(!nests_deeper_than(&escaped, 128));
     }
 }
