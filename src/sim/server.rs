@@ -577,7 +577,9 @@ where
         }
     });
     let io = hyper_util::rt::TokioIo::new(io);
-    let _ = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(io, svc).await;
+    // Half-close: a client that shuts down its sending side after a whole request still gets the answer.
+    let _ =
+        hyper::server::conn::http1::Builder::new().keep_alive(true).half_close(true).serve_connection(io, svc).await;
 }
 
 /// Serve one plain-HTTP (no TLS) connection on any stream, as the HTTPS server serves each of its
