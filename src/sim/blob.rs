@@ -369,6 +369,19 @@ pub fn admit(shared: &Shared, req: &Req, account: &str) -> Result<usize, Resp> {
     })
 }
 
+/// The most one Get Blob answers (the whole answer is built in memory): a sparse page blob can be 1 TiB
+/// with nothing written, and reading it whole would allocate all of it. Storage clients read large blobs in
+/// ranges (4-32 MiB), so they never meet this; the real service streams any size.
+pub const GET_LIMIT: u64 = 256 << 20;
+
+fn too_much_to_read(n: u64) -> Resp {
+    error(
+        416,
+        "InvalidRange",
+        &format!("This emulated device answers at most {GET_LIMIT} bytes per Get Blob, not {n}: read the blob in ranges (x-ms-range)."),
+    )
+}
+
 /// The storage service's answer to a body over the limit (413 `RequestBodyTooLarge`).
 pub fn too_large(limit: usize) -> Resp {
     error(
@@ -639,9 +652,13 @@ fn blob_op(req: &Req, c: &mut Container, name: &str, comp: &str) -> Resp {
                         );
                     }
                     let e = e.unwrap_or(b.size - 1).min(b.size - 1);
+                    if e >= s && e - s + 1 > GET_LIMIT {
+                        return too_much_to_read(e - s + 1);
+                    }
                     let r = blob_headers(resp(206, b.read(s, e + 1)), b);
                     hdr(r, "content-range", &format!("bytes {s}-{e}/{}", b.size))
                 }
+                None if b.size > GET_LIMIT => too_much_to_read(b.size),
                 None => blob_headers(resp(200, b.read(0, b.size)), b),
             }
         }
