@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Fuzz the C ABI and the parsers behind it with cargo-fuzz (libFuzzer + AddressSanitizer/LeakSanitizer):
 # every asegpu_* entry point that takes JSON or strings (fuzz/fuzz_targets/ffi_*), the ARM template engine
-# (template_*), the emulator's deployment request handling (sim_deployment_body) and the VHD check.
+# (template_*), the emulator's deployment request handling (sim_deployment_body), its HTTP request handling
+# end to end (sim_http_request: parsing, limits, authentication, routing, providers, blob, AD FS) and the VHD check.
 #
 # Usage: scripts/fuzz.sh [--quick | SECONDS_PER_TARGET] [TARGET...]
-#   (default)  180 s per target: with 7 targets about 21 minutes, well over 1,000,000 inputs
+#   (default)  180 s per target: with 8 targets about 24 minutes, well over 1,000,000 inputs
 #              in total (the per-target counts and the sum are printed from libFuzzer's final stats);
 #   --quick    about 60 s in total (8 s per target, after the build), for the normal test command.
 # Any crash, panic escaping the C ABI, contract violation, leak, timeout (>10 s) or out-of-memory
@@ -16,6 +17,7 @@
 # Measured (2 cores, ASan, debug assertions): 120 s per target ran 981,198 inputs in total, e.g.
 # ffi_connect 348k, ffi_vhd_check 153k, template_expr 149k, template_render 121k, template_jsonc 78k,
 # sim_deployment_body 69k, ffi_session 62k (it talks to an in-process emulator for read-only calls).
+# sim_http_request came later (a whole connection per input: about 260 inputs/s in a --quick run).
 #
 # Toolchain: cargo-fuzz passes nightly-only rustc flags (-Zsanitizer=address, sanitizer coverage). This
 # project uses the stable toolchain only, so the script sets RUSTC_BOOTSTRAP=1, which lets the stable
@@ -34,7 +36,7 @@ if [ "${1:-}" = "--quick" ]; then secs=8; shift
 elif [[ "${1:-}" =~ ^[0-9]+$ ]]; then secs=$1; shift
 fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(ffi_connect ffi_session ffi_vhd_check template_jsonc template_expr template_render sim_deployment_body)
+[ ${#targets[@]} -gt 0 ] || targets=(ffi_connect ffi_session ffi_vhd_check template_jsonc template_expr template_render sim_deployment_body sim_http_request)
 
 offline_bin=$root/../shared/offline/bin
 if ! command -v cargo-fuzz >/dev/null && [ -f "$offline_bin/cargo-fuzz" ]; then

@@ -231,7 +231,13 @@ async fn token_expiring_mid_session_is_renewed_silently() {
         .build()
         .unwrap();
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    ctl.post(format!("{}tokens/expire", sim.info.control_endpoint)).send().await.unwrap().error_for_status().unwrap();
+    ctl.post(format!("{}tokens/expire", sim.info.control_endpoint))
+        .bearer_auth(&sim.info.control_token)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(1100)).await;
     s.list_resource_groups(&c).await.expect("recovers from a revoked token");
     assert!(s.token_renewals() > before);

@@ -71,6 +71,7 @@ impl Env {
     async fn configure_kubernetes(&self) {
         self.ctl
             .patch(format!("{}device", self.sim.info.control_endpoint))
+            .bearer_auth(&self.sim.info.control_token)
             .json(&json!({ "kubernetesConfigured": true }))
             .send()
             .await

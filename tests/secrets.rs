@@ -180,6 +180,15 @@ impl SimProcess {
         self.info[k].as_str().unwrap().to_string()
     }
     fn set_faults(&self, faults: &str) {
+        // The control token goes in a header file (0600, like the emulator's own token file), not on argv.
+        let header = self._dir.path().join("control.header");
+        {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            let mut f =
+                std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&header).unwrap();
+            writeln!(f, "Authorization: Bearer {}", self.s("control_token")).unwrap();
+        }
         let out = Command::new("curl")
             .args([
                 "-sS",
@@ -190,6 +199,8 @@ impl SimProcess {
                 "PUT",
                 "-H",
                 "content-type: application/json",
+                "-H",
+                &format!("@{}", header.display()),
                 "-d",
                 faults,
             ])

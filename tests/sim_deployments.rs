@@ -194,6 +194,9 @@ fn vhd_footer(disk_bytes: u64, disk_type: u32) -> Vec<u8> {
     f[40..48].copy_from_slice(&disk_bytes.to_be_bytes());
     f[48..56].copy_from_slice(&disk_bytes.to_be_bytes());
     f[60..64].copy_from_slice(&disk_type.to_be_bytes());
+    // The VHD specification's checksum: one's complement of the byte sum (checksum field zero).
+    let sum: u32 = f.iter().map(|b| u32::from(*b)).sum();
+    f[64..68].copy_from_slice(&(!sum).to_be_bytes());
     f
 }
 
@@ -638,6 +641,7 @@ async fn gpu_vm_deployment_fails_when_kubernetes_holds_the_gpus() {
     let r = api
         .http
         .patch(format!("{}_sim/device", api.base))
+        .bearer_auth(&api.sim.info.control_token)
         .json(&json!({"kubernetesConfigured": true}))
         .send()
         .await

@@ -93,7 +93,14 @@ impl Api {
     }
     /// Control API call.
     async fn control(&self, method: reqwest::Method, path: &str, body: Value) -> R {
-        let resp = self.http.request(method, format!("{}_sim/{path}", self.base)).json(&body).send().await.unwrap();
+        let resp = self
+            .http
+            .request(method, format!("{}_sim/{path}", self.base))
+            .bearer_auth(&self.sim.info.control_token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let body = resp.json().await.unwrap_or(Value::Null);
@@ -667,6 +674,9 @@ fn vhd_footer(disk_bytes: u64, disk_type: u32) -> Vec<u8> {
     f[40..48].copy_from_slice(&disk_bytes.to_be_bytes());
     f[48..56].copy_from_slice(&disk_bytes.to_be_bytes());
     f[60..64].copy_from_slice(&disk_type.to_be_bytes());
+    // The VHD specification's checksum: one's complement of the byte sum (checksum field zero).
+    let sum: u32 = f.iter().map(|b| u32::from(*b)).sum();
+    f[64..68].copy_from_slice(&(!sum).to_be_bytes());
     f
 }
 
@@ -911,5 +921,151 @@ async fn storage_blobs_and_image_from_a_fixed_vhd() {
     assert!(dynamic.body["error"]["message"].as_str().unwrap().contains("fixed"), "{}", dynamic.body);
     let missing = api.image("rg1", "missing", "https://sa1.blob.dbe-asesim.microsoftdatabox.com/vhds/nope.vhd").await;
     assert_eq!(missing.status, 400);
+    api.sim.stop().await;
+}
+
+/// An upload interrupted before its last pages, as AzCopy, Storage Explorer and `az storage blob upload`
+/// send a VHD (in order, 4 MiB at a time): the footer's 512 bytes never arrive. Image and managed-disk
+/// creation refuse such a blob, and a damaged or misaligned footer, with the device's error and the reason;
+/// the same VHD uploaded whole is accepted by both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupted_or_damaged_vhd_uploads_are_refused_by_image_and_disk_creation() {
+    let api = start().await;
+    api.group("rg1").await;
+    let b = storage_account(&api, "rg1", "sa1").await;
+    let (s, _, _) = b.send(reqwest::Method::PUT, "vhds?restype=container", &[], Vec::new()).await;
+    assert_eq!(s, 201);
+    let disk: u64 = 8 << 20;
+    let mut mbr = vec![0u8; 512];
+    mbr[0] = 0xEB;
+    mbr[510] = 0x55;
+    mbr[511] = 0xAA;
+    // In order, 4 MiB per Put Page; the file's last chunk ends with the footer. `chunks` is how many arrive.
+    let upload = |name: &'static str, chunks: usize, footer: Vec<u8>, size: u64| {
+        let b = &b;
+        let mbr = mbr.clone();
+        async move {
+            let (s, _, _) = b
+                .send(
+                    reqwest::Method::PUT,
+                    &format!("vhds/{name}"),
+                    &[("x-ms-blob-type", "PageBlob".into()), ("x-ms-blob-content-length", (size + 512).to_string())],
+                    vec![],
+                )
+                .await;
+            assert_eq!(s, 201);
+            let mut file = vec![7u8; (size + 512) as usize];
+            file[..512].copy_from_slice(&mbr);
+            file[size as usize..].copy_from_slice(&footer);
+            for (i, chunk) in file.chunks(4 << 20).take(chunks).enumerate() {
+                let start = i * (4 << 20);
+                let r = format!("bytes={start}-{}", start + chunk.len() - 1);
+                let (s, _, body) = b
+                    .send(
+                        reqwest::Method::PUT,
+                        &format!("vhds/{name}?comp=page"),
+                        &[("x-ms-page-write", "update".into()), ("x-ms-range", r)],
+                        chunk.to_vec(),
+                    )
+                    .await;
+                assert_eq!(s, 201, "{}", String::from_utf8_lossy(&body));
+            }
+        }
+    };
+    let uri = |name: &str| format!("https://sa1.blob.dbe-asesim.microsoftdatabox.com/vhds/{name}");
+    let import = |name: String, disk_name: &'static str| {
+        let api = &api;
+        async move {
+            api.put(
+                &format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/disks/{disk_name}?{IMG}"),
+                json!({"location": "dbelocal", "sku": {"name": "Standard_LRS"}, "properties": {"osType": "Linux", "creationData": {"createOption": "Import", "sourceUri": name}}}),
+            )
+            .await
+        }
+    };
+    // 8 MiB of disk + footer = 3 chunks; the upload stopped after 2: the footer never arrived.
+    upload("cut.vhd", 2, vhd_footer(disk, 2), disk).await;
+    let img = api.image("rg1", "cut", &uri("cut.vhd")).await;
+    assert_eq!(img.status, 400, "an image from an interrupted upload: {}", img.body);
+    assert_eq!(img.body["error"]["code"], "InvalidVhd", "{}", img.body);
+    let m = img.body["error"]["message"].as_str().unwrap();
+    assert!(m.contains("Disk is expected to have cookie value 'conectix'") && m.contains("disk 'cut.vhd'"), "{m}");
+    assert!(m.contains("never written") && m.contains("did not finish"), "the reason: {m}");
+    let d = import(uri("cut.vhd"), "dcut").await;
+    assert_eq!(d.status, 400, "a managed disk from an interrupted upload: {}", d.body);
+    assert!(d.body["error"]["message"].as_str().unwrap().contains("did not finish"), "{}", d.body);
+    // A footer that arrived damaged (its checksum does not match).
+    let mut damaged = vhd_footer(disk, 2);
+    damaged[100] ^= 0x5A;
+    upload("damaged.vhd", 3, damaged, disk).await;
+    let img = api.image("rg1", "damaged", &uri("damaged.vhd")).await;
+    assert_eq!(img.status, 400, "an image from a damaged footer: {}", img.body);
+    assert!(img.body["error"]["message"].as_str().unwrap().contains("checksum"), "{}", img.body);
+    assert_eq!(import(uri("damaged.vhd"), "ddamaged").await.status, 400);
+    // A virtual size that is not a whole number of MiB.
+    let odd = disk + 512;
+    upload("odd.vhd", 3, vhd_footer(odd, 2), odd).await;
+    let img = api.image("rg1", "odd", &uri("odd.vhd")).await;
+    assert_eq!(img.status, 400, "{}", img.body);
+    assert!(img.body["error"]["message"].as_str().unwrap().contains("whole number (in MBs)"), "{}", img.body);
+    // The same VHD uploaded whole: both accepted, with its size.
+    upload("whole.vhd", 3, vhd_footer(disk, 2), disk).await;
+    let img = api.image("rg1", "whole", &uri("whole.vhd")).await;
+    assert_eq!(img.status, 201, "{}", img.body);
+    let d = import(uri("whole.vhd"), "dwhole").await;
+    assert_eq!(d.status, 201, "{}", d.body);
+    api.wait(&d).await;
+    // Resuming the interrupted upload (the missing third chunk: the footer alone) makes it usable.
+    let file_end = vhd_footer(disk, 2);
+    let r = format!("bytes={}-{}", 8 << 20, disk + 511);
+    let (s, _, _) = b
+        .send(
+            reqwest::Method::PUT,
+            "vhds/cut.vhd?comp=page",
+            &[("x-ms-page-write", "update".into()), ("x-ms-range", r)],
+            file_end,
+        )
+        .await;
+    assert_eq!(s, 201);
+    let img = api.image("rg1", "cut", &uri("cut.vhd")).await;
+    assert_eq!(img.status, 201, "after the upload finished: {}", img.body);
+    api.sim.stop().await;
+}
+
+/// A sparse page blob may be as large as the device allows with nothing written; reading it costs memory
+/// for what is read, so one Get Blob answers at most 256 MiB (clients read in ranges) instead of
+/// allocating the whole blob.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reading_a_huge_sparse_blob_whole_is_refused_and_ranges_work() {
+    let api = start().await;
+    api.group("rg1").await;
+    let b = storage_account(&api, "rg1", "sa1").await;
+    let (s, _, _) = b.send(reqwest::Method::PUT, "vhds?restype=container", &[], Vec::new()).await;
+    assert_eq!(s, 201);
+    let size: u64 = 1 << 40;
+    let (s, _, _) = b
+        .send(
+            reqwest::Method::PUT,
+            "vhds/huge.vhd",
+            &[("x-ms-blob-type", "PageBlob".into()), ("x-ms-blob-content-length", size.to_string())],
+            vec![],
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, _, body) = b.send(reqwest::Method::GET, "vhds/huge.vhd", &[], Vec::new()).await;
+    assert_eq!(s, 416, "{}", String::from_utf8_lossy(&body));
+    assert!(String::from_utf8_lossy(&body).contains("in ranges"));
+    let (s, _, _) =
+        b.send(reqwest::Method::GET, "vhds/huge.vhd", &[("x-ms-range", format!("bytes=0-{}", size - 1))], vec![]).await;
+    assert_eq!(s, 416);
+    let (s, h, body) =
+        b.send(reqwest::Method::GET, "vhds/huge.vhd", &[("x-ms-range", "bytes=1099511627264-".into())], vec![]).await;
+    assert_eq!(s, 206);
+    assert_eq!(body.len(), 512);
+    assert_eq!(h.get("content-range").unwrap(), &format!("bytes {}-{}/{size}", size - 512, size - 1));
+    let (s, _, body) = b
+        .send(reqwest::Method::GET, "vhds/huge.vhd", &[("x-ms-range", format!("bytes=0-{}", (32 << 20) - 1))], vec![])
+        .await;
+    assert_eq!((s, body.len()), (206, 32 << 20));
     api.sim.stop().await;
 }

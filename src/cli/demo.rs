@@ -213,6 +213,7 @@ async fn configure_kubernetes(sim: &Sim) -> Result<()> {
         .map_err(|e| Error::new(Status::Tls, e.to_string()))?;
     client
         .patch(format!("{}device", sim.info.control_endpoint))
+        .bearer_auth(&sim.info.control_token)
         .json(&json!({ "kubernetesConfigured": true }))
         .send()
         .await

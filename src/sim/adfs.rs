@@ -48,14 +48,10 @@ fn oauth_error(status: u16, error: &str, description: &str) -> Resp {
     json_resp(status, &json!({ "error": error, "error_description": description }))
 }
 
-/// Constant-time comparison, so the password check does not leak its length of agreement.
+/// Constant-time comparison, so the password check does not leak its length of agreement. (It used to
+/// fold the length difference into a byte, so the password followed by 256 `%00` was accepted.)
 fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut diff = (a.len() ^ b.len()) as u8;
-    for i in 0..a.len().max(b.len()) {
-        diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0);
-    }
-    diff == 0
+    super::server::same_secret(a.as_bytes(), b.as_bytes())
 }
 
 /// The audiences this device answers to: its ARM URL by name and by IP, with and without the trailing `/`.

@@ -250,6 +250,16 @@ fn authorize(req: &Req, account: &str, keys: &[String], path_style: bool) -> Res
     ))
 }
 
+/// The Shared Key signature (base64 HMAC-SHA256) a client sends for `req` with the account key `key`
+/// (`Authorization: SharedKey <account>:<signature>`): for tests and the fuzz targets, which sign the
+/// requests they send.
+pub fn shared_key_signature(req: &Req, account: &str, key: &[u8], path_style: bool) -> String {
+    let resource = &canonical_resources(req, account, path_style)[0];
+    let k = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+    base64::engine::general_purpose::STANDARD
+        .encode(ring::hmac::sign(&k, shared_key_string(req, resource).as_bytes()).as_ref())
+}
+
 fn blob_segments(req: &Req, path_style: bool) -> Vec<String> {
     let raw: Vec<String> = req.path.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect();
     if path_style {
@@ -317,6 +327,70 @@ fn range(req: &Req) -> Option<(u64, Option<u64>)> {
     let r = r.trim().strip_prefix("bytes=")?;
     let (a, b) = r.split_once('-')?;
     Some((a.trim().parse().ok()?, b.trim().parse().ok()))
+}
+
+/// Put Page: "the maximum size of the page range is 4 MiB" per request (Blob service REST API, Put Page).
+pub const PUT_PAGE_LIMIT: usize = 4 << 20;
+/// Put Blob (a block blob in one request) for the x-ms-version this endpoint speaks (2019-07-07): 256 MiB
+/// ("version 2016-05-31 through 2019-07-07: 256 MiB", Blob service REST API, Put Blob, Remarks).
+pub const PUT_BLOB_LIMIT: usize = 256 << 20;
+/// Every other blob request (containers, properties, metadata, page ranges) has no body: 64 KiB.
+pub const OTHER_LIMIT: usize = 64 << 10;
+
+/// Before the body is read: the account must exist and the request must be signed (Shared Key or SAS sign
+/// the headers, never the body). Answers the body limit for the operation, or the refusal to send.
+pub fn admit(shared: &Shared, req: &Req, account: &str) -> Result<usize, Resp> {
+    let path_style = !req
+        .hostname()
+        .ends_with(&format!(".blob.{}.{}", shared.cfg.device_name, shared.cfg.dns_domain).to_ascii_lowercase());
+    let keys = {
+        let st = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(acct) = super::storage::find_account(&st, account) else {
+            return Err(error(
+                404,
+                "ResourceNotFound",
+                &format!("The storage account '{account}' does not exist on this device."),
+            ));
+        };
+        super::storage::account_keys(acct)
+    };
+    authorize(req, account, &keys, path_style)?;
+    let comp = req.q("comp").unwrap_or("").to_ascii_lowercase();
+    Ok(match (&req.method, comp.as_str()) {
+        (&Method::PUT, "page") => PUT_PAGE_LIMIT,
+        // Put Blob: only a block blob carries content (a page blob's Put Blob has an empty body).
+        (&Method::PUT, "")
+            if req.q("restype").is_none()
+                && req.header("x-ms-blob-type").is_some_and(|t| t.eq_ignore_ascii_case("BlockBlob")) =>
+        {
+            PUT_BLOB_LIMIT
+        }
+        _ => OTHER_LIMIT,
+    })
+}
+
+/// The most one Get Blob answers (the whole answer is built in memory): a sparse page blob can be 1 TiB
+/// with nothing written, and reading it whole would allocate all of it. Storage clients read large blobs in
+/// ranges (4-32 MiB), so they never meet this; the real service streams any size.
+pub const GET_LIMIT: u64 = 256 << 20;
+
+fn too_much_to_read(n: u64) -> Resp {
+    error(
+        416,
+        "InvalidRange",
+        &format!("This emulated device answers at most {GET_LIMIT} bytes per Get Blob, not {n}: read the blob in ranges (x-ms-range)."),
+    )
+}
+
+/// The storage service's answer to a body over the limit (413 `RequestBodyTooLarge`).
+pub fn too_large(limit: usize) -> Resp {
+    error(
+        413,
+        "RequestBodyTooLarge",
+        &format!(
+            "The request body is too large and exceeds the maximum permissible limit ({limit} bytes for this operation)."
+        ),
+    )
 }
 
 pub fn handle(shared: &Shared, req: &Req, account: &str, segs: &[String]) -> Resp {
@@ -578,9 +652,13 @@ fn blob_op(req: &Req, c: &mut Container, name: &str, comp: &str) -> Resp {
                         );
                     }
                     let e = e.unwrap_or(b.size - 1).min(b.size - 1);
+                    if e >= s && e - s + 1 > GET_LIMIT {
+                        return too_much_to_read(e - s + 1);
+                    }
                     let r = blob_headers(resp(206, b.read(s, e + 1)), b);
                     hdr(r, "content-range", &format!("bytes {s}-{e}/{}", b.size))
                 }
+                None if b.size > GET_LIMIT => too_much_to_read(b.size),
                 None => blob_headers(resp(200, b.read(0, b.size)), b),
             }
         }
@@ -612,18 +690,71 @@ fn blob_op(req: &Req, c: &mut Container, name: &str, comp: &str) -> Resp {
     }
 }
 
-/// What is wrong with a VHD for an image, or its size: fixed-size (disk type 2), `conectix` footer cookie,
-/// size consistent with the blob, and a Gen1 (MBR, not GPT/UEFI) disk unless `gen2_ok`.
-pub fn check_vhd(b: &Blob, gen2_ok: bool) -> Result<u64, String> {
+/// Why a page blob cannot be the source of an image or a managed disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VhdProblem {
+    /// The blob's last 512 bytes are not a valid fixed-disk VHD footer for a blob of its size; the text
+    /// says why (e.g. they were never written: an interrupted upload).
+    Footer(String),
+    /// Anything else (not a page blob, dynamic or differencing VHD, size, Generation 2), as a sentence.
+    Other(String),
+}
+
+/// One's complement of the byte sum of a VHD footer, its checksum field (bytes 64-67) counted as zero
+/// (the VHD specification's checksum).
+fn footer_checksum(f: &[u8]) -> u32 {
+    let sum = f.iter().enumerate().filter(|(i, _)| !(64..68).contains(i)).map(|(_, b)| u32::from(*b)).sum::<u32>();
+    !sum
+}
+
+/// The check the device makes when an image or a managed disk (`createOption: Import`) is created from a
+/// page blob: the blob's last 512 bytes must hold a valid fixed-disk VHD footer for a disk of the blob's
+/// size, 1 MiB aligned, of a Generation 1 disk unless `gen2_ok`. Returns the disk's size.
+///
+/// What the device does (the decision this emulates): it reads the VHD footer from the end of the blob.
+/// A VHD uploaded by AzCopy, Storage Explorer, `az storage blob upload` or Add-AzVhd arrives in order, so an
+/// upload interrupted before its last pages leaves the footer's 512 bytes unwritten: zeros. Image or disk
+/// creation from such a blob fails with the error Azure's compute provider gives for a blob without a
+/// valid footer: "The specified cookie value in VHD footer indicates that disk '<name>' with blob <uri> is
+/// not a supported VHD. Disk is expected to have cookie value 'conectix'." (code `InvalidVhd`; Microsoft's
+/// troubleshooting article "VHD is not supported when you create a virtual machine in Azure" lists a
+/// damaged or misaligned VHD among its causes, and Azure Storage Explorer reports the same error when
+/// AzCopy quit in the middle of a disk upload). A footer whose checksum is wrong (damaged), or that does
+/// not describe a disk of the blob's size, is no valid footer either. A virtual size that is not a whole
+/// number of MiB gets Azure's "has an unsupported virtual size of N bytes. The size must be a whole number
+/// (in MBs)." What the footer cannot show is data pages missing before it (an uploader that wrote the
+/// footer first, as asegpu does to make resuming safe): the device accepts such a blob, and so does this.
+pub fn check_vhd(b: &Blob, gen2_ok: bool) -> Result<u64, VhdProblem> {
     if !b.page_blob {
-        return Err("the VHD must be uploaded as a page blob".into());
+        return Err(VhdProblem::Other("the VHD must be uploaded as a page blob".into()));
     }
-    if b.size < PAGE || b.size % PAGE != 0 {
-        return Err(format!("the blob size {} is not a whole number of 512-byte sectors", b.size));
+    if b.size < 2 * PAGE || b.size % PAGE != 0 {
+        return Err(VhdProblem::Other(format!(
+            "the blob size {} is not a disk plus a 512-byte footer in whole 512-byte sectors",
+            b.size
+        )));
     }
+    let last = b.size / PAGE - 1;
     let footer = b.read(b.size - PAGE, b.size);
     if &footer[0..8] != b"conectix" {
-        return Err("the blob has no VHD footer ('conectix' cookie); the image must be a fixed-size VHD, not VHDX or a raw disk".into());
+        let written = b.pages.len();
+        return Err(VhdProblem::Footer(if !b.pages.contains_key(&last) && written > 0 {
+            format!(
+                "the blob's last 512 bytes, where a VHD keeps its footer, were never written although {written} other \
+                 page(s) were: the upload did not finish; upload the VHD again (asegpu resumes an interrupted upload)"
+            )
+        } else if written == 0 {
+            "nothing was ever written to the blob: the upload did not start or did not finish".into()
+        } else {
+            "the blob's last 512 bytes are not a VHD footer: the image must be a fixed-size VHD, not VHDX, qcow2 or a raw disk".into()
+        }));
+    }
+    let stored = u32::from_be_bytes(footer[64..68].try_into().expect("4 bytes"));
+    let computed = footer_checksum(&footer);
+    if stored != computed {
+        return Err(VhdProblem::Footer(format!(
+            "the VHD footer's checksum is wrong (stored {stored:#010x}, computed {computed:#010x}): the footer is damaged"
+        )));
     }
     let disk_type = u32::from_be_bytes(footer[60..64].try_into().expect("4 bytes"));
     if disk_type != 2 {
@@ -632,18 +763,25 @@ pub fn check_vhd(b: &Blob, gen2_ok: bool) -> Result<u64, String> {
             4 => "differencing",
             _ => "unknown",
         };
-        return Err(format!("the VHD is {kind} (disk type {disk_type}); only fixed-size VHDs are supported. Convert it with Convert-VHD -VHDType Fixed"));
+        return Err(VhdProblem::Other(format!("the VHD is {kind} (disk type {disk_type}); only fixed-size VHDs are supported. Convert it with Convert-VHD -VHDType Fixed")));
     }
     let current = u64::from_be_bytes(footer[48..56].try_into().expect("8 bytes"));
     if current != b.size - PAGE {
-        return Err(format!(
-            "the VHD footer says the disk is {current} bytes but the blob holds {} bytes of disk",
+        return Err(VhdProblem::Footer(format!(
+            "the VHD footer says the disk is {current} bytes but the blob holds {} bytes of disk: the blob was resized, or holds another VHD's footer",
             b.size - PAGE
-        ));
+        )));
+    }
+    if current % (1 << 20) != 0 {
+        return Err(VhdProblem::Other(format!(
+            "the VHD has an unsupported virtual size of {current} bytes. The size must be a whole number (in MBs)"
+        )));
     }
     let mbr = b.read(0, PAGE);
     if !gen2_ok && mbr[510] == 0x55 && mbr[511] == 0xAA && mbr[446 + 4] == 0xEE {
-        return Err("the disk is GPT-partitioned (a Generation 2 VM disk); only Generation 1 VHDs are supported".into());
+        return Err(VhdProblem::Other(
+            "the disk is GPT-partitioned (a Generation 2 VM disk); only Generation 1 VHDs are supported".into(),
+        ));
     }
     Ok(current)
 }

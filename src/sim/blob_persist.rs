@@ -3,7 +3,9 @@
 //! (`<hash>.log`: records `[kind u8][first page u64 LE][count u64 LE]` followed, for data records, by the
 //! pages) plus its properties (`<hash>.json`). Each save appends only the pages changed since the last one
 //! (see [`Blob::touch`]); a log that grew to more than twice its live data is rewritten. Loading replays the
-//! logs, so memory holds only written pages (a 30 GiB VHD with 1 GiB of data takes about 1 GiB).
+//! logs, so memory holds only written pages (a 30 GiB VHD with 1 GiB of data takes about 1 GiB). The
+//! directory is its owner's only (0700) and so are its files (0600); metadata files are replaced atomically
+//! ([`super::files`]).
 
 use super::blob::{Blob, BlobStore, Container};
 use crate::error::{Error, Result};
@@ -103,7 +105,7 @@ fn io<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(std::io::Error) -> Er
 
 /// Persist what changed since the last save.
 pub fn save(store: &mut BlobStore, dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(io(dir, "create"))?;
+    super::files::create_private_dir(dir)?;
     let mut containers: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
     let mut live = std::collections::BTreeSet::new();
     for (account, cs) in store.accounts.iter_mut() {
@@ -122,7 +124,12 @@ pub fn save(store: &mut BlobStore, dir: &Path) -> Result<()> {
                 let live_bytes = (b.pages.len() * PAGE + b.data.len()) as u64;
                 let grown = std::fs::metadata(&log).map(|m| m.len() > 2 * live_bytes + (1 << 20)).unwrap_or(true);
                 if !b.persisted || grown {
-                    let mut f = std::fs::File::create(&log).map_err(io(&log, "create"))?;
+                    let mut f = super::files::private_options()
+                        .write(true)
+                        .create(true)
+                        .truncate(true)
+                        .open(&log)
+                        .map_err(io(&log, "create"))?;
                     full_log(b, &mut f).map_err(io(&log, "write"))?;
                 } else {
                     let mut f = std::fs::OpenOptions::new().append(true).open(&log).map_err(io(&log, "open"))?;
@@ -148,14 +155,14 @@ pub fn save(store: &mut BlobStore, dir: &Path) -> Result<()> {
                     sequence_number: b.sequence_number,
                 };
                 let mp = dir.join(format!("{key}.json"));
-                std::fs::write(&mp, serde_json::to_vec(&meta)?).map_err(io(&mp, "write"))?;
+                super::files::write_private_atomic(&mp, &serde_json::to_vec(&meta)?)?;
                 b.persisted = true;
                 b.journal.clear();
             }
         }
     }
     let cp = dir.join("containers.json");
-    std::fs::write(&cp, serde_json::to_vec_pretty(&containers)?).map_err(io(&cp, "write"))?;
+    super::files::write_private_atomic(&cp, &serde_json::to_vec_pretty(&containers)?)?;
     // Forget blobs that no longer exist.
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {

@@ -63,6 +63,13 @@ pub struct Args {
     /// Fault injection as JSON (see the control API), e.g. '{"rate503":0.1,"seed":7}'.
     #[arg(long)]
     pub faults: Option<String>,
+    /// Seconds a client has to send a whole request head (from its first byte), and a new connection its
+    /// first request; also the TLS handshake's limit. A half-sent header is disconnected after this.
+    #[arg(long, default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Seconds an idle kept-alive connection stays open.
+    #[arg(long, default_value_t = 120)]
+    pub idle_timeout: u64,
 }
 
 impl Args {
@@ -88,6 +95,8 @@ impl Args {
         cfg.device.release = self.release;
         cfg.device.kubernetes_configured = self.kubernetes;
         cfg.device.compute_enabled = !self.no_compute;
+        cfg.header_timeout = std::time::Duration::from_secs(self.header_timeout.max(1));
+        cfg.idle_timeout = std::time::Duration::from_secs(self.idle_timeout.max(1));
         if let Some(f) = self.faults {
             cfg.faults = serde_json::from_str(&f).map_err(|e| format!("--faults: {e}"))?;
         }

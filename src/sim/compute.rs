@@ -885,7 +885,8 @@ fn check_vhd_uri(shared: &Shared, st: &State, uri: &str, gen2_ok: bool) -> Resul
             &format!("The blob '{uri}' is not a .vhd file. The image must be a fixed-size VHD (with the .vhd extension) from a Generation 1 VM."),
         ));
     }
-    // The footer check (fixed size, `conectix`, Gen1) when the blob is on this device. A blob on an
+    // The footer check (a valid fixed-disk footer of the blob's size, MiB aligned, Gen1: see
+    // `blob::check_vhd` for what the device does and why) when the blob is on this device. A blob on an
     // account this device does not have (e.g. the sample parameter files' `sa1.blob.dbe-1dkphq2...`) is
     // accepted unchecked so that the sample templates deploy unchanged.
     match super::blob::lookup((&shared.cfg.device_name, &shared.cfg.dns_domain), st, &u) {
@@ -893,7 +894,16 @@ fn check_vhd_uri(shared: &Shared, st: &State, uri: &str, gen2_ok: bool) -> Resul
         Some(Err(m)) => Err(bad("InvalidParameter", &format!("Cannot use the VHD: {m}."))),
         Some(Ok(b)) => match super::blob::check_vhd(b, gen2_ok) {
             Ok(size) => Ok(Some(size)),
-            Err(m) => Err(bad(
+            // Azure's words for a blob without a valid VHD footer (see `check_vhd`), then why.
+            Err(super::blob::VhdProblem::Footer(why)) => {
+                let disk = u.path_segments().and_then(|mut s| s.next_back()).unwrap_or_default();
+                let disk = percent_encoding::percent_decode_str(disk).decode_utf8_lossy();
+                Err(bad(
+                    "InvalidVhd",
+                    &format!("The specified cookie value in VHD footer indicates that disk '{disk}' with blob {uri} is not a supported VHD. Disk is expected to have cookie value 'conectix'. ({why}.)"),
+                ))
+            }
+            Err(super::blob::VhdProblem::Other(m)) => Err(bad(
                 "InvalidParameter",
                 &format!("The VHD '{uri}' cannot be used: {m}. The image must be a fixed-size VHD (with the .vhd extension) from a Generation 1 VM."),
             )),

@@ -2,6 +2,10 @@
 //! device (GPUs, Kubernetes, software release), inject faults, and expire tokens, so tests can walk
 //! through the documented scenarios.
 //!
+//! Every call needs `Authorization: Bearer <control token>`: the token is random for each run, given out in
+//! the ready line (`control_token`) and in `<work dir>/control-token` (0600); others get 401 before their
+//! body is read (checked in [`super::server`], comparing in constant time).
+//!
 //! - `GET /_sim/device`, `PATCH /_sim/device` with any of the `DeviceState` fields (camelCase);
 //!   `{"kubernetesConfigured": true}` makes Kubernetes claim every GPU free at that moment (the device's rule);
 //! - `GET /_sim/faults`, `PUT /_sim/faults` with a `Faults` document;

@@ -393,6 +393,90 @@ fn template_error(e: &TemplateError) -> Resp {
     json_resp(400, &e.to_error_body())
 }
 
+/// How deep a deployment's JSON may nest (objects and arrays), as every other ARM body here (serde_json's
+/// limit). The lenient template parser recurses once per level: a 12 KB body of 6,000 nested arrays used to
+/// overflow the stack and abort the emulator, so deeper documents are refused before they are parsed.
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// How deep a template expression may nest (function calls and indexes: `[concat(concat(...))]`). The
+/// template engine evaluates an expression recursively with large frames: 64 nested calls in a 4 KB
+/// request overflowed a 2 MiB worker stack (debug build) and aborted the emulator. Real templates nest a
+/// handful of levels; this limit is the emulator's (ARM documents none).
+pub const MAX_EXPRESSION_DEPTH: usize = 32;
+
+/// How deep `(`/`[` nest in a template expression (`[...]`, not the `[[` escape), outside its '...'
+/// string literals; 0 for a string that is no expression.
+fn expression_depth(s: &[u8]) -> usize {
+    if s.first() != Some(&b'[') || s.get(1) == Some(&b'[') {
+        return 0;
+    }
+    let (mut depth, mut max, mut quoted) = (0usize, 0usize, false);
+    for &c in &s[1..] {
+        match c {
+            b'\'' => quoted = !quoted,
+            b'(' | b'[' if !quoted => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' | b']' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Whether `text` (JSON with comments, as the template parser reads it) nests deeper than `max` (`{`/`[`
+/// outside strings and comments), or holds a template expression nesting deeper than
+/// [`MAX_EXPRESSION_DEPTH`]; linear, no recursion.
+pub fn nests_deeper_than(text: &str, max: usize) -> bool {
+    let b = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                let start = i;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if expression_depth(&b[start..i.min(b.len())]) > MAX_EXPRESSION_DEPTH {
+                    return true;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+fn too_deep(what: &str) -> Resp {
+    arm_error(
+        400,
+        "InvalidRequestContent",
+        &format!("The request content was invalid and could not be deserialized: the {what} nests deeper than {MAX_JSON_DEPTH} levels, or holds a template expression nesting deeper than {MAX_EXPRESSION_DEPTH}."),
+    )
+}
+
 fn prepare(shared: &Shared, req: &Req, scope: &Scope, name: &str) -> Result<Prepared, Resp> {
     let text = String::from_utf8_lossy(&req.body);
     if text.trim().is_empty() {
@@ -401,6 +485,9 @@ fn prepare(shared: &Shared, req: &Req, scope: &Scope, name: &str) -> Result<Prep
             "InvalidRequestContent",
             "The request content was invalid and could not be deserialized: the body is empty.",
         ));
+    }
+    if nests_deeper_than(&text, MAX_JSON_DEPTH) {
+        return Err(too_deep("request body"));
     }
     let body = jsonc::parse_request(&text).map_err(|e| template_error(&e))?;
     let Some(props) = get_ci(&body, "properties").filter(|p| p.is_object()) else {
@@ -429,6 +516,7 @@ fn prepare(shared: &Shared, req: &Req, scope: &Scope, name: &str) -> Result<Prep
         )
     };
     let template = match (get_ci(props, "template"), get_ci(props, "templateLink")) {
+        (Some(Value::String(s)), _) if nests_deeper_than(s, MAX_JSON_DEPTH) => return Err(too_deep("template")),
         (Some(Value::String(s)), _) => jsonc::parse_template(s).map_err(|e| template_error(&e))?,
         (Some(t @ Value::Object(_)), _) => t.clone(),
         (Some(_), _) => {
@@ -448,6 +536,7 @@ fn prepare(shared: &Shared, req: &Req, scope: &Scope, name: &str) -> Result<Prep
         }
     };
     let parameters = match (get_ci(props, "parameters"), get_ci(props, "parametersLink")) {
+        (Some(Value::String(s)), _) if nests_deeper_than(s, MAX_JSON_DEPTH) => return Err(too_deep("parameters")),
         (Some(Value::String(s)), _) => jsonc::parse_template(s).map_err(|e| template_error(&e))?,
         (Some(p), _) => p.clone(),
         (None, Some(link)) => return Err(unreachable("parameters", link)),
@@ -716,6 +805,7 @@ fn delete(shared: &Shared, req: &Req, name: &str, key: &str) -> Resp {
     let sub = d.sub.clone();
     remove_children(&mut st, key);
     st.deployments.remove(key);
+    super::state::release_freed_memory();
     let op = st.start_operation("deleteDeployment", super::state::Effect::Nothing, now_ms(), 0);
     drop(st);
     super::arm::accepted(shared, req, &format!("subscriptions/{sub}/operationresults/{op}"))
@@ -1062,4 +1152,29 @@ fn ingestion_job(mut step: Step, body: &Value) -> Step {
                 "details": [{ "code": "IngestionJobFailed", "message": message }] }),
     );
     step
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nests_deeper_than;
+
+    #[test]
+    fn nesting_is_counted_outside_strings_and_comments() {
+        let deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        assert!(nests_deeper_than(&deep, 128));
+        assert!(!nests_deeper_than(&deep[1..deep.len() - 1], 128));
+        let quoted = format!("{{\"a\": \"{}\\\"{}\"}}", "[".repeat(500), "{".repeat(500));
+        assert!(!nests_deeper_than(&quoted, 128));
+        let commented = format!("{{// {}\n /* {} */ \"a\": 1}}", "[".repeat(500), "{".repeat(500));
+        assert!(!nests_deeper_than(&commented, 128));
+        assert!(nests_deeper_than(&format!("{{\"a\": {}", "{\"b\":".repeat(200)), 128));
+        // Template expressions: calls and indexes outside '...' literals; `[[` is no expression.
+        let expr = |n: usize| format!("{{\"o\": \"[{}'a'{}]\"}}", "concat(".repeat(n), ")".repeat(n));
+        assert!(!nests_deeper_than(&expr(32), 128));
+        assert!(nests_deeper_than(&expr(33), 128));
+        let literal = format!("{{\"o\": \"[concat('{}')]\"}}", "((((".repeat(100));
+        assert!(!nests_deeper_than(&literal, 128));
+        let escaped = format!("{{\"o\": \"[[{}\"}}", "(".repeat(100));
+        assert!(!nests_deeper_than(&escaped, 128));
+    }
 }

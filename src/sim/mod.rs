@@ -15,6 +15,7 @@ pub mod cli;
 pub mod compute;
 pub mod control;
 pub mod deployments;
+pub mod files;
 pub mod http;
 pub mod jwt;
 pub mod network;
@@ -91,6 +92,14 @@ pub struct SimConfig {
     pub record_traffic: Option<PathBuf>,
     pub device: DeviceState,
     pub faults: Faults,
+    /// A connection must deliver a whole request head within this time of its first byte (and a new
+    /// connection its first request within this time of the TLS handshake): a client that sends half a
+    /// header is disconnected. Also bounds the TLS handshake.
+    pub header_timeout: Duration,
+    /// A kept-alive connection with no request in progress is closed after this long without traffic.
+    pub idle_timeout: Duration,
+    /// A request body that stalls (no data) for this long ends the connection.
+    pub body_timeout: Duration,
 }
 
 impl SimConfig {
@@ -112,6 +121,9 @@ impl SimConfig {
             record_traffic: None,
             device: DeviceState::default(),
             faults: Faults::default(),
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(120),
+            body_timeout: Duration::from_secs(30),
         }
     }
     pub fn management_host(&self) -> String {
@@ -142,8 +154,13 @@ pub struct ReadyInfo {
     pub dns_domain: String,
     /// Host names to map to `listen`'s address (what the docs put in the hosts file).
     pub host_map: std::collections::BTreeMap<String, String>,
-    /// The emulator-only control API.
+    /// The emulator-only control API: every call needs `Authorization: Bearer <control_token>`.
     pub control_endpoint: String,
+    /// The control API's credential (random for each run; refused with 401 otherwise). Also in
+    /// `control_token_file`, readable by its owner only.
+    pub control_token: String,
+    /// `<work dir>/control-token` (0600), holding `control_token`.
+    pub control_token_file: String,
 }
 
 /// A running emulator.
@@ -157,7 +174,7 @@ pub struct Sim {
 impl Sim {
     /// Bind, generate certificates, load state, and start serving on the current tokio runtime.
     pub async fn start(cfg: SimConfig) -> Result<Sim> {
-        std::fs::create_dir_all(&cfg.work_dir).map_err(|e| Error::io("create", &cfg.work_dir, e))?;
+        files::create_private_dir(&cfg.work_dir)?;
         let listener = tokio::net::TcpListener::bind(SocketAddr::new(cfg.listen, cfg.port))
             .await
             .map_err(|e| Error::new(Status::Io, format!("cannot listen on {}:{}: {e}", cfg.listen, cfg.port)))?;
@@ -199,8 +216,17 @@ impl Sim {
             dns_domain: cfg.dns_domain.clone(),
             host_map,
             control_endpoint: format!("https://{ip_host}:{port}/_sim/"),
+            control_token: String::new(),
+            control_token_file: String::new(),
         };
+        let token_path = cfg.work_dir.join("control-token");
         let shared = Arc::new(server::Shared::new(cfg, st, port)?);
+        files::write_private_atomic(&token_path, shared.control_token().as_bytes())?;
+        let info = ReadyInfo {
+            control_token: shared.control_token().to_string(),
+            control_token_file: token_path.display().to_string(),
+            ..info
+        };
         shared.save();
         let (tx, rx) = tokio::sync::oneshot::channel();
         let task = tokio::spawn(server::serve(listener, tls, shared.clone(), rx));

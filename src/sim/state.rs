@@ -166,11 +166,14 @@ impl State {
         Ok(st)
     }
 
+    /// Write the state file (it holds the signing and CA keys: 0600, replaced atomically, see
+    /// [`super::files`]) and the blobs' sidecar directory.
     pub fn save(&mut self, path: &std::path::Path) -> Result<()> {
-        let tmp = path.with_extension("tmp");
         let text = serde_json::to_vec_pretty(self)?;
-        std::fs::write(&tmp, text).map_err(|e| Error::io("write", &tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io("replace", path, e))?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            super::files::create_private_dir(dir)?;
+        }
+        super::files::write_private_atomic(path, &text)?;
         super::blob_persist::save(&mut self.blobs, &super::blob_persist::sidecar(path))
     }
 
@@ -207,7 +210,10 @@ impl State {
                 let prefix =
                     format!("/subscriptions/{}/resourcegroups/{key}/", self.subscription_id.to_ascii_lowercase());
                 self.resources.retain(|id, _| !id.starts_with(&prefix));
+                // What a deployment stored (its template, parameters and their outputs, up to the 4 MB a
+                // request may carry) goes with its group, and the memory back to the system.
                 self.deployments.retain(|id, _| !id.starts_with(&prefix));
+                release_freed_memory();
                 Ok(())
             }
             Effect::Provision { id, state, power, error } => {
@@ -276,5 +282,16 @@ impl State {
             },
         );
         id
+    }
+}
+
+/// Give memory freed by a large deletion back to the system. glibc keeps freed memory in its per-thread
+/// arenas (the emulator's worker threads each have one), so without this a deleted 4 MB deployment would
+/// still count as resident until the same thread happened to reuse it.
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

@@ -210,6 +210,8 @@ static class BindingTests
         System.Net.HttpWebRequest req = (System.Net.HttpWebRequest)System.Net.WebRequest.Create(S("control_endpoint") + "device");
         req.Method = "PATCH";
         req.ContentType = "application/json";
+        // The control API's credential: the ready line's control_token.
+        req.Headers["Authorization"] = "Bearer " + S("control_token");
         req.ServerCertificateValidationCallback = (sender, cert, chain, errors) =>
         {
             if (errors == System.Net.Security.SslPolicyErrors.None) return true;
@@ -241,7 +243,11 @@ static class BindingTests
             // Mono's managed TLS cannot decode the emulator's ECDSA certificate ("unknown OID
             // 1.2.840.10045.2.1"): fall back to curl, still trusting only the emulator's CA.
             if (e.Status != System.Net.WebExceptionStatus.TrustFailure && e.Status != System.Net.WebExceptionStatus.SecureChannelFailure) throw;
-            ProcessStartInfo psi = new ProcessStartInfo("curl", "-sS --fail --cacert \"" + S("ca_cert") + "\" -X PATCH -H \"Content-Type: application/json\" --data-binary @- \"" + S("control_endpoint") + "device\"")
+            // The control token goes to curl in a config file beside the emulator's own token file (its
+            // work directory is its owner's only), not on the command line.
+            string curlConfig = Path.Combine(Path.GetDirectoryName(S("control_token_file")), "control.curl");
+            File.WriteAllText(curlConfig, "header = \"Authorization: Bearer " + S("control_token") + "\"\n");
+            ProcessStartInfo psi = new ProcessStartInfo("curl", "-sS --fail --cacert \"" + S("ca_cert") + "\" -K \"" + curlConfig + "\" -X PATCH -H \"Content-Type: application/json\" --data-binary @- \"" + S("control_endpoint") + "device\"")
             {
                 UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
             };

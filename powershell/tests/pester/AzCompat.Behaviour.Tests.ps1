@@ -28,7 +28,7 @@ BeforeAll {
             -GpuCount 2 -KubernetesConfigured $Kubernetes -DeviceRelease 2309 -ErrorAction Stop
     }
     function Invoke-BehaviourSim([string]$Method, [string]$Path, [hashtable]$Body) {
-        [AseTestSimHttp]::Send($sim.ca_cert, $Method, $sim.control_endpoint + $Path, ($Body | ConvertTo-Json -Compress)) | ConvertFrom-Json
+        [AseTestSimHttp]::Send($sim.ca_cert, $Method, $sim.control_endpoint + $Path, ($Body | ConvertTo-Json -Compress), $sim.control_token) | ConvertFrom-Json
     }
     function New-BehaviourVmConfig([string]$Name, [string]$Size) {
         $nicName = "$Name-nic"

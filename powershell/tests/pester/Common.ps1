@@ -134,6 +134,10 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 public static class AseTestSimHttp {
     public static string Send(string caPemPath, string method, string url, string body) {
+        return Send(caPemPath, method, url, body, null);
+    }
+    // bearer: the control API's credential (the ready line's control_token), sent as Authorization: Bearer.
+    public static string Send(string caPemPath, string method, string url, string body, string bearer) {
         X509Certificate2 ca = X509Certificate2.CreateFromPem(File.ReadAllText(caPemPath));
         HttpClientHandler handler = new HttpClientHandler();
         handler.ServerCertificateCustomValidationCallback = (request, cert, chain, errors) => {
@@ -147,6 +151,7 @@ public static class AseTestSimHttp {
         using (HttpClient client = new HttpClient(handler)) {
             client.Timeout = TimeSpan.FromSeconds(30);
             HttpRequestMessage m = new HttpRequestMessage(new HttpMethod(method), url);
+            if (!String.IsNullOrEmpty(bearer)) m.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
             if (body != null) m.Content = new StringContent(body, Encoding.UTF8, "application/json");
             using (HttpResponseMessage r = client.SendAsync(m).GetAwaiter().GetResult()) {
                 string text = r.Content.ReadAsStringAsync().GetAwaiter().GetResult();
@@ -161,6 +166,7 @@ public static class AseTestSimHttp {
 
 function Invoke-AseSim {
     # Calls the emulator-only control API: Invoke-AseSim -Sim K8s PATCH device @{ kubernetesConfigured = $true }.
+    # It needs the emulator's control token (the ready line's control_token), sent as a bearer token.
     param(
         [string]$Sim = 'Fast',
         [ValidateSet('GET', 'PUT', 'PATCH', 'POST')][string]$Method = 'GET',
@@ -171,7 +177,7 @@ function Invoke-AseSim {
     $r = Get-AseTestSim $Sim
     $json = $null
     if ($null -ne $Body) { $json = $Body | ConvertTo-Json -Depth 10 -Compress }
-    [AseTestSimHttp]::Send($r.ca_cert, $Method, $r.control_endpoint + $Path, $json) | ConvertFrom-Json
+    [AseTestSimHttp]::Send($r.ca_cert, $Method, $r.control_endpoint + $Path, $json, $r.control_token) | ConvertFrom-Json
 }
 
 function Get-AseTestTraffic {
