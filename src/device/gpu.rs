@@ -119,12 +119,28 @@ fn gpus(n: u32) -> String {
 
 /// A plain-words explanation of why a GPU VM cannot be placed, and what to do, in the docs' terms.
 pub fn explain_no_gpu(vm_name: &str, vm_size: &str, needed: u32, usage: &GpuUsage) -> String {
-    let mut m = format!(
-        "Insufficient number of GPUs to create GPU VM '{vm_name}': size '{vm_size}' needs {}, and the device has {} with {} free",
-        gpus(needed),
-        gpus(usage.total),
-        usage.free()
+    let what =
+        format!("Insufficient number of GPUs to create GPU VM '{vm_name}': size '{vm_size}' needs {}", gpus(needed));
+    explain(what, needed, usage, true)
+}
+
+/// The same for a deployment of several GPU VMs (`(name, size)` each), which need `needed` GPUs in all.
+pub fn explain_no_gpu_for(vms: &[(&str, &str)], needed: u32, usage: &GpuUsage) -> String {
+    if let [(name, size)] = vms {
+        return explain_no_gpu(name, size, needed, usage);
+    }
+    let names: Vec<String> = vms.iter().map(|(n, s)| format!("'{n}' ({s})")).collect();
+    let what = format!(
+        "Insufficient number of GPUs to create these {} GPU VMs: {} need {} in all",
+        vms.len(),
+        names.join(", "),
+        gpus(needed)
     );
+    explain(what, needed, usage, false)
+}
+
+fn explain(what: String, needed: u32, usage: &GpuUsage, one_vm: bool) -> String {
+    let mut m = format!("{what}, and the device has {} with {} free", gpus(usage.total), usage.free());
     let mut held = Vec::new();
     if usage.vms > 0 {
         held.push(format!("{} held by GPU VMs", usage.vms));
@@ -137,7 +153,14 @@ pub fn explain_no_gpu(vm_name: &str, vm_size: &str, needed: u32, usage: &GpuUsag
     }
     m.push('.');
     if needed > usage.total {
-        m.push_str(&format!(" This device has only {}; choose a size that takes 1 GPU.", gpus(usage.total)));
+        if one_vm {
+            m.push_str(&format!(" This device has only {}; choose a size that takes 1 GPU.", gpus(usage.total)));
+        } else {
+            m.push_str(&format!(
+                " This device has only {}: deploy fewer GPU VMs at once, or CPU sizes for the others.",
+                gpus(usage.total)
+            ));
+        }
         return m;
     }
     if usage.kubernetes > 0 {
@@ -156,7 +179,11 @@ pub fn explain_no_gpu(vm_name: &str, vm_size: &str, needed: u32, usage: &GpuUsag
     if usage.vms == 0 && usage.kubernetes == 0 {
         m.push_str(" Check the device's GPU configuration.");
     } else {
-        m.push_str(" Or create this VM with a non-GPU size.");
+        m.push_str(if one_vm {
+            " Or create this VM with a non-GPU size."
+        } else {
+            " Or create some of them with a non-GPU size."
+        });
     }
     m
 }

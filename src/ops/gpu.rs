@@ -5,7 +5,7 @@
 
 use super::vm::{self, VmView};
 use crate::arm::Session;
-use crate::device::gpu::{explain_no_gpu, GpuUsage};
+use crate::device::gpu::{explain_no_gpu_for, GpuUsage};
 use crate::device::sizes::{self, GpuModel};
 use crate::error::{Error, Result};
 use crate::progress::CancelToken;
@@ -385,15 +385,20 @@ pub fn check_plan(plan: &Plan, size_names: &[String], existing: &[VmView], avail
     if needed > 0 {
         match avail.usage() {
             Some(usage) if usage.free() < needed => {
-                let name = plan.vms.iter().find(|p| sizes::gpu_count(&p.vm_size) > 0).map(|p| p.name.as_str()).unwrap_or("?");
-                let size = plan.vms.iter().find(|p| sizes::gpu_count(&p.vm_size) > 0).map(|p| p.vm_size.as_str()).unwrap_or("?");
+                let gpu_vms: Vec<(&str, &str)> = plan
+                    .vms
+                    .iter()
+                    .filter(|p| sizes::gpu_count(&p.vm_size) > 0)
+                    .filter(|p| !existing.iter().any(|v| v.name.eq_ignore_ascii_case(&p.name) && v.holds_gpus()))
+                    .map(|p| (p.name.as_str(), p.vm_size.as_str()))
+                    .collect();
                 let code = if usage.kubernetes > 0 { "GpusClaimedByKubernetes" } else { "InsufficientGpus" };
                 let fix = if usage.kubernetes > 0 {
                     "Create GPU VMs before configuring Kubernetes: Kubernetes claims every GPU free when it is configured. Remove the Kubernetes configuration (or use a device without it) to free its GPUs, then deploy the VM, then configure Kubernetes again."
                 } else {
                     "Free a GPU: deallocate or delete a GPU VM you no longer need, or deploy a CPU size."
                 };
-                f.push(finding(Severity::Error, code, explain_no_gpu(name, size, needed, &usage), Some(fix)));
+                f.push(finding(Severity::Error, code, explain_no_gpu_for(&gpu_vms, needed, &usage), Some(fix)));
             }
             Some(_) => {
                 if avail.kubernetes_configured.is_none() {
@@ -546,7 +551,15 @@ mod tests {
         // Without Kubernetes a 2-GPU device takes two GPU VMs, not three.
         let r = report(&facts(2, false), &t4_sizes(), &[]);
         assert!(errors(&check_plan(&Plan::of_size(T4, 2), &t4_sizes(), &[], &r)).is_empty());
-        assert_eq!(errors(&check_plan(&Plan::of_size(T4, 3), &t4_sizes(), &[], &r)), vec!["InsufficientGpus"]);
+        let three = check_plan(&Plan::of_size(T4, 3), &t4_sizes(), &[], &r);
+        assert_eq!(errors(&three), vec!["InsufficientGpus"]);
+        // Three 1-GPU VMs are not one VM that needs three GPUs: the message says what was planned.
+        let m = &three.iter().find(|f| f.code == "InsufficientGpus").unwrap().message;
+        assert!(
+            m.contains("these 3 GPU VMs") && m.contains("need 3 GPUs in all") && m.contains("deploy fewer GPU VMs"),
+            "{m}"
+        );
+        assert!(!m.contains("choose a size that takes 1 GPU"), "{m}");
     }
 
     #[test]
