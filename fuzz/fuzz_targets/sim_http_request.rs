@@ -290,6 +290,9 @@ fuzz_target!(|data: &[u8]| {
     }
     f.shared.set_faults(Faults::default());
     let Some(wire) = build(f, flags, rest) else { return };
+    // The emulator may echo what a request itself sent (a path in a 404, say); the password must not appear
+    // in an answer to a request that did not carry it in the clear (the AD FS form sends it URL-encoded).
+    let sent_password = wire.windows(SIM_PASSWORD.len()).any(|w| w == SIM_PASSWORD.as_bytes());
     // Only waits the emulator means to make end here: a slow-answer fault set through the control API
     // earlier in the same input, a body timeout. (A deadlock would block the thread, not time out.)
     let Ok(out) =
@@ -309,7 +312,7 @@ fuzz_target!(|data: &[u8]| {
     let code: u16 = std::str::from_utf8(&out[9..12]).ok().and_then(|c| c.parse().ok()).expect("a status code");
     assert!(code < 500, "the emulator answered {code}: {}", String::from_utf8_lossy(&out[..out.len().min(2000)]));
     assert!(
-        !out.windows(SIM_PASSWORD.len()).any(|w| w == SIM_PASSWORD.as_bytes()),
-        "the password appears in an answer"
+        sent_password || !out.windows(SIM_PASSWORD.len()).any(|w| w == SIM_PASSWORD.as_bytes()),
+        "the password appears in an answer to a request that did not send it"
     );
 });
