@@ -16,7 +16,9 @@ use serde_json::{Map, Value};
 use super::context::DeploymentContext;
 use super::error::{expr_error, TemplateError};
 use super::expr::{self, Expr, StrKind};
-use super::limits::{self, TooBig, MAX_EVALUATION_BYTES, MAX_EVAL_DEPTH, MAX_JSON_DEPTH, MAX_VALUE_BYTES};
+use super::limits::{
+    self, TooBig, MAX_COPY_ITERATIONS, MAX_EVALUATION_BYTES, MAX_EVAL_DEPTH, MAX_JSON_DEPTH, MAX_VALUE_BYTES,
+};
 use super::Resolver;
 
 /// Why an evaluation did not produce a value.
@@ -151,6 +153,7 @@ impl Store {
                 let mut items = Vec::new();
                 let mut bytes = 0;
                 for i in 0..n {
+                    inner.count_copy(loop_name)?;
                     let s = inner.with_copy(loop_name, i);
                     let item = s.render(input)?;
                     bytes += scope.account(&item)?;
@@ -201,6 +204,7 @@ pub struct Scope<'a> {
 pub struct Budget {
     depth: Cell<usize>,
     bytes: Cell<usize>,
+    copies: Cell<usize>,
 }
 
 /// One level of evaluation depth, given back when dropped.
@@ -275,6 +279,18 @@ impl<'a> Scope<'a> {
             return Err(fail(format!(
                 "Evaluating the template produces more than {} of values (copies and intermediate values included); ARM accepts at most 4 MB in an expanded template.",
                 limits::mb(MAX_EVALUATION_BYTES)
+            )));
+        }
+        Ok(())
+    }
+
+    /// Counts one copy-loop iteration against this evaluation's [`MAX_COPY_ITERATIONS`].
+    pub fn count_copy(&self, loop_name: &str) -> R<()> {
+        let n = self.budget.copies.get() + 1;
+        self.budget.copies.set(n);
+        if n > MAX_COPY_ITERATIONS {
+            return Err(fail(format!(
+                "The copy loop '{loop_name}' takes the template past {MAX_COPY_ITERATIONS} copy iterations in all (nested loops multiply); ARM accepts at most 800 copies per loop and 4 MB in an expanded template."
             )));
         }
         Ok(())
@@ -365,6 +381,7 @@ impl<'a> Scope<'a> {
                     let mut items = Vec::new();
                     let mut bytes = 0;
                     for i in 0..count {
+                        self.count_copy(&name)?;
                         let item = self.with_copy(&name, i).render(&spec["input"])?;
                         bytes += self.account(&item)?;
                         check_copy_bytes(bytes, &name)?;

@@ -66,6 +66,11 @@ pub const MAX_VALUE_BYTES: usize = 4 * 1024 * 1024;
 /// intermediate values and copy instances included: 16 times ARM's 4 MB expanded template, so that a template
 /// ARM accepts never reaches it, while memory and time stay bounded.
 pub const MAX_EVALUATION_BYTES: usize = 64 * 1024 * 1024;
+/// Most copy-loop iterations (variable, property and output copies, nested ones multiplied out) in one
+/// evaluation: 100,000, 125 full loops of ARM's 800 copies each, far more than a template that fits ARM's 4 MB
+/// expanded size uses in practice (800 resources with a few property copies each). Without it, nested loops
+/// of 800 x 800 x 400 items ran for seconds to minutes before the byte budget stopped them (found by fuzzing).
+pub const MAX_COPY_ITERATIONS: usize = 100_000;
 /// Stack that the deepest evaluation these limits allow fits in, with room to spare, in a debug build (about
 /// 1.1 MiB measured: some 5 KiB per evaluation level and 5 KiB per expression-parser level at opt-level 0); a
 /// release build needs under 192 KiB (measured), an ASan fuzz build under 320 KiB (the fuzz targets run on
@@ -253,6 +258,24 @@ mod tests {
                 _ => return,
             }
         }
+    }
+
+    /// Nested variable copy loops that multiply out to 256 million items (found by fuzzing the emulator's
+    /// deployments: it ran for minutes) are refused quickly by the iteration budget.
+    #[test]
+    fn nested_copy_loops_are_bounded_in_time() {
+        use crate::template::{Deployment, DeploymentContext};
+        let t = json!({"variables": {"v": {"copy": [{"name": "a", "count": 800, "input": {"copy": [{"name": "b",
+            "count": 800, "input": {"copy": [{"name": "c", "count": 400, "input": "[copyIndex('c')]"}]}}]}}]}},
+            "resources": []});
+        let t0 = std::time::Instant::now();
+        let e = Deployment::new(&t, None, DeploymentContext::new("s", "rg", "dbelocal", "d")).err().expect("refused");
+        assert!(e.message.contains(&format!("past {MAX_COPY_ITERATIONS} copy iterations")), "{}", e.message);
+        assert!(t0.elapsed() < std::time::Duration::from_secs(30), "took {:?}", t0.elapsed());
+        // 800 x 120 = 96,000 small items (plus the 800 outer ones) is within the budget.
+        let ok = json!({"variables": {"v": {"copy": [{"name": "a", "count": 800, "input": {"copy": [{"name": "b",
+            "count": 120, "input": 1}]}}]}}, "resources": []});
+        Deployment::new(&ok, None, DeploymentContext::new("s", "rg", "dbelocal", "d")).expect("96,800 items deploy");
     }
 
     /// The deepest evaluations the limits allow, run on a thread with [`STACK_NEEDED`] of stack: they end with

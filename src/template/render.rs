@@ -216,6 +216,7 @@ impl Deployment {
                     let mut items = Vec::new();
                     let mut bytes = 0;
                     for i in 0..count {
+                        s.count_copy(name).map_err(wrap)?;
                         let item =
                             Scope { resource_loop: None, ..s.with_copy(name, i) }.render(&input).map_err(wrap)?;
                         bytes += s.account(&item).map_err(wrap)?;
