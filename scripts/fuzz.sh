@@ -22,7 +22,7 @@
 # Toolchain: cargo-fuzz passes nightly-only rustc flags (-Zsanitizer=address, sanitizer coverage). This
 # project uses the stable toolchain only, so the script sets RUSTC_BOOTSTRAP=1, which lets the stable
 # compiler accept them (the sanitizer runtimes ship with stable's rust-std for x86_64-unknown-linux-gnu).
-# cargo-fuzz itself: the one on PATH, else ../shared/offline/bin/cargo-fuzz (0.13.2, for machines without crates.io),
+# cargo-fuzz itself: the one on PATH, else ../shared/offline/bin/cargo-fuzz (0.13.2, for machines without the crate registry),
 # else `cargo install cargo-fuzz --locked` into ${ASEGPU_CACHE}/cargo-fuzz.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -26,7 +26,7 @@ _probe() {
     case $1 in
     cargo)
         cargo metadata --locked --format-version 1 >/dev/null 2>&1 \
-            || echo "cargo cannot resolve Cargo.lock (neither crates.io nor the crate mirror in ../shared/offline is reachable)" ;;
+            || echo "cargo cannot resolve Cargo.lock (neither the crate registry nor the crate mirror in ../shared/offline is reachable)" ;;
     cc) command -v cc >/dev/null || echo "no C compiler (cc; Debian: gcc), and apt did not install one" ;;
     qemu-img) command -v qemu-img >/dev/null || echo "qemu-img is missing (Debian: qemu-utils), and apt did not install it" ;;
     valgrind) command -v valgrind >/dev/null || echo "valgrind is missing, and apt did not install it" ;;
@@ -59,7 +59,7 @@ _probe() {
     cargo-fuzz)
         command -v cargo-fuzz >/dev/null || [ -x "$ASEGPU_CACHE/cargo-fuzz/bin/cargo-fuzz" ] \
             || [ -x "$_shared_offline/bin/cargo-fuzz" ] || _crates_answer \
-            || echo "cargo-fuzz is not installed, ../shared/offline has none, and crates.io cannot be reached to build it" ;;
+            || echo "cargo-fuzz is not installed, ../shared/offline has none, and the crate registry cannot be reached to build it" ;;
     asan)
         compgen -G "$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/lib/librustc-*_rt.asan.a" >/dev/null \
             || echo "the toolchain has no AddressSanitizer runtime" ;;
@@ -81,7 +81,7 @@ needs_met() {
 # System packages, installed only when missing and only where apt works (a probe then names what is missing).
 install_system_packages() { scripts/install-deps.sh || echo "install-deps: apt could not install everything (the summary says what could not run)"; }
 
-# Where crates.io cannot be reached, build from the mirror of our lock files (does nothing where it can).
+# Where the crate registry cannot be reached, build from the mirror of our lock files (does nothing where it can).
 use_crate_mirror() {
     if [ -x "$_shared_offline/use-crates-mirror.sh" ] || [ -f "$_shared_offline/use-crates-mirror.sh" ]; then
         bash "$_shared_offline/use-crates-mirror.sh" "$root"

@@ -6,7 +6,7 @@
 # summary lists what ran and, for each suite that could not run, the exact reason.
 # Installs what it needs (system packages through apt, .NET tools and Pester through NuGet, oav through npm,
 # Python venvs through PyPI where PyPI answers); downloads are cached under ${ASEGPU_CACHE:-$HOME/.cache/asegpu}.
-# Where crates.io cannot be reached, cargo builds from the crate mirror in ../shared/offline (when present).
+# Where the crate registry cannot be reached, cargo builds from the crate mirror in ../shared/offline (when present).
 #
 # Usage: scripts/test.sh [--list]     --list: print each suite's needs and whether this machine meets them
 set -euo pipefail
