@@ -40,6 +40,7 @@ mkdir -p "$NUGET_PACKAGES"
 profile="${ASEGPU_NATIVE_PROFILE:-release}"
 case "$profile" in release | debug) ;; *) echo "build.sh: ASEGPU_NATIVE_PROFILE is release or debug, not '$profile'" >&2; exit 2 ;; esac
 if [ -z "$no_cargo" ]; then
+    "$repo/scripts/use-crate-mirror.sh"
     (cd "$repo" && cargo build --lib --bin asegpu-sim)
     if [ "$profile" = release ]; then (cd "$repo" && cargo build --release --lib); fi
 fi

@@ -9,6 +9,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+scripts/use-crate-mirror.sh
 export ASEGPU_CACHE=${ASEGPU_CACHE:-$HOME/.cache/asegpu}
 runs=${ASEGPU_BENCH_RUNS:-15}
 pwsh=$(powershell/tests/install-pwsh.sh | tail -n 1)

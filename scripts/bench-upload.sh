@@ -9,6 +9,7 @@
 # ASEGPU_BENCH_DATA_MIB (default 1024), ASEGPU_BENCH_AZ_TIMEOUT (seconds, default 600).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/use-crate-mirror.sh
 CACHE="${ASEGPU_CACHE:-$HOME/.cache/asegpu}"
 if [ ! -x "$CACHE/node/node_modules/.bin/azurite-blob" ]; then
     if command -v npm >/dev/null; then

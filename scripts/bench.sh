@@ -4,6 +4,7 @@
 # `az storage blob upload`), and writes BENCHMARKS.md with the results and the command that produced them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/use-crate-mirror.sh
 export ASEGPU_CACHE="${ASEGPU_CACHE:-$HOME/.cache/asegpu}"
 tests/azcli/install.sh                       # the Azure CLI baseline
 cargo build --release --lib --bins

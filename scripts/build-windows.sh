@@ -8,6 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+scripts/use-crate-mirror.sh
 triple=x86_64-pc-windows-gnu
 profile=debug
 for a in "$@"; do [ "$a" = "--release" ] && profile=release; done

@@ -27,6 +27,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+scripts/use-crate-mirror.sh
 cache=${ASEGPU_CACHE:-$HOME/.cache/asegpu}
 export PATH="$cache/cargo-fuzz/bin:$PATH"
 export RUSTC_BOOTSTRAP=1

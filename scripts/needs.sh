@@ -82,8 +82,4 @@ needs_met() {
 install_system_packages() { scripts/install-deps.sh || echo "install-deps: apt could not install everything (the summary says what could not run)"; }
 
 # Where the crate registry cannot be reached, build from the mirror of our lock files (does nothing where it can).
-use_crate_mirror() {
-    if [ -x "$_shared_offline/use-crates-mirror.sh" ] || [ -f "$_shared_offline/use-crates-mirror.sh" ]; then
-        bash "$_shared_offline/use-crates-mirror.sh" "$root"
-    fi
-}
+use_crate_mirror() { "$root/scripts/use-crate-mirror.sh"; }

@@ -12,6 +12,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+scripts/use-crate-mirror.sh
 target="${CARGO_TARGET_DIR:-$root/target}"
 out="$target/powershell"
 mod="$out/AseGpu"

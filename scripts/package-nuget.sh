@@ -9,6 +9,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+scripts/use-crate-mirror.sh
 target=${CARGO_TARGET_DIR:-$root/target}
 cache=${ASEGPU_CACHE:-$HOME/.cache/asegpu}
 export NUGET_PACKAGES=${NUGET_PACKAGES:-$cache/nuget}
