@@ -169,6 +169,14 @@ impl Error {
         }
         v
     }
+    /// Append what to do (an empty hint changes nothing).
+    pub fn with_hint(mut self, hint: impl AsRef<str>) -> Self {
+        let hint = hint.as_ref().trim();
+        if !hint.is_empty() {
+            self.message = format!("{} {hint}", self.message.trim_end());
+        }
+        self
+    }
     /// Prefix the message with context ("deleting resource group 'x': ...").
     pub fn context(mut self, what: impl fmt::Display) -> Self {
         self.message = format!("{what}: {}", self.message);

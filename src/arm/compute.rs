@@ -23,7 +23,8 @@ pub fn parse_id(id: &str) -> Option<(String, String)> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VmAction {
     Start,
-    /// `Stop-AzVM -StayProvisioned`: stops the VM and keeps its GPU and memory.
+    /// `Stop-AzVM -StayProvisioned`: stops the VM and keeps its GPU and memory (but see
+    /// [`crate::device::gpu::STOPPED_VM_CAVEAT`]).
     PowerOff,
     /// Stops the VM and releases its GPU (Kubernetes may take it).
     Deallocate,

@@ -9,5 +9,5 @@ pub const COMPUTE: &str = "2017-12-01";
 pub const COMPUTE_IMAGES_DISKS: &str = "2017-03-30";
 pub const NETWORK: &str = "2017-10-01";
 pub const STORAGE: &str = "2019-06-01";
-/// Blob data plane `x-ms-version` the device documents.
-pub const BLOB_DATA_PLANE: &str = "2019-07-07";
+/// Blob data plane `x-ms-version` the device documents (see [`crate::device::limits::BLOB_VERSIONS`]).
+pub const BLOB_DATA_PLANE: &str = crate::device::limits::BLOB_VERSION;

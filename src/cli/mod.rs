@@ -121,6 +121,21 @@ pub struct ConnectArgs {
     /// (Software update page); it decides the GPU extension version.
     #[arg(long, value_parser = parse_release)]
     pub release: Option<String>,
+    /// Device fact: the GPUs Kubernetes uses (0 to 2), when known (Get-HcsGpuNvidiaSmi in the device's
+    /// PowerShell interface); otherwise every GPU no allocated VM holds is counted as Kubernetes'.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=2))]
+    pub kubernetes_gpus: Option<u32>,
+    /// Device fact: a custom VM size set on the device, as NAME:VCPUS:MEMORY_GIB[:GPUS] (e.g.
+    /// Custom_GPU_T4_v3:8:28:2), as Get-HcsVMCustomSizes shows it; ARM does not show its GPU count. Repeatable.
+    #[arg(long, value_parser = parse_custom_size)]
+    pub custom_size: Vec<crate::device::custom_sizes::CustomSize>,
+    /// Device fact: whether the GPU Multi-Process Service is on (Start-HcsGpuMPS; true/false).
+    #[arg(long)]
+    pub mps: Option<bool>,
+}
+
+fn parse_custom_size(s: &str) -> std::result::Result<crate::device::custom_sizes::CustomSize, String> {
+    crate::device::custom_sizes::CustomSize::parse(s).map_err(|e| e.message)
 }
 
 /// `NAME=VALUE` with a non-empty name; `what` says what the pair is for.
@@ -369,6 +384,10 @@ async fn connect(
     o.device.gpu_model = a.gpu_model;
     o.device.kubernetes_configured = a.kubernetes;
     o.device.release = a.release;
+    o.device.kubernetes_gpus = a.kubernetes_gpus;
+    o.device.custom_sizes = a.custom_size;
+    o.device.mps_enabled = a.mps;
+    o.device.validate()?;
     if let Some(secs) = timeout {
         o.retry.unreachable_deadline_ms = secs.saturating_mul(1000);
     }

@@ -195,6 +195,9 @@ pub struct InstallArgs {
     /// Device software release as YYMM (e.g. 2309), if not in the profile.
     #[arg(long, value_parser = super::parse_release)]
     pub release: Option<String>,
+    /// RHEL 7: use the troubleshooting doc's custom install (CUDA 11.4, a driver below 510).
+    #[arg(long)]
+    pub rhel_custom_install: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -378,7 +381,7 @@ pub async fn vm_cmd(s: &Session, cmd: VmCommand, format: Format, cancel: &Cancel
         VmCommand::Sizes => {
             let mut sizes = s.list_vm_sizes(cancel).await?;
             for v in sizes.iter_mut() {
-                let gpus = crate::device::sizes::gpu_count(v.get("name").and_then(Value::as_str).unwrap_or_default());
+                let gpus = s.options().device.gpus_of(v.get("name").and_then(Value::as_str).unwrap_or_default());
                 v["gpus"] = gpus.into();
             }
             output::print(
@@ -455,14 +458,13 @@ pub async fn extension_cmd(s: &Session, cmd: ExtensionCommand, format: Format, c
                 settings,
                 release: a.release,
                 os_type: None,
+                rhel_custom_install: a.rhel_custom_install,
             };
             let r = with_bar("extension", async |p| extension::install(s, &req, p, cancel).await).await?;
+            // The warnings were printed as they came (the progress bar's WARNING lines).
             if format == Format::Json {
                 output::print(format, &serde_json::to_value(&r)?, &[]);
             } else {
-                for w in &r.warnings {
-                    eprintln!("warning: {w}");
-                }
                 output::print(format, &serde_json::to_value(&r.extension)?, EXT_COLUMNS);
             }
         }

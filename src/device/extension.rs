@@ -1,11 +1,17 @@
-//! The NVIDIA GPU driver VM extension matrix of Azure Stack Edge Pro GPU devices (docs "Install GPU
-//! extension on VMs for your Azure Stack Edge Pro GPU device" and its troubleshooting page; values from the
-//! `ExtensionTemplates/GpuExtension/*.parameters.json` files of Azure-Samples/azure-stack-edge-deploy-vms).
+//! The NVIDIA GPU driver VM extension matrix of Azure Stack Edge Pro GPU devices: docs "Install GPU
+//! extension on VMs" (`articles/databox-online/azure-stack-edge-gpu-deploy-virtual-machine-install-gpu-
+//! extension.md`, 06/28/2022; its 05/27/2021 version; the older combined "Deploy GPU VMs" doc of 02/22/2021)
+//! and the `ExtensionTemplates/GpuExtension/*.parameters.json` files of Azure-Samples/azure-stack-edge-deploy-vms.
 //!
 //! - publisher `Microsoft.HpcCompute`, type `NvidiaGpuDriverWindows` or `NvidiaGpuDriverLinux`;
 //! - typeHandlerVersion `1.3` before device release 2205; from 2205 Windows `1.5` and Linux `1.8`;
-//! - the VM must have a GPU size, and its OS must be a supported one.
+//! - Linux settings are `{}` from the 05/27/2021 docs (release 2105) on; the 02/22/2021 doc gave the Ubuntu
+//!   `DRIVER_URL`/`PUBKEY_URL`/`CUDA_ver`/`InstallCUDA` settings and a RHEL custom install. No doc names the
+//!   release they belong to: asegpu gives them to releases before 2105, from the docs' dates;
+//! - the VM must have a GPU size. Its OS is checked against the supported table ([`super::guest_os`]), which
+//!   warns, not refuses. What the install needs and how it fails: [`super::extension_help`].
 
+pub use super::guest_os::{guess_os, OsGuess, OsType, SupportedOs, SUPPORTED_OS};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -20,29 +26,6 @@ pub const WINDOWS_DRIVER_URL_2205: &str =
 pub const WINDOWS_DRIVER_URL_OLD: &str =
     "http://us.download.nvidia.com/tesla/442.50/442.50-tesla-desktop-winserver-2019-2016-international.exe";
 pub const WINDOWS_DRIVER_CERTIFICATE_URL: &str = "https://go.microsoft.com/fwlink/?linkid=871664";
-
-/// OS family of a VM (its image's `osType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum OsType {
-    Windows,
-    Linux,
-}
-
-impl OsType {
-    pub fn parse(s: &str) -> Option<OsType> {
-        match s.to_ascii_lowercase().as_str() {
-            "windows" => Some(OsType::Windows),
-            "linux" => Some(OsType::Linux),
-            _ => None,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OsType::Windows => "Windows",
-            OsType::Linux => "Linux",
-        }
-    }
-}
 
 /// The GPU extension a device release documents for an OS: what to put in the extension resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,8 +80,63 @@ pub fn type_handler_version(os: OsType, release: &str) -> &'static str {
     }
 }
 
-/// The documented GPU extension for an OS on a device release, settings included.
+/// The first release whose Linux GPU extension takes empty settings (see the module's comment).
+pub const EMPTY_LINUX_SETTINGS_RELEASE: u32 = 2105;
+
+/// The Ubuntu settings of the 02/22/2021 doc (`addGPUExtLinuxVM.parameters.json` then).
+pub fn ubuntu_settings_before_2105() -> Value {
+    json!({
+        "DRIVER_URL": "https://go.microsoft.com/fwlink/?linkid=874271",
+        "PUBKEY_URL": "http://download.microsoft.com/download/F/F/A/FFAC979D-AD9C-4684-A6CE-C92BB9372A3B/7fa2af80.pub",
+        "CUDA_ver": "10.0.130",
+        "InstallCUDA": "true",
+    })
+}
+
+/// The RHEL settings of the 02/22/2021 doc (`addGPUExtensionRHELVM.parameters.json`).
+pub fn rhel_settings_before_2105() -> Value {
+    json!({
+        "isCustomInstall": true,
+        "DRIVER_URL": "https://go.microsoft.com/fwlink/?linkid=874273",
+        "CUDA_ver": "10.0.130",
+        "PUBKEY_URL": "http://download.microsoft.com/download/F/F/A/FFAC979D-AD9C-4684-A6CE-C92BB9372A3B/7fa2af80.pub",
+        "DKMS_URL": "https://dl.fedoraproject.org/pub/epel/epel-release-latest-7.noarch.rpm",
+        "LIS_URL": "https://aka.ms/lis",
+        "LIS_RHEL_ver": "3.10.0-1062.9.1.el7",
+    })
+}
+
+/// The RHEL 7 custom install of the troubleshooting doc (06/28/2022, "Manually install the Nvidia driver on
+/// RHEL 7", option 2; for the certificate rotation issue and drivers 510 and later). The doc's URLs carry
+/// leading spaces, removed here.
+pub fn rhel7_custom_install_settings() -> Value {
+    json!({
+        "isCustomInstall": true,
+        "InstallMethod": 0,
+        "DRIVER_URL": "https://developer.download.nvidia.com/compute/cuda/11.4.4/local_installers/cuda-repo-rhel7-11-4-local-11.4.4_470.82.01-1.x86_64.rpm",
+        "DKMS_URL": "https://dl.fedoraproject.org/pub/epel/epel-release-latest-7.noarch.rpm",
+        "LIS_URL": "https://aka.ms/lis",
+        "LIS_RHEL_ver": "3.10.0-1062.9.1.el7",
+    })
+}
+
+fn linux_settings(guest: OsGuess, release: &str) -> Value {
+    let old = release_number(release).is_some_and(|n| n < EMPTY_LINUX_SETTINGS_RELEASE);
+    match (old, guest.is("Red Hat Enterprise Linux")) {
+        (false, _) => json!({}),
+        (true, true) => rhel_settings_before_2105(),
+        (true, false) => ubuntu_settings_before_2105(),
+    }
+}
+
+/// The documented GPU extension for an OS on a device release, settings included (a Linux VM of unknown
+/// distribution gets Ubuntu's settings, as the docs' sample file did).
 pub fn gpu_extension_for(os: OsType, release: &str) -> GpuExtension {
+    gpu_extension_for_guest(os, OsGuess::Unknown, release)
+}
+
+/// The same, for a recognised distribution (RHEL had its own settings before 2105).
+pub fn gpu_extension_for_guest(os: OsType, guest: OsGuess, release: &str) -> GpuExtension {
     let new = is_2205_or_later(release);
     let settings = match os {
         OsType::Windows => json!({
@@ -106,7 +144,7 @@ pub fn gpu_extension_for(os: OsType, release: &str) -> GpuExtension {
             "DriverCertificateUrl": WINDOWS_DRIVER_CERTIFICATE_URL,
             "DriverType": "CUDA",
         }),
-        OsType::Linux => json!({}),
+        OsType::Linux => linux_settings(guest, release),
     };
     GpuExtension {
         publisher: PUBLISHER,
@@ -122,86 +160,6 @@ pub fn is_gpu_extension(publisher: &str, extension_type: &str) -> bool {
         && (extension_type.eq_ignore_ascii_case(TYPE_WINDOWS) || extension_type.eq_ignore_ascii_case(TYPE_LINUX))
 }
 
-/// An OS the GPU extension is documented for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SupportedOs {
-    pub os_type: OsType,
-    pub distribution: &'static str,
-    pub version: &'static str,
-    /// Deprecated later (Ubuntu 18.04 as of the 2024 docs).
-    pub deprecated: bool,
-}
-
-/// The supported OS table (docs "Overview of GPU VMs", 2022; Ubuntu deprecated in the 2024 version).
-/// "Other versions may work but have not been tested in-house."
-pub const SUPPORTED_OS: &[SupportedOs] = &[
-    SupportedOs { os_type: OsType::Windows, distribution: "Windows Server 2019", version: "Core", deprecated: false },
-    SupportedOs { os_type: OsType::Windows, distribution: "Windows Server 2016", version: "Core", deprecated: false },
-    SupportedOs { os_type: OsType::Linux, distribution: "Ubuntu", version: "18.04 LTS", deprecated: true },
-    SupportedOs { os_type: OsType::Linux, distribution: "Red Hat Enterprise Linux", version: "7.4", deprecated: false },
-];
-
-/// What a VM's OS looks like from its image: its `osType` and, when it can be recognised from names
-/// (image name, blob file name such as `ubuntu18.04waagent.vhd`), its distribution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OsGuess {
-    /// A supported distribution (index into [`SUPPORTED_OS`]).
-    Supported(usize),
-    /// A recognised distribution that is not in the table.
-    Unsupported(&'static str),
-    /// Nothing recognisable: the device does not know either, so it is not refused.
-    Unknown,
-}
-
-/// Recognise a distribution from names such as an image name or a VHD file name.
-pub fn guess_os(os: OsType, names: &[&str]) -> OsGuess {
-    let text = names.join(" ").to_ascii_lowercase().replace(['_', '-', ' '], "");
-    let idx = |d: &str, v: &str| {
-        SUPPORTED_OS.iter().position(|s| s.distribution == d && s.version == v).expect("table entry")
-    };
-    match os {
-        OsType::Windows => {
-            if text.contains("2019") {
-                OsGuess::Supported(idx("Windows Server 2019", "Core"))
-            } else if text.contains("2016") {
-                OsGuess::Supported(idx("Windows Server 2016", "Core"))
-            } else if text.contains("2022") {
-                OsGuess::Unsupported("Windows Server 2022")
-            } else if text.contains("2012") {
-                OsGuess::Unsupported("Windows Server 2012")
-            } else if text.contains("windows10") || text.contains("win10") || text.contains("windows11") {
-                OsGuess::Unsupported("Windows client")
-            } else {
-                OsGuess::Unknown
-            }
-        }
-        OsType::Linux => {
-            if text.contains("ubuntu") {
-                if text.contains("1804") || text.contains("18.04") {
-                    OsGuess::Supported(idx("Ubuntu", "18.04 LTS"))
-                } else if ["1604", "16.04", "2004", "20.04", "2204", "22.04", "2404", "24.04"]
-                    .iter()
-                    .any(|v| text.contains(v))
-                {
-                    OsGuess::Unsupported("Ubuntu (a version other than 18.04 LTS)")
-                } else {
-                    OsGuess::Unknown
-                }
-            } else if text.contains("rhel") || text.contains("redhat") {
-                OsGuess::Supported(idx("Red Hat Enterprise Linux", "7.4"))
-            } else if text.contains("centos") {
-                OsGuess::Unsupported("CentOS")
-            } else if text.contains("debian") {
-                OsGuess::Unsupported("Debian")
-            } else if text.contains("suse") || text.contains("sles") {
-                OsGuess::Unsupported("SUSE Linux Enterprise")
-            } else {
-                OsGuess::Unknown
-            }
-        }
-    }
-}
-
 /// Why the device refuses (or fails) a GPU extension.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GpuExtensionError {
@@ -211,6 +169,8 @@ pub enum GpuExtensionError {
     UnsupportedOs { detail: String },
     /// "Extension parameter is incorrect": publisher, type or version.
     WrongParameter { detail: String },
+    /// "VM extension installation failed in downloading package": the compute network has no internet.
+    DownloadFailed { os: OsType },
 }
 
 impl GpuExtensionError {
@@ -228,12 +188,18 @@ impl GpuExtensionError {
             ),
             GpuExtensionError::UnsupportedOs { detail } => format!("{head}Image OS is not supported: {detail}"),
             GpuExtensionError::WrongParameter { detail } => format!("{head}Extension parameter is incorrect: {detail}"),
+            GpuExtensionError::DownloadFailed { os } => format!(
+                "{head}VM extension installation failed in downloading package: the driver could not be downloaded \
+                 from the internet. {}",
+                super::extension_help::logs_hint(*os)
+            ),
         }
     }
 }
 
 /// Check a GPU extension request the way the device does. `vm_gpus` is the GPU count of the VM's size;
-/// `gpu_sizes` the device's GPU sizes (for the message); `image_names` names to recognise the OS from.
+/// `gpu_sizes` the device's GPU sizes (for the message). The VM's distribution is not checked: an OS
+/// outside the supported table is untested, not refused ([`super::guest_os`]).
 #[allow(clippy::too_many_arguments)]
 pub fn check_gpu_extension(
     publisher: &str,
@@ -243,7 +209,6 @@ pub fn check_gpu_extension(
     vm_gpus: u32,
     gpu_sizes: Vec<&'static str>,
     os: OsType,
-    image_names: &[&str],
     release: &str,
 ) -> Result<(), GpuExtensionError> {
     if vm_gpus == 0 {
@@ -277,15 +242,7 @@ pub fn check_gpu_extension(
             ),
         });
     }
-    match guess_os(os, image_names) {
-        OsGuess::Unsupported(d) => Err(GpuExtensionError::UnsupportedOs {
-            detail: format!(
-                "{d} is not a supported OS for the GPU extension. Supported: {}.",
-                SUPPORTED_OS.iter().map(|s| format!("{} {}", s.distribution, s.version)).collect::<Vec<_>>().join(", ")
-            ),
-        }),
-        _ => Ok(()),
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -338,38 +295,39 @@ mod tests {
     #[test]
     fn device_checks() {
         let sizes = vec!["Standard_NC4as_T4_v3"];
-        let ok = |t: &str, v: &str, gpus: u32, os: OsType, names: &[&str], rel: &str| {
-            check_gpu_extension(PUBLISHER, t, v, "Standard_NC4as_T4_v3", gpus, sizes.clone(), os, names, rel)
+        let ok = |t: &str, v: &str, gpus: u32, os: OsType, rel: &str| {
+            check_gpu_extension(PUBLISHER, t, v, "Standard_NC4as_T4_v3", gpus, sizes.clone(), os, rel)
         };
-        assert!(ok(TYPE_LINUX, "1.8", 1, OsType::Linux, &["ubuntu18.04waagent.vhd"], "2309").is_ok());
-        assert!(ok(TYPE_WINDOWS, "1.5", 1, OsType::Windows, &["WindowsServer2019_30GB.vhd"], "2309").is_ok());
-        assert!(ok(TYPE_WINDOWS, "1.3", 1, OsType::Windows, &["myimage"], "2105").is_ok());
+        assert!(ok(TYPE_LINUX, "1.8", 1, OsType::Linux, "2309").is_ok());
+        assert!(ok(TYPE_WINDOWS, "1.5", 1, OsType::Windows, "2309").is_ok());
+        assert!(ok(TYPE_WINDOWS, "1.3", 1, OsType::Windows, "2105").is_ok());
+        assert!(matches!(ok(TYPE_LINUX, "1.8", 0, OsType::Linux, "2309"), Err(GpuExtensionError::NotGpuSize { .. })));
+        assert!(matches!(ok(TYPE_LINUX, "1.3", 1, OsType::Linux, "2309"), Err(GpuExtensionError::WrongParameter { .. })));
+        assert!(matches!(ok(TYPE_LINUX, "1.8", 1, OsType::Linux, "2203"), Err(GpuExtensionError::WrongParameter { .. })));
+        assert!(matches!(ok(TYPE_WINDOWS, "1.5", 1, OsType::Linux, "2309"), Err(GpuExtensionError::UnsupportedOs { .. })));
         assert!(matches!(
-            ok(TYPE_LINUX, "1.8", 0, OsType::Linux, &[], "2309"),
-            Err(GpuExtensionError::NotGpuSize { .. })
-        ));
-        assert!(matches!(
-            ok(TYPE_LINUX, "1.3", 1, OsType::Linux, &[], "2309"),
-            Err(GpuExtensionError::WrongParameter { .. })
-        ));
-        assert!(matches!(
-            ok(TYPE_LINUX, "1.8", 1, OsType::Linux, &[], "2203"),
-            Err(GpuExtensionError::WrongParameter { .. })
-        ));
-        assert!(matches!(
-            ok(TYPE_WINDOWS, "1.5", 1, OsType::Linux, &[], "2309"),
-            Err(GpuExtensionError::UnsupportedOs { .. })
-        ));
-        assert!(matches!(
-            ok(TYPE_LINUX, "1.8", 1, OsType::Linux, &["centos7.vhd"], "2309"),
-            Err(GpuExtensionError::UnsupportedOs { .. })
-        ));
-        assert!(matches!(
-            check_gpu_extension("Microsoft.Azure", TYPE_LINUX, "1.8", "x", 1, vec![], OsType::Linux, &[], "2309"),
+            check_gpu_extension("Microsoft.Azure", TYPE_LINUX, "1.8", "x", 1, vec![], OsType::Linux, "2309"),
             Err(GpuExtensionError::WrongParameter { .. })
         ));
         let msg = GpuExtensionError::NotGpuSize { vm_size: "Standard_D1_v2".into(), gpu_sizes: sizes.clone() }
             .message("gpuLinux");
         assert!(msg.contains("VM size is not GPU VM size") && msg.contains("Standard_NC4as_T4_v3"));
+        let msg = GpuExtensionError::DownloadFailed { os: OsType::Linux }.message("gpuLinux");
+        assert!(msg.contains("downloading package") && msg.contains("/var/log/azure/nvidia-vmext-status"), "{msg}");
+    }
+
+    #[test]
+    fn linux_settings_follow_the_release_and_distribution() {
+        let rhel = guess_os(OsType::Linux, &["rhel7.vhd"]);
+        let ubuntu = guess_os(OsType::Linux, &["ubuntu18.04.vhd"]);
+        assert_eq!(gpu_extension_for_guest(OsType::Linux, ubuntu, "2103").settings["CUDA_ver"], "10.0.130");
+        assert_eq!(gpu_extension_for_guest(OsType::Linux, ubuntu, "2103").settings["InstallCUDA"], "true");
+        assert_eq!(gpu_extension_for_guest(OsType::Linux, rhel, "2103").settings["isCustomInstall"], true);
+        assert_eq!(gpu_extension_for_guest(OsType::Linux, rhel, "2103").type_handler_version, "1.3");
+        for release in ["2105", "2203", "2309"] {
+            assert_eq!(gpu_extension_for_guest(OsType::Linux, rhel, release).settings, json!({}), "{release}");
+        }
+        assert_eq!(gpu_extension_for(OsType::Linux, "2011").settings["DRIVER_URL"], "https://go.microsoft.com/fwlink/?linkid=874271");
+        assert!(rhel7_custom_install_settings()["DRIVER_URL"].as_str().unwrap().starts_with("https://"));
     }
 }

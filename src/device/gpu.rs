@@ -1,16 +1,41 @@
-//! The GPU rules of Azure Stack Edge Pro GPU devices, as the docs state them ("Overview of GPU VMs",
-//! "Deploy GPU VMs", "Troubleshoot VM provisioning"):
+//! The GPU rules of Azure Stack Edge Pro GPU devices, as the docs state them. Sources (MicrosoftDocs/
+//! azure-docs, `articles/databox-online/`): the GPU VM overview `azure-stack-edge-gpu-overview-gpu-virtual-
+//! machines.md` (08/16/2024), "Deploy GPU VMs" `azure-stack-edge-gpu-deploy-gpu-virtual-machine.md`
+//! (06/24/2022), "Troubleshoot VM provisioning" (03/23/2023), and the release notes 2102 to 2607.
 //!
 //! - a device has 1 or 2 GPUs (NVIDIA T4 or A2); every GPU size takes 1 GPU except `NC32as_2T4_v1` /
-//!   `NC32as_2A2_v1`, which take 2;
+//!   `NC32as_2A2_v1`, which take 2, and the custom GPU sizes, which take what the admin set (1 or 2);
 //! - "You can create as many GPU-size VMs as the number of available GPUs";
 //! - a GPU VM holds its GPUs while it is allocated: running, or stopped with `Stop-AzVM -StayProvisioned`
 //!   (ARM `powerOff`); it releases them when it is deallocated or deleted;
-//! - configuring Kubernetes claims every GPU that is free at that moment ("If you configure Kubernetes first,
-//!   it claims all the available GPU resources, and GPU VM creation will fail");
+//! - configuring Kubernetes claims every GPU that is free at that moment ("If you set up Kubernetes first on
+//!   your device, it claims all the available GPUs", release notes 2607, 08/19/2026, and the overview's five
+//!   scenarios);
+//! - but while GPU VMs are stopped, Kubernetes may take their GPUs over: see [`STOPPED_VM_CAVEAT`];
 //! - free GPUs = total − GPUs held by allocated VMs − GPUs claimed by Kubernetes.
 
 use serde::{Deserialize, Serialize};
+
+/// What the docs say about stopped GPU VMs and Kubernetes, both sides of it, for every place that stops GPU
+/// VMs or counts on a stopped VM's GPU (the preflight, `vm stop`, the update helper).
+///
+/// - Release notes 2102 (03/22/2021) to 2205 (its 05/16/2022 version), "GPU VMs", workaround: "When the GPU
+///   VMs are stopped, Kubernetes will take over the GPUs that were used originally by VMs. The longer the GPU
+///   VMs are in stopped state, higher the chances that Kubernetes will take over the GPUs."
+/// - The GPU VM overview (07/05/2022 and 08/16/2024) keeps the related warning about deallocated VMs only in
+///   a comment that begins "Li indicated that this is fixed"; the item left the release notes in the
+///   07/25/2022 version of 2205. No doc names the release that fixed it.
+pub const STOPPED_VM_CAVEAT: &str = "While a GPU VM is stopped, Kubernetes may take over its GPU: the release notes of \
+    2102 to 2205 say that the longer GPU VMs stay stopped, the higher the chance that Kubernetes takes their GPUs \
+    (later docs say this was fixed, without naming the release). On a device with Kubernetes, keep GPU VMs stopped \
+    only briefly (stop them right before a device update and start them right after), and check a GPU VM's GPU \
+    with Get-HcsGpuNvidiaSmi in the device's PowerShell interface if it fails to start.";
+
+/// Whether a VM stopped now risks losing its GPU to Kubernetes: the VM takes GPUs, and Kubernetes is
+/// configured or might be (`None`: unknown).
+pub fn stop_risks_gpu(vm_gpus: u32, kubernetes_configured: Option<bool>) -> bool {
+    vm_gpus > 0 && kubernetes_configured != Some(false)
+}
 
 /// GPU counts a device can have.
 pub const VALID_GPU_COUNTS: [u32; 2] = [1, 2];
@@ -175,6 +200,9 @@ fn explain(what: String, needed: u32, usage: &GpuUsage, one_vm: bool) -> String 
             " A GPU VM keeps its GPU while it is running or stopped (Stop-AzVM -StayProvisioned / powerOff); deallocate \
              (az vm deallocate, Stop-AzVM without -StayProvisioned) or delete a GPU VM you do not need to free its GPU.",
         );
+        if usage.kubernetes > 0 {
+            m.push_str(" (With Kubernetes configured, a stopped GPU VM may also lose its GPU to Kubernetes.)");
+        }
     }
     if usage.vms == 0 && usage.kubernetes == 0 {
         m.push_str(" Check the device's GPU configuration.");
@@ -196,11 +224,13 @@ pub struct GpuPool {
     /// (name, GPUs, allocated)
     pub vms: Vec<(String, u32, bool)>,
     pub kubernetes: Option<u32>,
+    /// The behaviour [`STOPPED_VM_CAVEAT`] warns of: Kubernetes takes the GPUs of VMs that stop.
+    pub takeover: bool,
 }
 
 impl GpuPool {
     pub fn new(total: u32) -> GpuPool {
-        GpuPool { total, vms: Vec::new(), kubernetes: None }
+        GpuPool { total, vms: Vec::new(), kubernetes: None, takeover: false }
     }
     pub fn usage(&self) -> GpuUsage {
         GpuUsage {
@@ -229,12 +259,28 @@ impl GpuPool {
     fn vm(&mut self, name: &str) -> Option<&mut (String, u32, bool)> {
         self.vms.iter_mut().find(|v| v.0 == name)
     }
-    /// `powerOff` (stay provisioned): keeps the GPUs.
-    pub fn power_off(&mut self, _name: &str) {}
+    /// `powerOff` (stay provisioned): keeps the GPUs, unless Kubernetes takes them over.
+    pub fn power_off(&mut self, name: &str) {
+        if self.takeover && self.kubernetes.is_some() {
+            self.give_to_kubernetes(name);
+        }
+    }
     pub fn deallocate(&mut self, name: &str) {
-        if let Some(v) = self.vm(name) {
+        if self.takeover && self.kubernetes.is_some() {
+            self.give_to_kubernetes(name);
+        } else if let Some(v) = self.vm(name) {
             v.2 = false;
         }
+    }
+    fn give_to_kubernetes(&mut self, name: &str) {
+        let taken = match self.vm(name) {
+            Some(v) if v.2 => {
+                v.2 = false;
+                v.1
+            }
+            _ => 0,
+        };
+        self.kubernetes = self.kubernetes.map(|k| k + taken);
     }
     pub fn start(&mut self, name: &str, size: &str) -> Result<(), NoGpu> {
         let usage = self.usage();
@@ -315,6 +361,28 @@ mod tests {
         d.delete("vm2");
         d.start("vm1", T4).unwrap();
         assert_eq!(d.free(), 0);
+    }
+
+    #[test]
+    fn kubernetes_may_take_over_stopped_vms() {
+        for stop in [GpuPool::power_off as fn(&mut GpuPool, &str), GpuPool::deallocate] {
+            let mut d = GpuPool::new(2);
+            d.takeover = true;
+            d.create_vm("vm1", T4).unwrap();
+            assert_eq!(d.configure_kubernetes(), 1);
+            stop(&mut d, "vm1");
+            assert_eq!((d.free(), d.usage().kubernetes), (0, 2), "Kubernetes took the stopped VM's GPU");
+            let e = d.start("vm1", T4).unwrap_err();
+            assert!(e.message().contains("claimed by Kubernetes"), "{}", e.message());
+        }
+        // Without the takeover (the later docs' "fixed"), a stopped VM keeps its GPU.
+        let mut d = GpuPool::new(2);
+        d.create_vm("vm1", T4).unwrap();
+        d.configure_kubernetes();
+        d.power_off("vm1");
+        d.start("vm1", T4).unwrap();
+        assert!(stop_risks_gpu(1, Some(true)) && stop_risks_gpu(1, None));
+        assert!(!stop_risks_gpu(1, Some(false)) && !stop_risks_gpu(0, Some(true)));
     }
 
     #[test]

@@ -2,8 +2,12 @@
 //! and the GPU allocation rules. Shared by the client (to check before acting) and the emulator (to behave
 //! like the device).
 
+pub mod custom_sizes;
 pub mod extension;
+pub mod extension_help;
 pub mod gpu;
+pub mod guest_os;
+pub mod limits;
 pub mod sizes;
 
 pub use sizes::GpuModel;
@@ -22,9 +26,7 @@ pub const POWERSHELL_CLIENT_ID: &str = "1950a258-227b-4e31-a9cf-717495945fc2";
 pub const AZURE_CLI_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 /// The client id the docs give for service-principal style login (`ARM_CLIENT_ID`).
 pub const SERVICE_PRINCIPAL_CLIENT_ID: &str = "cbd868c5-7207-431f-8d16-1cb144b50971";
-/// The most VMs one device runs (the device's VM limit; a GPU VM also needs one of its 1 or 2 GPUs). Counts
-/// in requests (the preflight's `count`) are checked against it.
-pub const MAX_VMS_PER_DEVICE: u32 = 24;
+pub use limits::MAX_VMS_PER_DEVICE;
 /// Resource group, virtual network and subnet the device creates when compute is enabled.
 pub const COMPUTE_RESOURCE_GROUP: &str = "ASERG";
 pub const COMPUTE_VNET: &str = "ASEVNET";
@@ -58,6 +60,13 @@ pub struct DeviceFacts {
     pub kubernetes_gpus: Option<u32>,
     /// Device software release as `YYMM`, e.g. `2309` (see [`validate_release`]).
     pub release: Option<String>,
+    /// Custom VM sizes set on the device, as `Get-HcsVMCustomSizes` shows them (ARM lists their cores and
+    /// memory but not their GPU count).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_sizes: Vec<custom_sizes::CustomSize>,
+    /// Whether the GPU Multi-Process Service is on (`Start-HcsGpuMPS`; a device update turns it off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mps_enabled: Option<bool>,
 }
 
 /// The JSON form, checked into a [`DeviceFacts`].
@@ -69,6 +78,8 @@ struct DeviceFactsJson {
     kubernetes_configured: Option<bool>,
     kubernetes_gpus: Option<u32>,
     release: Option<String>,
+    custom_sizes: Vec<custom_sizes::CustomSize>,
+    mps_enabled: Option<bool>,
 }
 
 impl TryFrom<DeviceFactsJson> for DeviceFacts {
@@ -80,6 +91,8 @@ impl TryFrom<DeviceFactsJson> for DeviceFacts {
             kubernetes_configured: j.kubernetes_configured,
             kubernetes_gpus: j.kubernetes_gpus,
             release: j.release,
+            custom_sizes: j.custom_sizes,
+            mps_enabled: j.mps_enabled,
         };
         f.validate().map_err(|e| e.message)?;
         if let Some(r) = &f.release {
@@ -107,7 +120,31 @@ impl DeviceFacts {
                 )));
             }
         }
+        let mut seen = Vec::new();
+        for c in &self.custom_sizes {
+            if seen.contains(&c.name) {
+                return Err(crate::Error::invalid(format!(
+                    "device fact customSizes names {} twice: a device has at most one of each custom size",
+                    c.name
+                )));
+            }
+            seen.push(c.name);
+            if let (Some(need), Some(have)) = (c.gpu_model(), self.gpu_model) {
+                if need != have {
+                    return Err(crate::Error::invalid(format!(
+                        "device fact customSizes: {} is the custom size of {need:?} devices, and this device has \
+                         {have:?} GPUs",
+                        c.name
+                    )));
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// GPUs a VM of this size takes on this device (custom sizes from [`DeviceFacts::custom_sizes`]).
+    pub fn gpus_of(&self, size: &str) -> u32 {
+        sizes::gpu_count_with(size, &self.custom_sizes)
     }
 }
 

@@ -1,11 +1,21 @@
-//! The VM size catalog of Azure Stack Edge Pro GPU devices (Microsoft docs, "VM sizes and types for Azure
-//! Stack Edge Pro", include `azure-stack-edge-gateway-supported-vm-sizes.md`, 2021-2023 versions).
+//! The VM size catalog of Azure Stack Edge Pro GPU devices: Microsoft docs, include
+//! `includes/azure-stack-edge-gateway-supported-vm-sizes.md`, ms.date 10/02/2023 (the newest version found),
+//! shown by `articles/databox-online/azure-stack-edge-gpu-virtual-machine-sizes.md` (10/02/2023).
 //!
 //! N-series sizes exist per GPU model: a T4 device offers the `*_T4_*` sizes, an A2 device the `*_A2*` ones
-//! ("The GPU VM that you deploy should match the GPU type on your Azure Stack Edge device").
-//! Values the docs do not give (temp storage of HPN GPU sizes, data disks of N-series) are taken from the
-//! closest documented size and marked as such below.
+//! ("The GPU VM that you deploy should match the GPU type on your Azure Stack Edge device"). The custom sizes
+//! an admin sets on the device are in [`super::custom_sizes`].
+//!
+//! Where the 2023 table differs from the 09/24/2021 one: `Standard_DS2_v2` has 2 NICs (was 4), every HPN
+//! size 14 NICs (was 4 or 8; "Windows Server 2016 Datacenter VHD has a limit of 8 NICs for all HPN VM
+//! sizes"), and F12, F4s_v1, F32s, F32s_v1, F32s_v3, F12s_HPN, F12_HPN and the GPU HPN sizes are new. Where
+//! the 2023 table disagrees with itself, its values are kept and marked below: `Standard_F12_HPN_A2` has
+//! 64 GiB while its T4 and CPU twins have 24; temp storage of the 12-vCPU F sizes is 256, 64 or 48;
+//! `Standard_NC16as_*` have 110 GiB, more than the 96 GiB of `Standard_NC32as_T4_v3`/`_A2`.
+//! Not documented, and taken from the nearest documented size: the data disks of the N-series (8/16/32 by
+//! vCPU).
 
+use super::custom_sizes::{self, CustomSize};
 use serde::{Deserialize, Serialize};
 
 /// The device's GPU model, which decides which GPU VM sizes exist.
@@ -37,6 +47,8 @@ pub enum Family {
     NcGpu,
     /// HPN sizes with a GPU (`*_HPN_T4_v3`, `*_HPN_A2`).
     HpnGpu,
+    /// The sizes an admin defines on the device (see [`super::custom_sizes`]).
+    Custom,
 }
 
 /// One VM size.
@@ -108,8 +120,9 @@ use Family::*;
 const T4: Option<GpuModel> = Some(GpuModel::T4);
 const A2: Option<GpuModel> = Some(GpuModel::A2);
 
-/// Every size a device can offer (CPU sizes and the GPU sizes of both models).
-/// N-series data disks are not documented; 8/16/32 (by vCPU) is used.
+/// Every size a device can offer (CPU sizes and the GPU sizes of both models), as the 10/02/2023 table
+/// gives them: name, family, vCPUs, memory GiB, temp storage GiB, max data disks, max NICs, premium
+/// storage, GPUs, GPU model.
 pub const CATALOG: &[VmSize] = &[
     // Dv2
     s("Standard_D1_v2", Dv2, 1, 3.5, 50, 4, 2, false, 0, None),
@@ -120,39 +133,42 @@ pub const CATALOG: &[VmSize] = &[
     s("Standard_D11_v2", Dv2, 2, 14.0, 100, 8, 2, false, 0, None),
     s("Standard_D12_v2", Dv2, 4, 28.0, 200, 16, 4, false, 0, None),
     s("Standard_D13_v2", Dv2, 8, 56.0, 400, 32, 8, false, 0, None),
-    // DSv2
+    // DSv2 (DS2_v2: 2 NICs in 2023, 4 in 2021)
     s("Standard_DS1_v2", DSv2, 1, 3.5, 7, 4, 2, true, 0, None),
-    s("Standard_DS2_v2", DSv2, 2, 7.0, 14, 8, 4, true, 0, None),
+    s("Standard_DS2_v2", DSv2, 2, 7.0, 14, 8, 2, true, 0, None),
     s("Standard_DS3_v2", DSv2, 4, 14.0, 28, 16, 4, true, 0, None),
     s("Standard_DS4_v2", DSv2, 8, 28.0, 56, 32, 8, true, 0, None),
     s("Standard_DS5_v2", DSv2, 16, 56.0, 112, 64, 8, true, 0, None),
     s("Standard_DS11_v2", DSv2, 2, 14.0, 28, 8, 2, true, 0, None),
     s("Standard_DS12_v2", DSv2, 4, 28.0, 56, 16, 4, true, 0, None),
     s("Standard_DS13_v2", DSv2, 8, 56.0, 112, 32, 8, true, 0, None),
-    // F
-    s("Standard_F1", F, 1, 2.0, 16, 4, 2, false, 0, None),
-    s("Standard_F2", F, 2, 4.0, 32, 8, 4, false, 0, None),
-    s("Standard_F4", F, 4, 8.0, 64, 16, 4, false, 0, None),
-    s("Standard_F8", F, 8, 16.0, 128, 32, 8, false, 0, None),
-    s("Standard_F12", F, 12, 24.0, 192, 64, 8, false, 0, None),
-    s("Standard_F16", F, 16, 32.0, 256, 64, 8, false, 0, None),
+    // F (every F size has premium storage in 2023; F12 has F16's 256 GiB temp storage)
+    s("Standard_F1", F, 1, 2.0, 16, 4, 2, true, 0, None),
+    s("Standard_F2", F, 2, 4.0, 32, 8, 4, true, 0, None),
+    s("Standard_F4", F, 4, 8.0, 64, 16, 4, true, 0, None),
+    s("Standard_F8", F, 8, 16.0, 128, 32, 8, true, 0, None),
+    s("Standard_F12", F, 12, 24.0, 256, 64, 8, true, 0, None),
+    s("Standard_F16", F, 16, 32.0, 256, 64, 8, true, 0, None),
     s("Standard_F1s", F, 1, 2.0, 4, 4, 2, true, 0, None),
     s("Standard_F2s", F, 2, 4.0, 8, 8, 4, true, 0, None),
     s("Standard_F4s", F, 4, 8.0, 16, 16, 4, true, 0, None),
     s("Standard_F8s", F, 8, 16.0, 32, 32, 8, true, 0, None),
     s("Standard_F16s", F, 16, 32.0, 64, 64, 8, true, 0, None),
-    s("Standard_F32s", F, 32, 64.0, 128, 64, 8, true, 0, None),
-    // HPN (vCPU in multiples of 2)
-    s("Standard_DS2_v2_HPN", Hpn, 2, 7.0, 14, 8, 4, true, 0, None),
-    s("Standard_DS3_v2_HPN", Hpn, 4, 14.0, 28, 16, 4, true, 0, None),
-    s("Standard_DS4_v2_HPN", Hpn, 8, 28.0, 56, 32, 8, true, 0, None),
-    s("Standard_F2s_HPN", Hpn, 2, 4.0, 8, 8, 4, true, 0, None),
-    s("Standard_F4s_HPN", Hpn, 4, 8.0, 16, 16, 4, true, 0, None),
-    s("Standard_F8s_HPN", Hpn, 8, 16.0, 32, 32, 8, true, 0, None),
-    s("Standard_F12s_HPN", Hpn, 12, 24.0, 48, 64, 8, true, 0, None),
-    s("Standard_F16s_HPN", Hpn, 16, 32.0, 64, 64, 8, true, 0, None),
-    s("Standard_F12_HPN", Hpn, 12, 24.0, 192, 64, 8, false, 0, None),
-    // N-series, NVIDIA T4
+    s("Standard_F4s_v1", F, 4, 4.0, 8, 8, 4, true, 0, None),
+    s("Standard_F32s", F, 32, 48.0, 64, 64, 8, true, 0, None),
+    s("Standard_F32s_v1", F, 32, 96.0, 64, 64, 8, true, 0, None),
+    s("Standard_F32s_v3", F, 32, 224.0, 64, 64, 8, true, 0, None),
+    // HPN (vCPU in multiples of 2; 14 NICs, 8 with a Windows Server 2016 VHD)
+    s("Standard_DS2_v2_HPN", Hpn, 2, 7.0, 14, 8, 14, true, 0, None),
+    s("Standard_DS3_v2_HPN", Hpn, 4, 14.0, 28, 16, 14, true, 0, None),
+    s("Standard_DS4_v2_HPN", Hpn, 8, 28.0, 56, 32, 14, true, 0, None),
+    s("Standard_F2s_HPN", Hpn, 2, 4.0, 8, 8, 14, true, 0, None),
+    s("Standard_F4s_HPN", Hpn, 4, 8.0, 16, 16, 14, true, 0, None),
+    s("Standard_F8s_HPN", Hpn, 8, 16.0, 32, 32, 14, true, 0, None),
+    s("Standard_F12s_HPN", Hpn, 12, 24.0, 48, 64, 14, true, 0, None),
+    s("Standard_F16s_HPN", Hpn, 16, 32.0, 64, 64, 14, true, 0, None),
+    s("Standard_F12_HPN", Hpn, 12, 24.0, 64, 64, 14, true, 0, None),
+    // N-series, NVIDIA T4 (data disks not documented: 8/16/32 by vCPU)
     s("Standard_NC4as_T4_v3", NcGpu, 4, 28.0, 176, 8, 4, true, 1, T4),
     s("Standard_NC8as_T4_v3", NcGpu, 8, 56.0, 352, 16, 8, true, 1, T4),
     s("Standard_NC16as_T4_v3", NcGpu, 16, 110.0, 352, 32, 8, true, 1, T4),
@@ -168,7 +184,7 @@ pub const CATALOG: &[VmSize] = &[
     s("Standard_NC32as_A2", NcGpu, 32, 96.0, 352, 32, 8, true, 1, A2),
     s("Standard_NC32as_A2_v1", NcGpu, 32, 224.0, 352, 32, 8, true, 1, A2),
     s("Standard_NC32as_2A2_v1", NcGpu, 32, 224.0, 352, 32, 8, true, 2, A2),
-    // HPN with a GPU (max NICs 14); temp storage as the non-GPU HPN size.
+    // HPN with a GPU (14 NICs)
     s("Standard_DS2_v2_HPN_T4_v3", HpnGpu, 2, 7.0, 14, 8, 14, true, 1, T4),
     s("Standard_DS3_v2_HPN_T4_v3", HpnGpu, 4, 14.0, 28, 16, 14, true, 1, T4),
     s("Standard_DS4_v2_HPN_T4_v3", HpnGpu, 8, 28.0, 56, 32, 14, true, 1, T4),
@@ -177,7 +193,7 @@ pub const CATALOG: &[VmSize] = &[
     s("Standard_F8s_HPN_T4_v3", HpnGpu, 8, 16.0, 32, 32, 14, true, 1, T4),
     s("Standard_F12s_HPN_T4_v3", HpnGpu, 12, 24.0, 48, 64, 14, true, 1, T4),
     s("Standard_F16s_HPN_T4_v3", HpnGpu, 16, 32.0, 64, 64, 14, true, 1, T4),
-    s("Standard_F12_HPN_T4_v3", HpnGpu, 12, 24.0, 192, 64, 14, false, 1, T4),
+    s("Standard_F12_HPN_T4_v3", HpnGpu, 12, 24.0, 64, 64, 14, true, 1, T4),
     s("Standard_DS2_v2_HPN_A2", HpnGpu, 2, 7.0, 14, 8, 14, true, 1, A2),
     s("Standard_DS3_v2_HPN_A2", HpnGpu, 4, 14.0, 28, 16, 14, true, 1, A2),
     s("Standard_DS4_v2_HPN_A2", HpnGpu, 8, 28.0, 56, 32, 14, true, 1, A2),
@@ -186,7 +202,8 @@ pub const CATALOG: &[VmSize] = &[
     s("Standard_F8s_HPN_A2", HpnGpu, 8, 16.0, 32, 32, 14, true, 1, A2),
     s("Standard_F12s_HPN_A2", HpnGpu, 12, 24.0, 48, 64, 14, true, 1, A2),
     s("Standard_F16s_HPN_A2", HpnGpu, 16, 32.0, 64, 64, 14, true, 1, A2),
-    s("Standard_F12_HPN_A2", HpnGpu, 12, 24.0, 192, 64, 14, false, 1, A2),
+    // The table's 64 GiB, where its T4 twin and Standard_F12_HPN have 24 (the docs disagree with themselves).
+    s("Standard_F12_HPN_A2", HpnGpu, 12, 64.0, 64, 64, 14, true, 1, A2),
 ];
 
 /// A size by name (case-insensitive), whatever the GPU model.
@@ -204,12 +221,41 @@ pub fn find_for(model: GpuModel, name: &str) -> Option<&'static VmSize> {
     sizes_for(model).find(|s| s.name.eq_ignore_ascii_case(name))
 }
 
-/// GPUs a size takes (0 for CPU sizes and unknown names).
+/// GPUs a size takes (0 for CPU sizes and unknown names). A custom GPU size counts the least it takes (1):
+/// use [`gpu_count_with`] when the device's custom sizes are known.
 pub fn gpu_count(size: &str) -> u32 {
-    find(size).map(|s| s.gpus).unwrap_or(0)
+    gpu_count_with(size, &[])
 }
 
-/// Whether a size is a GPU size (of either model).
+/// GPUs a size takes, with the device's custom sizes (as `Get-HcsVMCustomSizes` shows them).
+pub fn gpu_count_with(size: &str, custom: &[CustomSize]) -> u32 {
+    match custom_sizes::gpus_of(size, custom) {
+        Some((n, _)) => n,
+        None => find(size).map(|s| s.gpus).unwrap_or(0),
+    }
+}
+
+/// The sizes a device offers: every catalog size of its GPU model and the custom sizes set on it.
+pub fn offered(model: GpuModel, custom: &[CustomSize]) -> Vec<VmSize> {
+    let mut all: Vec<VmSize> = sizes_for(model).cloned().collect();
+    all.extend(custom.iter().filter(|c| c.gpu_model().is_none_or(|m| m == model)).map(CustomSize::vm_size));
+    all
+}
+
+/// A size the device offers, by name (case-insensitive).
+pub fn find_offered(model: GpuModel, custom: &[CustomSize], name: &str) -> Option<VmSize> {
+    offered(model, custom).into_iter().find(|s| s.name.eq_ignore_ascii_case(name))
+}
+
+/// The GPU model a size needs, custom sizes included (None: a CPU size, or a name no device offers).
+pub fn gpu_model_of(name: &str) -> Option<GpuModel> {
+    match custom_sizes::custom_name(name) {
+        Some((_, m)) => m,
+        None => find(name).and_then(|s| s.gpu_model),
+    }
+}
+
+/// Whether a size is a GPU size (of either model), custom GPU sizes included.
 pub fn is_gpu_size(size: &str) -> bool {
     gpu_count(size) > 0
 }
@@ -245,6 +291,39 @@ mod tests {
         assert_eq!(gpu_count("Standard_D1_v2"), 0);
         assert_eq!(gpu_count("Standard_Nope"), 0);
         assert_eq!(gpu_count("Standard_F4s_HPN_T4_v3"), 1);
+    }
+
+    #[test]
+    fn the_2023_table() {
+        let row = |n: &str| {
+            let s = find(n).unwrap_or_else(|| panic!("{n} missing"));
+            (s.vcpus, s.memory_gib, s.temp_storage_gib, s.max_data_disks, s.max_nics, s.premium_storage)
+        };
+        assert_eq!(row("Standard_F4s_v1"), (4, 4.0, 8, 8, 4, true));
+        assert_eq!(row("Standard_F32s_v1"), (32, 96.0, 64, 64, 8, true));
+        assert_eq!(row("Standard_F32s_v3"), (32, 224.0, 64, 64, 8, true));
+        assert_eq!(row("Standard_F32s"), (32, 48.0, 64, 64, 8, true));
+        assert_eq!(row("Standard_F12"), (12, 24.0, 256, 64, 8, true));
+        assert_eq!(row("Standard_F12_HPN"), (12, 24.0, 64, 64, 14, true));
+        assert_eq!(row("Standard_F12_HPN_T4_v3"), (12, 24.0, 64, 64, 14, true));
+        assert_eq!(row("Standard_F12_HPN_A2"), (12, 64.0, 64, 64, 14, true));
+        assert_eq!(row("Standard_DS2_v2"), (2, 7.0, 14, 8, 2, true));
+        assert!(CATALOG.iter().filter(|s| matches!(s.family, Hpn | HpnGpu)).all(|s| s.max_nics == 14));
+        assert!(CATALOG.iter().filter(|s| s.family != Dv2).all(|s| s.premium_storage));
+    }
+
+    #[test]
+    fn custom_sizes_take_gpus() {
+        let set = [super::super::custom_sizes::CustomSize::parse("Custom_GPU_T4_v3:8:56:2").unwrap()];
+        assert_eq!(gpu_count("Custom_GPU_T4_v3"), 1, "the least a custom GPU size takes");
+        assert_eq!(gpu_count_with("Custom_GPU_T4_v3", &set), 2);
+        assert_eq!(gpu_count("Custom_NonGPU"), 0);
+        assert!(is_gpu_size("custom_gpu_a2"));
+        assert_eq!(gpu_model_of("Custom_GPU_A2"), Some(GpuModel::A2));
+        let offered_t4 = offered(GpuModel::T4, &set);
+        assert!(offered_t4.iter().any(|s| s.name == "Custom_GPU_T4_v3" && s.gpus == 2 && s.vcpus == 8));
+        assert!(offered(GpuModel::A2, &set).iter().all(|s| s.name != "Custom_GPU_T4_v3"));
+        assert!(find_offered(GpuModel::T4, &[], "Custom_GPU_T4_v3").is_none(), "only once it is set");
     }
 
     #[test]

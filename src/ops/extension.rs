@@ -1,11 +1,13 @@
-//! The NVIDIA GPU extension: choose publisher, type, version and settings from the VM's OS and the device
-//! release (the docs' table; the sample parameter files are the ground truth), refuse before sending when
-//! the VM is not a GPU size, warn when the OS is outside the supported table, install and wait with
-//! progress, show the instance view, and remove it.
+//! The NVIDIA GPU extension: choose publisher, type, version and settings from the VM's OS, distribution
+//! and the device release (the docs' table; the sample parameter files are the ground truth), refuse before
+//! sending when the VM is not a GPU size, warn when the OS is outside the supported table and say what the
+//! install needs (internet, TLS 1.2 on Windows Server 2016, RHEL registration), install and wait with
+//! progress, explain a failure with the troubleshooting doc's advice and the guest's log paths, show the
+//! instance view, and remove it.
 
 use crate::arm::Session;
-use crate::device::extension::{self as ext, GpuExtension, OsGuess, OsType, SUPPORTED_OS};
-use crate::device::sizes;
+use crate::device::extension::{self as ext, GpuExtension, OsType};
+use crate::device::{extension_help, guest_os, sizes};
 use crate::error::{Error, Result};
 use crate::progress::{CancelToken, Progress};
 use serde::{Deserialize, Serialize};
@@ -28,6 +30,9 @@ pub struct InstallRequest {
     pub release: Option<String>,
     /// `Linux` or `Windows`, if the VM does not say.
     pub os_type: Option<String>,
+    /// Use the troubleshooting doc's RHEL 7 custom install settings (a CUDA 11.4 driver below 510).
+    #[serde(default)]
+    pub rhel_custom_install: bool,
 }
 
 /// The extension chosen, the warnings, and the result.
@@ -96,7 +101,7 @@ pub async fn choose(
     let release = release(session, req, &mut warnings)?;
     let vm = session.get_vm(&req.resource_group_name, &req.vm_name, cancel).await?;
     let size = vm.pointer("/properties/hardwareProfile/vmSize").and_then(Value::as_str).unwrap_or_default().to_string();
-    if sizes::gpu_count(&size) == 0 {
+    if session.options().device.gpus_of(&size) == 0 {
         let model = session.options().device.gpu_model.unwrap_or_default();
         return Err(Error::invalid(format!(
             "VM '{}' has size '{size}', which is not a GPU VM size: the GPU extension would fail to attach. \
@@ -106,37 +111,19 @@ pub async fn choose(
         ))
         .with_arm_code("VmSizeIsNotGpuSize"));
     }
-    let os_text = req
-        .os_type
-        .clone()
-        .or_else(|| vm.pointer("/properties/storageProfile/osDisk/osType").and_then(Value::as_str).map(str::to_string));
-    let os = match os_text.as_deref().and_then(OsType::parse) {
-        Some(o) => o,
-        None => {
-            return Err(Error::invalid(format!(
-                "the OS type of VM '{}' is unknown: pass osType (Linux or Windows)",
-                req.vm_name
-            )))
+    let os = os_of(req, &vm)?;
+    let guest = guest_os::guess_os(os, &[&image_name(&vm), &req.vm_name]);
+    warnings.extend(guest_os::support_warning(guest));
+    warnings.extend(extension_help::prerequisites(os, guest).into_iter().map(str::to_string));
+    let mut chosen = ext::gpu_extension_for_guest(os, guest, &release);
+    if req.rhel_custom_install {
+        if !(os == OsType::Linux && ext::is_2205_or_later(&release)) {
+            return Err(Error::invalid(
+                "the RHEL 7 custom install is for Linux VMs on release 2205 or later (extension 1.8)",
+            ));
         }
-    };
-    let image_name = vm
-        .pointer("/properties/storageProfile/imageReference/id")
-        .and_then(Value::as_str)
-        .and_then(|i| i.rsplit('/').next())
-        .unwrap_or_default()
-        .to_string();
-    match ext::guess_os(os, &[&image_name, &req.vm_name]) {
-        OsGuess::Supported(i) if SUPPORTED_OS[i].deprecated => warnings.push(format!(
-            "{} {} is deprecated for the GPU extension (2024 docs): the extension may not install; the docs describe a manual CUDA install instead.",
-            SUPPORTED_OS[i].distribution, SUPPORTED_OS[i].version
-        )),
-        OsGuess::Unsupported(d) => warnings.push(format!(
-            "{d} is outside the GPU extension's supported OS table (Windows Server 2016/2019, Ubuntu 18.04 LTS, Red Hat Enterprise Linux 7.4): the installation may fail."
-        )),
-        OsGuess::Unknown => warnings.push("The VM's OS distribution could not be recognised from its image name: make sure it is in the supported table (Windows Server 2016/2019, Ubuntu 18.04 LTS, RHEL 7.4).".into()),
-        OsGuess::Supported(_) => {}
+        chosen.settings = ext::rhel7_custom_install_settings();
     }
-    let mut chosen = ext::gpu_extension_for(os, &release);
     let name =
         req.name
             .clone()
@@ -162,6 +149,24 @@ pub async fn choose(
     Ok((name, chosen, props, warnings))
 }
 
+fn os_of(req: &InstallRequest, vm: &Value) -> Result<OsType> {
+    let os_text = req
+        .os_type
+        .clone()
+        .or_else(|| vm.pointer("/properties/storageProfile/osDisk/osType").and_then(Value::as_str).map(str::to_string));
+    os_text.as_deref().and_then(OsType::parse).ok_or_else(|| {
+        Error::invalid(format!("the OS type of VM '{}' is unknown: pass osType (Linux or Windows)", req.vm_name))
+    })
+}
+
+fn image_name(vm: &Value) -> String {
+    vm.pointer("/properties/storageProfile/imageReference/id")
+        .and_then(Value::as_str)
+        .and_then(|i| i.rsplit('/').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Install the GPU extension and wait until it succeeds or fails.
 pub async fn install(
     session: &Session,
@@ -169,15 +174,18 @@ pub async fn install(
     progress: &Progress<'_>,
     cancel: &CancelToken,
 ) -> Result<InstallResult> {
-    let (name, _, props, warnings) = choose(session, req, cancel).await?;
+    let (name, chosen, props, warnings) = choose(session, req, cancel).await?;
     for w in &warnings {
         progress.emit("installGpuExtension", "warning", w.clone());
     }
+    let os = if chosen.extension_type == ext::TYPE_WINDOWS { OsType::Windows } else { OsType::Linux };
     let body = json!({ "location": crate::device::LOCATION, "properties": props });
-    session
-        .put_extension(&req.resource_group_name, &req.vm_name, &name, &body, progress, cancel)
-        .await
-        .map_err(|e| e.context(format!("installing the GPU extension '{name}' on VM '{}'", req.vm_name)))?;
+    session.put_extension(&req.resource_group_name, &req.vm_name, &name, &body, progress, cancel).await.map_err(|e| {
+        let advice = if e.status == crate::Status::Cancelled { String::new() } else {
+            format!(" {}", extension_help::explain_failure(os, &e.message))
+        };
+        e.context(format!("installing the GPU extension '{name}' on VM '{}'", req.vm_name)).with_hint(advice)
+    })?;
     let v = session.get_extension(&req.resource_group_name, &req.vm_name, &name, cancel).await?;
     Ok(InstallResult {
         name,

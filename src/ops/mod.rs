@@ -5,7 +5,8 @@
 //! - [`deploy`]: deploy a GPU VM from a template or directly, and report its IP address;
 //! - [`vm`]: VM lifecycle (get, list, start, stop staying provisioned, deallocate, restart, delete);
 //! - [`extension`]: install, show and remove the NVIDIA GPU extension;
-//! - [`gpu`]: GPU availability and the preflight of a planned deployment;
+//! - [`gpu`]: GPU availability: who holds the device's GPUs;
+//! - [`preflight`]: will a planned deployment fit, and if not, why and what to do;
 //! - [`update`]: stop GPU VMs before a device update and start them after;
 //! - [`fleet`]: GPU availability and rollouts across many devices;
 //! - [`storage`]: the storage data plane as the Az storage cmdlets use it (contexts, containers, SAS, page blobs);
@@ -16,6 +17,7 @@ pub mod extension;
 pub mod fleet;
 pub mod gpu;
 pub mod image;
+pub mod preflight;
 pub mod rest;
 pub mod storage;
 pub mod update;

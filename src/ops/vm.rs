@@ -64,10 +64,17 @@ impl VmView {
     }
 }
 
+/// The view, with the GPUs of custom sizes as the profile's device facts give them.
+fn view_of(session: &Session, vm: &Value) -> VmView {
+    let mut view = VmView::from_arm(vm);
+    view.gpus = session.options().device.gpus_of(&view.vm_size);
+    view
+}
+
 /// One VM with its power state and IP addresses.
 pub async fn get(session: &Session, rg: &str, name: &str, cancel: &CancelToken) -> Result<VmView> {
     let vm = session.get_vm(rg, name, cancel).await?;
-    let mut view = VmView::from_arm(&vm);
+    let mut view = view_of(session, &vm);
     view.private_ip_addresses = session.vm_private_ips(&vm, cancel).await?;
     Ok(view)
 }
@@ -80,7 +87,7 @@ pub async fn list(session: &Session, rg: Option<&str>, with_ips: bool, cancel: &
         let Some((vm_rg, name)) = vm.get("id").and_then(Value::as_str).and_then(parse_id) else { continue };
         // List results carry no instance view on this API version: read each VM's.
         let full = session.get_vm(&vm_rg, &name, cancel).await?;
-        let mut view = VmView::from_arm(&full);
+        let mut view = view_of(session, &full);
         if with_ips {
             view.private_ip_addresses = session.vm_private_ips(&full, cancel).await?;
         }
@@ -102,7 +109,29 @@ pub async fn act(
         .vm_action(rg, name, action, progress, cancel)
         .await
         .map_err(|e| e.context(format!("{} of VM '{name}'", action.path())))?;
-    get(session, rg, name, cancel).await
+    let view = get(session, rg, name, cancel).await?;
+    if let Some(w) = stop_warning(&session.options().device, &view, action) {
+        progress.emit(action.path(), "warning", w);
+    }
+    Ok(view)
+}
+
+/// What to tell an admin who just stopped a GPU VM on a device that has (or may have) Kubernetes.
+pub fn stop_warning(facts: &crate::device::DeviceFacts, view: &VmView, action: VmAction) -> Option<String> {
+    use crate::device::gpu::{stop_risks_gpu, STOPPED_VM_CAVEAT};
+    if !stop_risks_gpu(view.gpus, facts.kubernetes_configured) {
+        return None;
+    }
+    match action {
+        VmAction::PowerOff => Some(format!("GPU VM '{}' is stopped and keeps its GPU for now. {STOPPED_VM_CAVEAT}", view.name)),
+        VmAction::Deallocate => Some(format!(
+            "GPU VM '{}' is deallocated and has released its GPU: Kubernetes may take it, and then the VM cannot start \
+             until a GPU is free. Stop GPU VMs staying provisioned (asegpu vm stop, Stop-AzVM -StayProvisioned) to keep \
+             the GPU.",
+            view.name
+        )),
+        VmAction::Start | VmAction::Restart => None,
+    }
 }
 
 pub async fn delete(

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 type Resp = hyper::Response<Full<Bytes>>;
 const PAGE: u64 = 512;
-const VERSION: &str = "2019-07-07";
+const VERSION: &str = crate::device::limits::BLOB_VERSION;
 
 #[derive(Debug, Clone, Default)]
 pub struct Blob {
@@ -405,6 +405,11 @@ pub fn handle(shared: &Shared, req: &Req, account: &str, segs: &[String]) -> Res
             &format!("The storage account '{account}' does not exist on this device."),
         );
     };
+    if let Some(v) = req.header("x-ms-version").filter(|v| !crate::device::limits::blob_version_accepted(v)) {
+        // The device's answer to AzCopy's default 2020-04-08 (Azure/azure-storage-azcopy#1466).
+        let r = error(400, "InvalidHeaderValue", &format!("The value for one of the HTTP headers is not in the correct format. {}", crate::device::limits::blob_version_advice(v)));
+        return hdr(r, "x-ms-invalid-header-name", "x-ms-version");
+    }
     let keys = super::storage::account_keys(acct);
     if let Err(r) = authorize(req, account, &keys, path_style) {
         return r;

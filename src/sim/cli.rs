@@ -57,6 +57,23 @@ pub struct Args {
     /// Start with compute not enabled (no ASERG/ASEVNET).
     #[arg(long)]
     pub no_compute: bool,
+    /// A custom VM size set on the device, as NAME:VCPUS:MEMORY_GIB[:GPUS] (e.g. Custom_GPU_T4_v3:8:56:2;
+    /// Set-HcsVMCustomSizes on a real device). Repeat for Custom_NonGPU.
+    #[arg(long, value_parser = parse_custom_size)]
+    pub custom_size: Vec<crate::device::custom_sizes::CustomSize>,
+    /// Start with the GPU Multi-Process Service on (Start-HcsGpuMPS); a device update turns it off.
+    #[arg(long)]
+    pub mps: bool,
+    /// Opt-in behaviour of the 2102-2205 release notes: while Kubernetes is configured, it takes over the GPUs
+    /// of GPU VMs that are stopped or deallocated.
+    #[arg(long)]
+    pub stopped_vm_takeover: bool,
+    /// The compute network does not reach the internet: GPU extension installs fail to download the driver.
+    #[arg(long)]
+    pub no_compute_internet: bool,
+    /// Memory for VMs and Kubernetes, in GiB (the Pro GPU device's usable 96 GiB by default).
+    #[arg(long, default_value_t = crate::device::limits::USABLE_MEMORY_GIB)]
+    pub memory_gib: u32,
     /// Record request/response pairs as JSON lines in this file.
     #[arg(long)]
     pub record_traffic: Option<PathBuf>,
@@ -95,6 +112,14 @@ impl Args {
         cfg.device.release = self.release;
         cfg.device.kubernetes_configured = self.kubernetes;
         cfg.device.compute_enabled = !self.no_compute;
+        if let Some(c) = self.custom_size.iter().find(|c| c.gpu_model().is_some_and(|m| m != self.gpu_model)) {
+            return Err(format!("--custom-size {} is for another GPU model than --gpu-model {:?}", c.name, self.gpu_model));
+        }
+        cfg.device.custom_sizes = self.custom_size;
+        cfg.device.mps_enabled = self.mps;
+        cfg.device.stopped_vm_takeover = self.stopped_vm_takeover;
+        cfg.device.compute_internet = !self.no_compute_internet;
+        cfg.device.memory_gib = self.memory_gib;
         cfg.header_timeout = std::time::Duration::from_secs(self.header_timeout.max(1));
         cfg.idle_timeout = std::time::Duration::from_secs(self.idle_timeout.max(1));
         if let Some(f) = self.faults {
@@ -102,6 +127,10 @@ impl Args {
         }
         Ok(cfg)
     }
+}
+
+fn parse_custom_size(s: &str) -> Result<crate::device::custom_sizes::CustomSize, String> {
+    crate::device::custom_sizes::CustomSize::parse(s).map_err(|e| e.message)
 }
 
 mod anyhow_like {

@@ -8,7 +8,7 @@ use super::http::{arm_error, json_resp, Req, Resp};
 use super::resources::{self as res, Scope};
 use super::server::{now_ms, Shared};
 use super::state::{Effect, State};
-use crate::device::{self, extension, gpu, sizes};
+use crate::device::{self, custom_sizes, extension, gpu, sizes};
 use hyper::Method;
 use serde_json::{json, Value};
 
@@ -38,8 +38,13 @@ pub fn power_state(vm: &Value) -> gpu::PowerState {
     internal_str(vm, "powerState").and_then(|p| gpu::PowerState::parse(&p)).unwrap_or(gpu::PowerState::Running)
 }
 
+/// Whether a VM holds its size's resources now (a VM whose GPUs Kubernetes took over holds none).
 fn vm_holds(vm: &Value) -> bool {
-    power_state(vm).holds_resources()
+    power_state(vm).holds_resources() && !gpus_taken(vm)
+}
+
+fn gpus_taken(vm: &Value) -> bool {
+    vm[res::INTERNAL]["gpusTakenByKubernetes"].as_bool() == Some(true)
 }
 
 /// Who holds the device's GPUs now.
@@ -56,11 +61,31 @@ pub fn gpu_usage(st: &State) -> gpu::GpuUsage {
     }
 }
 
-/// Memory (GiB) held by allocated VMs.
+/// After a device update: GPU VMs stopped staying provisioned start again ("All the GPU VMs that are stopped
+/// via the `stop-stayProvisioned` before the update, are automatically started after the update", release
+/// notes 2102 to 2205), those whose GPU is still theirs. Returns their names.
+pub fn start_stopped_gpu_vms(st: &mut State) -> Vec<String> {
+    let stopped: Vec<String> = res::list_of_type(st, VM_TYPE, None)
+        .into_iter()
+        .filter(|v| power_state(v) == gpu::PowerState::Stopped && !gpus_taken(v))
+        .filter(|v| v[res::INTERNAL]["gpus"].as_u64().unwrap_or(0) > 0)
+        .filter_map(|v| v["id"].as_str().map(str::to_string))
+        .collect();
+    let mut started = Vec::new();
+    for id in stopped {
+        if let Some(r) = st.resources.get_mut(&res::key(&id)) {
+            res::internal(r).insert("powerState".into(), json!("running"));
+            started.push(r["name"].as_str().unwrap_or_default().to_string());
+        }
+    }
+    started
+}
+
+/// Memory (GiB) held by allocated VMs (a stopped VM keeps its memory even when Kubernetes took its GPU).
 pub fn memory_used(st: &State) -> f64 {
     res::list_of_type(st, VM_TYPE, None)
         .into_iter()
-        .filter(|v| vm_holds(v))
+        .filter(|v| power_state(v).holds_resources())
         .map(|v| v[res::INTERNAL]["memoryGib"].as_f64().unwrap_or(0.0))
         .sum()
 }
@@ -70,13 +95,19 @@ fn check_placement(st: &State, vm_name: &str, size: &sizes::VmSize) -> Result<()
     if let Err(e) = gpu::check_placement(vm_name, size.name, size.gpus, &gpu_usage(st)) {
         return Err(arm_error(409, gpu::NoGpu::CODE, &e.message()));
     }
-    let free = st.device.memory_gib as f64 - memory_used(st);
+    let kubernetes = device::limits::kubernetes_memory_gib(st.device.kubernetes_configured);
+    let free = st.device.memory_gib as f64 - kubernetes as f64 - memory_used(st);
     if size.memory_gib > free {
+        let k = if kubernetes > 0 {
+            format!(" (Kubernetes' master and worker VMs take {kubernetes} GiB of it)")
+        } else {
+            String::new()
+        };
         return Err(arm_error(
             409,
             "InsufficientMemoryResources",
             &format!(
-                "VM creation fails because of insufficient memory: size '{}' needs {} GiB and the device has {:.1} GiB of {} GiB free for VMs. Deallocate or delete VMs you do not need, or choose a smaller size.",
+                "VM creation fails because of insufficient memory: size '{}' needs {} GiB and the device has {:.1} GiB of {} GiB free for VMs{k}. Deallocate or delete VMs you do not need, or choose a smaller size.",
                 size.name, size.memory_gib, free.max(0.0), st.device.memory_gib
             ),
         ));
@@ -156,8 +187,8 @@ pub fn handle(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
 }
 
 fn vm_sizes(shared: &Shared) -> Resp {
-    let model = shared.lock().device.gpu_model;
-    res::list_resp(sizes::sizes_for(model).map(|s| s.arm_json()).collect())
+    let st = shared.lock();
+    res::list_resp(sizes::offered(st.device.gpu_model, &st.device.custom_sizes).iter().map(|s| s.arm_json()).collect())
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -293,19 +324,57 @@ fn bad(code: &str, msg: &str) -> Resp {
     arm_error(400, code, msg)
 }
 
-/// The size the device offers, or its error.
-fn device_size(st: &State, name: &str) -> Result<&'static sizes::VmSize, Resp> {
-    if let Some(s) = sizes::find_for(st.device.gpu_model, name) {
+/// "Gen2 VMs are not supported for GPU." ("Deploy GPU VMs", `azure-stack-edge-gpu-deploy-gpu-virtual-machine.md`,
+/// 06/24/2022; other docs allow Gen2 VMs from release 2205 without naming this exception.) `source` is the
+/// image or the attached disk.
+fn check_gpu_generation(st: &State, size: &sizes::VmSize, source: Option<&str>) -> Result<(), Resp> {
+    let generation = source.and_then(|id| res::get(st, id)).and_then(|r| r["properties"]["hyperVGeneration"].as_str());
+    if size.gpus == 0 || !generation.is_some_and(|g| g.eq_ignore_ascii_case("V2")) {
+        return Ok(());
+    }
+    Err(bad(
+        "InvalidParameter",
+        &format!(
+            "The VM size '{}' is a GPU size, and the image or disk '{}' is Generation 2 (hyperVGeneration V2): Gen2 VMs are not supported for GPU. Create the image from a Generation 1 VHD, or use a non-GPU size.",
+            size.name,
+            source.unwrap_or_default()
+        ),
+    ))
+}
+
+/// "You can run a maximum of 24 VMs on your device" (see [`device::limits`]).
+fn check_vm_limit(st: &State, name: &str) -> Result<(), Resp> {
+    let n = res::list_of_type(st, VM_TYPE, None).len() as u32;
+    if n < device::limits::MAX_VMS_PER_DEVICE {
+        return Ok(());
+    }
+    Err(arm_error(
+        409,
+        "OperationNotAllowed",
+        &format!(
+            "VM '{name}' cannot be created: the device already runs {n} VMs, and it runs at most {}. Delete a VM you no longer need.",
+            device::limits::MAX_VMS_PER_DEVICE
+        ),
+    ))
+}
+
+/// The size the device offers (its GPU model's catalog and the custom sizes set on it), or its error.
+fn device_size(st: &State, name: &str) -> Result<sizes::VmSize, Resp> {
+    if let Some(s) = sizes::find_offered(st.device.gpu_model, &st.device.custom_sizes, name) {
         return Ok(s);
     }
-    let extra = match sizes::find(name).and_then(|s| s.gpu_model) {
-        Some(m) => format!(
+    let extra = match (custom_sizes::custom_name(name), sizes::gpu_model_of(name)) {
+        (Some((custom, _)), m) if m.is_none_or(|m| m == st.device.gpu_model) => format!(
+            " '{custom}' is a custom size, and it has not been set on this device: {}.",
+            custom_sizes::HOW_TO_SET
+        ),
+        (_, Some(m)) => format!(
             " It is a GPU size for {} GPUs; this device has {} GPUs, whose sizes are: {}.",
             m.display_name(),
             st.device.gpu_model.display_name(),
             sizes::gpu_size_names(st.device.gpu_model).join(", ")
         ),
-        None => String::new(),
+        _ => String::new(),
     };
     Err(arm_error(
         400,
@@ -401,6 +470,12 @@ fn create_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, body: &V
         return bad("InvalidParameter", "The storage profile needs imageReference.id (a custom image) or an osDisk with createOption 'Attach' and managedDisk.id.");
     };
     names.push(name.clone());
+    if let Err(r) = check_gpu_generation(st, &size, image_id.as_deref().or(attach_disk.as_deref())) {
+        return r;
+    }
+    if let Err(r) = check_vm_limit(st, &name) {
+        return r;
+    }
     let Some(os) = extension::OsType::parse(&os_type) else {
         return bad("InvalidParameter", &format!("The OS type '{os_type}' is not valid; use Windows or Linux."));
     };
@@ -453,7 +528,7 @@ fn create_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, body: &V
         }
         nic_ids.push(nic["id"].as_str().unwrap_or(nid).to_string());
     }
-    if let Err(r) = check_placement(st, &name, size) {
+    if let Err(r) = check_placement(st, &name, &size) {
         return r;
     }
     let vm_id = res::rid(&scope.sub, scope.rg(), NS, &["virtualMachines", &name]);
@@ -466,7 +541,7 @@ fn create_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, body: &V
     }
     let os_name = match extension::guess_os(os, &names.iter().map(String::as_str).collect::<Vec<_>>()) {
         extension::OsGuess::Supported(i) => extension::SUPPORTED_OS[i].distribution.to_string(),
-        extension::OsGuess::Unsupported(d) => d.to_string(),
+        extension::OsGuess::Untested(d) => d.to_string(),
         extension::OsGuess::Unknown => os.as_str().to_string(),
     };
     let mut props = json!({
@@ -581,7 +656,7 @@ fn update_vm(shared: &Shared, req: &Req, scope: &Scope, st: &mut State, existing
                 res::internal(&mut probe).insert("powerState".into(), json!("deallocated"));
                 let key = res::key(&id);
                 let saved = st.resources.insert(key.clone(), probe);
-                let placed = check_placement(st, &scope.rest[1], size);
+                let placed = check_placement(st, &scope.rest[1], &size);
                 if let Some(s) = saved {
                     st.resources.insert(key, s);
                 }
@@ -647,13 +722,20 @@ fn vm_action(shared: &Shared, req: &Req, scope: &Scope, action: &str) -> Resp {
     let power = power_state(&v);
     let (transitional, final_state) = match action {
         "start" => {
-            if !power.holds_resources() {
+            if !power.holds_resources() || gpus_taken(&v) {
                 let size_name = v["properties"]["hardwareProfile"]["vmSize"].as_str().unwrap_or("");
                 let size = match device_size(&st, size_name) {
                     Ok(s) => s,
                     Err(r) => return r,
                 };
-                if let Err(r) = check_placement(&st, &scope.rest[1], size) {
+                let placed = if power.holds_resources() {
+                    // Stopped, its GPU taken by Kubernetes: it needs a GPU again, not its memory.
+                    gpu::check_placement(&scope.rest[1], size.name, size.gpus, &gpu_usage(&st))
+                        .map_err(|e| arm_error(409, gpu::NoGpu::CODE, &e.message()))
+                } else {
+                    check_placement(&st, &scope.rest[1], &size)
+                };
+                if let Err(r) = placed {
                     return r;
                 }
             }
@@ -806,30 +888,7 @@ fn put_ext(
     };
     let gpu_ext = publisher.eq_ignore_ascii_case(extension::PUBLISHER)
         || etype.to_ascii_lowercase().starts_with("nvidiagpudriver");
-    let mut error = None;
-    if gpu_ext {
-        let size = vm["properties"]["hardwareProfile"]["vmSize"].as_str().unwrap_or("");
-        let os =
-            internal_str(vm, "osType").and_then(|o| extension::OsType::parse(&o)).unwrap_or(extension::OsType::Linux);
-        let names: Vec<String> = vm[res::INTERNAL]["imageNames"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
-            .unwrap_or_default();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        if let Err(e) = extension::check_gpu_extension(
-            &publisher,
-            &etype,
-            &version,
-            size,
-            sizes::gpu_count(size),
-            sizes::gpu_size_names(st.device.gpu_model),
-            os,
-            &names,
-            &st.device.release,
-        ) {
-            error = Some(json!({ "code": e.code(), "message": e.message(name) }));
-        }
-    }
+    let error = if gpu_ext { gpu_extension_error(st, vm, name, &publisher, &etype, &version) } else { None };
     let stored_name =
         existing.as_ref().and_then(|e| e["name"].as_str().map(str::to_string)).unwrap_or_else(|| name.to_string());
     let ext_id = format!("{}/extensions/{stored_name}", vm["id"].as_str().unwrap_or_default());
@@ -869,6 +928,30 @@ fn put_ext(
         NS,
         &op,
     )
+}
+
+/// How the device fails a GPU extension: the request's checks, then the driver download, which needs the
+/// compute network to reach the internet. The VM's distribution is not checked (untested OSes may work).
+fn gpu_extension_error(st: &State, vm: &Value, name: &str, publisher: &str, etype: &str, version: &str) -> Option<Value> {
+    let size = vm["properties"]["hardwareProfile"]["vmSize"].as_str().unwrap_or("");
+    let os = internal_str(vm, "osType").and_then(|o| extension::OsType::parse(&o)).unwrap_or(extension::OsType::Linux);
+    let gpus = vm[res::INTERNAL]["gpus"].as_u64().unwrap_or(0) as u32;
+    let checked = extension::check_gpu_extension(
+        publisher,
+        etype,
+        version,
+        size,
+        gpus,
+        sizes::gpu_size_names(st.device.gpu_model),
+        os,
+        &st.device.release,
+    );
+    let failed = match checked {
+        Err(e) => Some(e),
+        Ok(()) if !st.device.compute_internet => Some(extension::GpuExtensionError::DownloadFailed { os }),
+        Ok(()) => None,
+    };
+    failed.map(|e| json!({ "code": e.code(), "message": e.message(name) }))
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -8,6 +8,13 @@
 //!
 //! - `GET /_sim/device`, `PATCH /_sim/device` with any of the `DeviceState` fields (camelCase);
 //!   `{"kubernetesConfigured": true}` makes Kubernetes claim every GPU free at that moment (the device's rule);
+//!   `customSizes` sets the custom VM sizes as `Set-HcsVMCustomSizes` does (each `NAME:VCPUS:MEMORY_GIB[:GPUS]`
+//!   or an object), `mpsEnabled` the GPU Multi-Process Service, `stoppedVmTakeover` the opt-in behaviour of
+//!   Kubernetes taking the GPUs of stopped VMs, `computeInternet` whether the compute network reaches the
+//!   internet (the GPU extension downloads its driver);
+//! - `POST /_sim/update` with `{"release": "2403"}`: a device software update as the release notes describe
+//!   it: the release changes, MPS is off afterwards (2103 to 2607: "the MPS setting is not retained"), and GPU
+//!   VMs stopped staying provisioned are started again (2102 to 2205);
 //! - `GET /_sim/faults`, `PUT /_sim/faults` with a `Faults` document;
 //! - `POST /_sim/tokens/expire`: every access token issued so far is refused from now on;
 //! - `GET /_sim/state`: counts of what exists.
@@ -30,6 +37,7 @@ pub fn handle(shared: &Shared, req: &Req) -> Resp {
             }
             Err(e) => arm_error(400, "InvalidFaults", &e.to_string()),
         },
+        (Method::POST, "update", _) => update_device(shared, req),
         (Method::POST, "tokens", "expire") => {
             shared.lock().tokens_not_before = now_ms() / 1000 + 1;
             json_resp(200, &json!({ "expired": true }))
@@ -75,6 +83,16 @@ fn patch_device(shared: &Shared, req: &Req) -> Resp {
             &format!("gpuCount must be 1 or 2 (a device has 1 or 2 GPUs), not {}", d.gpu_count),
         );
     }
+    if let Some(c) = d.custom_sizes.iter().find(|c| c.gpu_model().is_some_and(|m| m != d.gpu_model)) {
+        return arm_error(
+            400,
+            "InvalidDevice",
+            &format!("{} is the custom size of {:?} devices; this device has {:?} GPUs", c.name, c.gpu_model(), d.gpu_model),
+        );
+    }
+    if let Err(e) = crate::device::validate_release(&d.release) {
+        return arm_error(400, "InvalidDevice", &e.message);
+    }
     let was_configured = st.device.kubernetes_configured;
     if d.kubernetes_configured && !was_configured {
         // Configuring Kubernetes claims every GPU free at that moment.
@@ -93,4 +111,28 @@ fn patch_device(shared: &Shared, req: &Req) -> Resp {
         super::network::seed(&mut st);
     }
     json_resp(200, &serde_json::to_value(&st.device).expect("JSON"))
+}
+
+/// A device software update (see the module's comment). Answers with the device after the update and the VMs
+/// it started.
+fn update_device(shared: &Shared, req: &Req) -> Resp {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Update {
+        release: String,
+    }
+    let u: Update = match serde_json::from_slice(&req.body) {
+        Ok(u) => u,
+        Err(e) => return arm_error(400, "InvalidUpdate", &format!("the body must be {{\"release\": \"YYMM\"}}: {e}")),
+    };
+    let release = match crate::device::validate_release(&u.release) {
+        Ok(r) => r,
+        Err(e) => return arm_error(400, "InvalidUpdate", &e.message),
+    };
+    let mut st = shared.lock();
+    st.advance(now_ms());
+    st.device.release = release;
+    st.device.mps_enabled = false;
+    let started = super::compute::start_stopped_gpu_vms(&mut st);
+    json_resp(200, &json!({ "device": st.device, "startedVms": started }))
 }

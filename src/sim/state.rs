@@ -23,10 +23,19 @@ pub struct DeviceState {
     /// Kubernetes configured: it claimed every GPU free at that moment.
     pub kubernetes_configured: bool,
     pub kubernetes_gpus: u32,
-    /// Memory available to VMs, in GiB.
+    /// Memory for VMs and Kubernetes, in GiB (the Pro GPU's usable 96 GiB, see [`crate::device::limits`]).
     pub memory_gib: u32,
     /// Compute network (the subnet of ASEVNET).
     pub compute_subnet: String,
+    /// Custom VM sizes set on the device (`Set-HcsVMCustomSizes`): ARM lists them among the vmSizes.
+    pub custom_sizes: Vec<crate::device::custom_sizes::CustomSize>,
+    /// The GPU Multi-Process Service is on (`Start-HcsGpuMPS`); a device update turns it off.
+    pub mps_enabled: bool,
+    /// Opt-in behaviour the release notes warn of: while Kubernetes is configured, it takes over the GPUs of
+    /// GPU VMs that are stopped or deallocated, so they cannot start again until a GPU is freed.
+    pub stopped_vm_takeover: bool,
+    /// The compute network reaches the internet (the GPU extension downloads its driver from it).
+    pub compute_internet: bool,
 }
 
 impl Default for DeviceState {
@@ -38,8 +47,12 @@ impl Default for DeviceState {
             compute_enabled: true,
             kubernetes_configured: false,
             kubernetes_gpus: 0,
-            memory_gib: 224,
+            memory_gib: crate::device::limits::USABLE_MEMORY_GIB,
             compute_subnet: "10.57.48.0/21".into(),
+            custom_sizes: Vec::new(),
+            mps_enabled: false,
+            stopped_vm_takeover: false,
+            compute_internet: true,
         }
     }
 }
@@ -217,6 +230,7 @@ impl State {
                 Ok(())
             }
             Effect::Provision { id, state, power, error } => {
+                let takeover = self.device.stopped_vm_takeover && self.device.kubernetes_configured;
                 let Some(r) = self.resources.get_mut(&id.to_ascii_lowercase()) else {
                     return Err(
                         serde_json::json!({ "code": "ResourceNotFound", "message": format!("The resource '{id}' no longer exists.") }),
@@ -229,6 +243,15 @@ impl State {
                 if let Some(p) = power {
                     internal.insert("powerState".into(), Value::String(p.clone()));
                 }
+                let taken = match power.as_deref() {
+                    Some("stopped" | "deallocated") if takeover => take_gpus(internal),
+                    Some("running") => {
+                        internal.remove("gpusTakenByKubernetes");
+                        0
+                    }
+                    _ => 0,
+                };
+                self.device.kubernetes_gpus = (self.device.kubernetes_gpus + taken).min(self.device.gpu_count);
                 match error {
                     Some(e) => {
                         internal.insert("error".into(), e.clone());
@@ -283,6 +306,17 @@ impl State {
         );
         id
     }
+}
+
+/// The stopped-VM takeover (an opt-in behaviour, see `DeviceState::stopped_vm_takeover`): Kubernetes takes the
+/// GPUs of a VM that stops. Marks the VM and returns how many GPUs Kubernetes took.
+fn take_gpus(internal: &mut serde_json::Map<String, Value>) -> u32 {
+    let gpus = internal.get("gpus").and_then(Value::as_u64).unwrap_or(0) as u32;
+    if gpus == 0 || internal.contains_key("gpusTakenByKubernetes") {
+        return 0;
+    }
+    internal.insert("gpusTakenByKubernetes".into(), Value::Bool(true));
+    gpus
 }
 
 /// Give memory freed by a large deletion back to the system. glibc keeps freed memory in its per-thread

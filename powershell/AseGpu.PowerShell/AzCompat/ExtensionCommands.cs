@@ -90,7 +90,7 @@ namespace AseGpu.AzCompat
                 {
                     if (r is AseExtensionInstallResult result)
                     {
-                        foreach (string w in result.Warnings ?? new string[0]) o.WriteWarning(w);
+                        // The install's warnings (OS support, prerequisites) came as warning events while it ran.
                         if (result.Extension != null && !string.Equals(result.Extension.ProvisioningState, "Succeeded", StringComparison.OrdinalIgnoreCase))
                             o.WriteWarning("Extension '" + result.Name + "' is " + result.Extension.ProvisioningState + ".");
                     }

@@ -155,6 +155,11 @@ namespace AseGpu.PowerShell
             public void Report(AseProgressEvent value)
             {
                 if (value == null) return;
+                if (AseProgress.IsWarning(value))
+                {
+                    ((IAseOutput)_job).WriteWarning(value.Message);
+                    return;
+                }
                 _job.Progress.Add(AseProgress.Record(_job._spec.Activity, value));
                 _job.WriteVerbose(AseProgress.VerboseText(value));
             }

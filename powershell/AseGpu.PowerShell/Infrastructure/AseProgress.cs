@@ -24,6 +24,13 @@ namespace AseGpu.PowerShell
             return new ProgressRecord(ActivityId, activity, "done") { RecordType = ProgressRecordType.Completed };
         }
 
+        /// <summary>An event that is a warning for the user (the library's "warning" stage): shown with
+        /// WriteWarning, so -WarningAction and $WarningPreference apply.</summary>
+        public static bool IsWarning(AseProgressEvent e)
+        {
+            return e != null && e.Stage == "warning" && !string.IsNullOrEmpty(e.Message);
+        }
+
         /// <summary>"stage: message (1.5 s)", the verbose line of one event.</summary>
         public static string VerboseText(AseProgressEvent e)
         {

@@ -44,6 +44,11 @@ namespace AseGpu.PowerShell
 
         static void Write(Cmdlet cmdlet, string activity, AseProgressEvent e)
         {
+            if (AseProgress.IsWarning(e))
+            {
+                cmdlet.WriteWarning(e.Message);
+                return;
+            }
             cmdlet.WriteProgress(AseProgress.Record(activity, e));
             cmdlet.WriteVerbose(AseProgress.VerboseText(e));
         }

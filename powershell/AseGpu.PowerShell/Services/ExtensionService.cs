@@ -32,7 +32,7 @@ namespace AseGpu.PowerShell
         static void EmitInstall(object result, IAseOutput output)
         {
             if (!(result is AseExtensionInstallResult r)) return;
-            foreach (string warning in r.Warnings ?? new string[0]) output.WriteWarning(warning);
+            // r.Warnings were written as they came (the library's warning events): not again here.
             if (r.Extension != null) output.WriteObject(r.Extension, false);
         }
 
