@@ -501,3 +501,36 @@ async fn an_unreachable_device_is_reported_within_seconds() {
         assert!(tries_in(&err) >= 2, "{err}");
     });
 }
+
+/// Issue 12: `asegpu gpu preflight --size Custom_GPU_T4_v3` on a device without that custom size says so and
+/// how to set it; on a device with it (and the profile told its GPU count), it counts its GPUs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preflight_of_a_custom_size() {
+    let (sim, _d) = start_sim().await;
+    let cli = Cli::new();
+    tokio::task::block_in_place(|| {
+        let (code, _, err) = cli.run(&strs(&connect_args(&sim, &[])), Some(PW));
+        assert_eq!(code, 0, "{err}");
+        let (code, out, _) = cli.run(&["gpu", "preflight", "--size", "Custom_GPU_T4_v3"], None);
+        assert_ne!(code, 0, "{out}");
+        assert!(out.contains("CustomSizeNotSet") && out.contains("Set-HcsVMCustomSizes -CustomVMSizesJson"), "{out}");
+        assert!(!out.contains("not a size Azure Stack Edge offers"), "{out}");
+
+        sim.with_state(|st| {
+            st.device.custom_sizes = vec![asegpu::device::custom_sizes::CustomSize::parse("Custom_GPU_T4_v3:8:28:2").unwrap()]
+        });
+        let (code, _, err) = cli.run(&strs(&connect_args(&sim, &["--custom-size", "Custom_GPU_T4_v3:8:28:2"])), Some(PW));
+        assert_eq!(code, 0, "{err}");
+        let r = cli.json(&["gpu", "preflight", "--size", "Custom_GPU_T4_v3"]);
+        assert_eq!((r["ok"].as_bool(), r["gpusNeeded"].as_u64()), (Some(true), Some(2)), "{r}");
+        let (code, _, err) = cli.run(&["gpu", "preflight", "--size", "Custom_GPU_T4_v3", "--count", "2"], None);
+        assert_ne!(code, 0, "two 2-GPU VMs do not fit 2 GPUs: {err}");
+        let sizes = cli.json(&["vm", "sizes"]);
+        let custom = sizes.as_array().unwrap().iter().find(|s| s["name"] == "Custom_GPU_T4_v3").unwrap();
+        assert_eq!(custom["gpus"], 2, "{custom}");
+        let (code, _, err) = cli.run(&strs(&connect_args(&sim, &["--custom-size", "Custom_GPU_T4_v3:8:28:3"])), Some(PW));
+        assert_eq!(code, 2, "a GPU count of 3 is refused: {err}");
+        assert!(err.contains("1 or 2"), "{err}");
+    });
+    sim.stop().await;
+}

@@ -339,6 +339,19 @@ pub const OTHER_LIMIT: usize = 64 << 10;
 
 /// Before the body is read: the account must exist and the request must be signed (Shared Key or SAS sign
 /// the headers, never the body). Answers the body limit for the operation, or the refusal to send.
+/// The device refuses an `x-ms-version` newer than those it documents, as a 2105 device answered AzCopy's
+/// default 2020-04-08 (Azure/azure-storage-azcopy#1466; see [`crate::device::limits::BLOB_VERSIONS`]).
+fn check_version(req: &Req) -> Result<(), Resp> {
+    let Some(v) = req.header("x-ms-version").filter(|v| !crate::device::limits::blob_version_accepted(v)) else {
+        return Ok(());
+    };
+    let message = format!(
+        "The value for one of the HTTP headers is not in the correct format. {}",
+        crate::device::limits::blob_version_advice(v)
+    );
+    Err(hdr(error(400, "InvalidHeaderValue", &message), "x-ms-invalid-header-name", "x-ms-version"))
+}
+
 pub fn admit(shared: &Shared, req: &Req, account: &str) -> Result<usize, Resp> {
     let path_style = !req
         .hostname()
@@ -354,6 +367,7 @@ pub fn admit(shared: &Shared, req: &Req, account: &str) -> Result<usize, Resp> {
         };
         super::storage::account_keys(acct)
     };
+    check_version(req)?;
     authorize(req, account, &keys, path_style)?;
     let comp = req.q("comp").unwrap_or("").to_ascii_lowercase();
     Ok(match (&req.method, comp.as_str()) {
@@ -405,10 +419,8 @@ pub fn handle(shared: &Shared, req: &Req, account: &str, segs: &[String]) -> Res
             &format!("The storage account '{account}' does not exist on this device."),
         );
     };
-    if let Some(v) = req.header("x-ms-version").filter(|v| !crate::device::limits::blob_version_accepted(v)) {
-        // The device's answer to AzCopy's default 2020-04-08 (Azure/azure-storage-azcopy#1466).
-        let r = error(400, "InvalidHeaderValue", &format!("The value for one of the HTTP headers is not in the correct format. {}", crate::device::limits::blob_version_advice(v)));
-        return hdr(r, "x-ms-invalid-header-name", "x-ms-version");
+    if let Err(r) = check_version(req) {
+        return r;
     }
     let keys = super::storage::account_keys(acct);
     if let Err(r) = authorize(req, account, &keys, path_style) {
