@@ -514,10 +514,12 @@ AsegpuStatus asegpu_vm_delete(const struct AsegpuSession *session,
 
 /*
  Install the NVIDIA GPU extension: `{"resourceGroupName", "vmName", "name", "publisher", "type",
- "typeHandlerVersion", "settings", "release", "osType"}` (only the VM is required: the rest is chosen
- from the VM's OS and the device release). Refused with `ASEGPU_STATUS_INVALID_ARGUMENT` before sending
- when the VM is not a GPU size. Waits until Succeeded/Failed. Result: chosen values, warnings, and the
- extension with its instance view.
+ "typeHandlerVersion", "settings", "release", "osType", "rhelCustomInstall"}` (only the VM is required:
+ the rest is chosen from the VM's OS, distribution and the device release). Refused with
+ `ASEGPU_STATUS_INVALID_ARGUMENT` before sending when the VM is not a GPU size. Waits until
+ Succeeded/Failed; a failure's message adds the troubleshooting doc's advice and the guest's log paths.
+ Result: chosen values, warnings (OS support, what the install needs), and the extension with its
+ instance view.
 
  # Safety
  Pointers must be NULL or valid as documented in the header.
@@ -597,7 +599,10 @@ AsegpuStatus asegpu_shutdown(void);
  Connect to a device: read its metadata endpoint, sign in to AD FS as the given user, and find its
  subscription. `options_json` is a ConnectOptions document (`armEndpoint` required; `username`,
  `tenantId`, `tls` {`caCertFile`, `caCertPem`, `caOnly`, `certificateThumbprint`,
- `insecureSkipTlsVerify`}, `hostMap`, `deviceIp`, `requestTimeoutSeconds`, `retry`, `clientId`).
+ `insecureSkipTlsVerify`}, `hostMap`, `deviceIp`, `requestTimeoutSeconds`, `retry`, `clientId`, and
+ `device`: the facts ARM does not expose, {`gpuCount`, `gpuModel`, `kubernetesConfigured`,
+ `kubernetesGpus`, `release`, `customSizes` (each `"NAME:VCPUS:MEMORY_GIB[:GPUS]"` or an entry as
+ `Get-HcsVMCustomSizes` prints it), `mpsEnabled`}).
  The password is a separate argument so it never travels inside a JSON document; asegpu keeps it in
  memory only (zeroised on free) to renew the sign-in.
 

@@ -261,14 +261,18 @@ async fn gpu_extension_needs_and_failures() {
     let req = |vm: &str| extension::InstallRequest { resource_group_name: "rg".into(), vm_name: vm.into(), ..Default::default() };
     // What the install needs, said before it runs.
     let (_, _, _, w) = extension::choose(&s, &req("win"), &c).await.unwrap();
-    assert!(w.iter().any(|x| x.contains("internet")) && w.iter().any(|x| x.contains("SchUseStrongCrypto 1")), "{w:?}");
+    assert!(w.iter().any(|x| x.contains("SchUseStrongCrypto 1")), "{w:?}");
     let (_, _, _, w) = extension::choose(&s, &req("rhel"), &c).await.unwrap();
     assert!(w.iter().any(|x| x.contains("vulkan-filesystem")), "{w:?}");
-    // No internet on the compute network: the device fails the download; asegpu says why and where to look.
-    let (r, warnings) = with_warnings(async |p| extension::install(&s, &req("rhel"), p, &c).await).await;
-    let err = r.unwrap_err();
+    // No internet on the compute network: said as the install starts (ARM cannot check it); the device
+    // fails the download; asegpu says why and where to look.
+    let events = Mutex::new(Vec::<ProgressEvent>::new());
+    let sink = |ev: &ProgressEvent| events.lock().unwrap().push(ev.clone());
+    let err = extension::install(&s, &req("rhel"), &Progress::new(&sink), &c).await.unwrap_err();
     assert!(err.message.contains("downloading package") && err.message.contains("/var/log/azure/nvidia-vmext-status"), "{err}");
-    assert!(warnings.iter().any(|w| w.contains("internet")), "{warnings:?}");
+    assert!(err.message.contains("port enabled for compute must reach the internet"), "{err}");
+    let said = events.into_inner().unwrap();
+    assert!(said.iter().any(|e| e.stage != "warning" && e.message.contains("from the internet")), "{said:?}");
     e.control(reqwest::Method::PATCH, "device", json!({ "computeInternet": true })).await;
     let ok = extension::install(&s, &req("rhel"), &Progress::none(), &c).await.unwrap();
     assert_eq!(ok.extension.provisioning_state, "Succeeded");

@@ -1154,6 +1154,10 @@ namespace AseGpu
         public int? KubernetesGpus { get; set; }
         /// <summary>Device software release, e.g. 2309 (decides the GPU extension version).</summary>
         public string DeviceRelease { get; set; }
+        /// <summary>Custom VM sizes set on the device, each NAME:VCPUS:MEMORY_GIB[:GPUS] (as Get-HcsVMCustomSizes shows them).</summary>
+        public string[] CustomSizes { get; set; }
+        /// <summary>Whether the GPU Multi-Process Service is on (Start-HcsGpuMPS).</summary>
+        public bool? MpsEnabled { get; set; }
 
         public string ToJson()
         {
@@ -1182,6 +1186,8 @@ namespace AseGpu
             if (KubernetesConfigured.HasValue) device["kubernetesConfigured"] = KubernetesConfigured.Value;
             if (KubernetesGpus.HasValue) device["kubernetesGpus"] = KubernetesGpus.Value;
             if (!string.IsNullOrEmpty(DeviceRelease)) device["release"] = DeviceRelease;
+            if (CustomSizes != null && CustomSizes.Length > 0) device["customSizes"] = CustomSizes;
+            if (MpsEnabled.HasValue) device["mpsEnabled"] = MpsEnabled.Value;
             if (device.Count > 0) d["device"] = device;
             return AseJson.Serialize(d);
         }
@@ -2031,12 +2037,15 @@ namespace AseGpu
         public string Release { get; set; }
         /// <summary>Linux or Windows; otherwise read from the VM.</summary>
         public string OsType { get; set; }
+        /// <summary>RHEL 7: the troubleshooting doc's custom install settings (CUDA 11.4, a driver below 510).</summary>
+        public bool RhelCustomInstall { get; set; }
 
         public string ToJson()
         {
             Dictionary<string, object> d = new Dictionary<string, object>();
             d["resourceGroupName"] = ResourceGroupName;
             d["vmName"] = VmName;
+            if (RhelCustomInstall) d["rhelCustomInstall"] = true;
             Req.Put(d, "name", Name);
             Req.Put(d, "publisher", Publisher);
             Req.Put(d, "type", ExtensionType);

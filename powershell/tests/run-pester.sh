@@ -5,7 +5,7 @@
 #   2. powershell/build.sh (unless --no-build; --no-cargo is passed on);
 #   3. emulators: FAST (--time-scale 100000 --retry-after 0), SLOW (default pace: Ctrl+C and Stop-Job),
 #      FAULTS (fault injection through /_sim/faults), K8S (Kubernetes through /_sim/device),
-#      WRONGHOST and EXPIRED (--cert-mode); their ready lines go to the tests as ASEGPU_PESTER_SIM_<NAME>;
+#      WRONGHOST and EXPIRED (--cert-mode), FACTS (--stopped-vm-takeover --no-compute-internet --mps); their ready lines go to the tests as ASEGPU_PESTER_SIM_<NAME>;
 #   4. pwsh -NoProfile -NonInteractive -File pester/Invoke-AsePester.ps1: NUnit and JUnit XML in
 #      target/pester/, Pester's totals, command coverage of both modules (fails below 90%).
 # Last line: "N passed, M failed" (Pester tests). Exit status non-zero on any failure.
@@ -70,13 +70,16 @@ start_sim() {  # name, options...
         >"$work/$name.ready" 2>"$work/$name.log" &
     pids+=($!)
 }
-start_sim fast --time-scale 100000 --retry-after 0 --record-traffic "$work/fast.traffic.jsonl"
+# FAST hosts the VMs of most test files at once: more memory than one device's 96 GiB (the memory rule has
+# its own tests, in tests/device_knowledge.rs and on FACTS).
+start_sim fast --time-scale 100000 --retry-after 0 --memory-gib 1024 --record-traffic "$work/fast.traffic.jsonl"
 start_sim slow --record-traffic "$work/slow.traffic.jsonl"
 start_sim faults --time-scale 100000 --retry-after 0
 start_sim k8s --time-scale 100000 --retry-after 0
 start_sim wronghost --time-scale 100000 --retry-after 0 --cert-mode wrong-host
 start_sim expired --time-scale 100000 --retry-after 0 --cert-mode expired
-for name in fast slow faults k8s wronghost expired; do
+start_sim facts --time-scale 100000 --retry-after 0 --stopped-vm-takeover --no-compute-internet --mps
+for name in fast slow faults k8s wronghost expired facts; do
     for _ in $(seq 1 200); do [ -s "$work/$name.ready" ] && break; sleep 0.05; done
     if [ ! -s "$work/$name.ready" ]; then
         say "emulator '$name' did not start:"; cat "$work/$name.log"; echo "0 passed, 1 failed"; exit 1

@@ -267,12 +267,9 @@ pub fn print_availability(r: &gpu::GpuReport, format: Format) {
         r.kubernetes_configured.map(|k| if k { "configured" } else { "not configured" }).unwrap_or("unknown"),
         r.kubernetes_source
     );
-    println!(
-        "Held by VMs: {}   Claimed by Kubernetes: {}   Free: {}",
-        r.gpus_held_by_vms,
-        opt(r.gpus_claimed_by_kubernetes),
-        opt(r.free_gpus)
-    );
+    let k8s = opt(r.gpus_claimed_by_kubernetes);
+    let k8s = if r.kubernetes_share_estimated { format!("{k8s} (at most; estimated)") } else { k8s };
+    println!("Held by VMs: {}   Claimed by Kubernetes: {k8s}   Free: {}", r.gpus_held_by_vms, opt(r.free_gpus));
     if !r.gpu_vms.is_empty() {
         println!();
         let rows = serde_json::to_value(&r.gpu_vms).expect("JSON");

@@ -223,10 +223,12 @@ pub unsafe extern "C" fn asegpu_vm_delete(
 }
 
 /// Install the NVIDIA GPU extension: `{"resourceGroupName", "vmName", "name", "publisher", "type",
-/// "typeHandlerVersion", "settings", "release", "osType"}` (only the VM is required: the rest is chosen
-/// from the VM's OS and the device release). Refused with `ASEGPU_STATUS_INVALID_ARGUMENT` before sending
-/// when the VM is not a GPU size. Waits until Succeeded/Failed. Result: chosen values, warnings, and the
-/// extension with its instance view.
+/// "typeHandlerVersion", "settings", "release", "osType", "rhelCustomInstall"}` (only the VM is required:
+/// the rest is chosen from the VM's OS, distribution and the device release). Refused with
+/// `ASEGPU_STATUS_INVALID_ARGUMENT` before sending when the VM is not a GPU size. Waits until
+/// Succeeded/Failed; a failure's message adds the troubleshooting doc's advice and the guest's log paths.
+/// Result: chosen values, warnings (OS support, what the install needs), and the extension with its
+/// instance view.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as documented in the header.

@@ -24,7 +24,10 @@ pub(crate) fn session_of<'a>(s: *const AsegpuSession) -> Result<&'a Session> {
 /// Connect to a device: read its metadata endpoint, sign in to AD FS as the given user, and find its
 /// subscription. `options_json` is a ConnectOptions document (`armEndpoint` required; `username`,
 /// `tenantId`, `tls` {`caCertFile`, `caCertPem`, `caOnly`, `certificateThumbprint`,
-/// `insecureSkipTlsVerify`}, `hostMap`, `deviceIp`, `requestTimeoutSeconds`, `retry`, `clientId`).
+/// `insecureSkipTlsVerify`}, `hostMap`, `deviceIp`, `requestTimeoutSeconds`, `retry`, `clientId`, and
+/// `device`: the facts ARM does not expose, {`gpuCount`, `gpuModel`, `kubernetesConfigured`,
+/// `kubernetesGpus`, `release`, `customSizes` (each `"NAME:VCPUS:MEMORY_GIB[:GPUS]"` or an entry as
+/// `Get-HcsVMCustomSizes` prints it), `mpsEnabled`}).
 /// The password is a separate argument so it never travels inside a JSON document; asegpu keeps it in
 /// memory only (zeroised on free) to renew the sign-in.
 ///

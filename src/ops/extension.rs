@@ -179,6 +179,7 @@ pub async fn install(
         progress.emit("installGpuExtension", "warning", w.clone());
     }
     let os = if chosen.extension_type == ext::TYPE_WINDOWS { OsType::Windows } else { OsType::Linux };
+    progress.emit("installGpuExtension", "running", extension_help::INTERNET);
     let body = json!({ "location": crate::device::LOCATION, "properties": props });
     session.put_extension(&req.resource_group_name, &req.vm_name, &name, &body, progress, cancel).await.map_err(|e| {
         let advice = if e.status == crate::Status::Cancelled { String::new() } else {

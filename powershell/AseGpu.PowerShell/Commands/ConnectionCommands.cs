@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Collections;
 using System.Management.Automation;
 using AseGpu.PowerShell;
@@ -69,6 +70,12 @@ namespace AseGpu
         [Alias("Release")]
         public string DeviceRelease { get; set; }
 
+        [Parameter]
+        public string[] CustomSize { get; set; }
+
+        [Parameter]
+        public bool MpsEnabled { get; set; }
+
         protected override void ExecuteCmdlet()
         {
             string endpoint = ParameterSetName == "Environment" ? EnvironmentEndpoint() : ArmEndpoint;
@@ -122,7 +129,9 @@ namespace AseGpu
                 HostMap = HostMap,
                 GpuModel = Opt(GpuModel),
                 DeviceRelease = Opt(DeviceRelease),
+                CustomSizes = CustomSize == null ? null : CustomSize.Where(c => !string.IsNullOrEmpty(c)).ToArray(),
             };
+            if (IsBound(nameof(MpsEnabled))) o.MpsEnabled = MpsEnabled;
             if (IsBound(nameof(RequestTimeoutSeconds))) o.RequestTimeoutSeconds = RequestTimeoutSeconds;
             if (IsBound(nameof(GpuCount))) o.GpuCount = GpuCount;
             if (IsBound(nameof(KubernetesConfigured))) o.KubernetesConfigured = KubernetesConfigured;

@@ -44,6 +44,9 @@ namespace AseGpu
         public string Release { get; set; }
 
         [Parameter]
+        public SwitchParameter RhelCustomInstall { get; set; }
+
+        [Parameter]
         public SwitchParameter AsJob { get; set; }
 
         protected override void ExecuteCmdlet()
@@ -51,7 +54,7 @@ namespace AseGpu
             AseSession session = RequireSession();
             if (!ShouldProcess(ResourceGroupName + "/" + VMName, "Install the NVIDIA GPU extension")) return;
             AseGpuExtensionRequest request = ExtensionService.Request(ResourceGroupName, VMName, Opt(Name), Opt(Publisher),
-                Opt(ExtensionType), Opt(TypeHandlerVersion), Settings, Opt(Release));
+                Opt(ExtensionType), Opt(TypeHandlerVersion), Settings, Opt(Release), RhelCustomInstall);
             Invoke(ExtensionService.Install(session, request), AsJob);
         }
     }

@@ -38,7 +38,7 @@ namespace AseGpu.PowerShell
 
         /// <summary>The request of Install-AseGpuExtension (nulls: chosen from the VM's OS and the device release).</summary>
         public static AseGpuExtensionRequest Request(string resourceGroup, string vmName, string name, string publisher,
-            string type, string version, IDictionary settings, string release)
+            string type, string version, IDictionary settings, string release, bool rhelCustomInstall = false)
         {
             return new AseGpuExtensionRequest
             {
@@ -50,6 +50,7 @@ namespace AseGpu.PowerShell
                 TypeHandlerVersion = version,
                 Settings = settings,
                 Release = release,
+                RhelCustomInstall = rhelCustomInstall,
             };
         }
 

@@ -35,6 +35,8 @@ written to verbose output, errors or objects.
             KubernetesConfigured  = 'Device fact: whether Kubernetes is configured ($true/$false). Kubernetes claims every GPU that is free when it is configured.'
             KubernetesGpus        = 'Device fact: how many GPUs Kubernetes holds (0 to 2), when known.'
             DeviceRelease         = 'Device fact: the software release, e.g. 2309 (decides the GPU extension version). Alias Release.'
+            CustomSize            = 'Device fact: the custom VM sizes set on the device, each NAME:VCPUS:MEMORY_GIB[:GPUS] (e.g. Custom_GPU_T4_v3:8:28:2), as Get-HcsVMCustomSizes in the device''s PowerShell interface shows them. ARM lists custom sizes but not their GPU count.'
+            MpsEnabled            = 'Device fact: whether the GPU Multi-Process Service is on (Start-HcsGpuMPS in the device''s PowerShell interface); a device update turns it off.'
         }
         Examples    = @(
             @{

@@ -7,6 +7,12 @@ Only the VM is required: publisher (Microsoft.HpcCompute), type (NvidiaGpuDriver
 (1.5/1.8 for device release 2205 and later, 1.3 before) are chosen from the VM's OS and the device release
 (-Release, else Connect-AseDevice -DeviceRelease). A VM of a non-GPU size is refused before anything is sent.
 The install takes about 10 minutes on a device. VMs from Get-AseVM can be piped in.
+
+Warnings say what the install needs and ARM cannot check: the compute network must reach the internet (the
+driver is downloaded), a Windows Server 2016 VM needs TLS 1.2 enabled inside it, a RHEL VM must be registered
+with Red Hat and have vulkan-filesystem; and when the VM's OS is outside the extension's supported table
+(Windows Server 2019/2016, RHEL 7.4; Ubuntu 18.04 is deprecated), that it is untested. A failed install is
+explained with the troubleshooting doc's advice and the guest's log paths.
 '@
         Parameters  = @{
             ResourceGroupName  = 'The resource group.'
@@ -17,6 +23,7 @@ The install takes about 10 minutes on a device. VMs from Get-AseVM can be piped 
             TypeHandlerVersion = 'The handler version (aliases HandlerVersion, Version); chosen from the device release when omitted.'
             Settings           = 'Public settings (Windows: DriverURL, DriverCertificateUrl, DriverType).'
             Release            = 'The device software release, e.g. 2309.'
+            RhelCustomInstall  = 'On a RHEL 7 VM (release 2205 or later), use the troubleshooting doc''s custom install settings (a CUDA 11.4 driver below 510) instead of the default.'
         }
         Examples    = @(
             @{ Code = 'Install-AseGpuExtension -ResourceGroupName myasegpurg -VMName gpuvm1'; Remarks = '' }

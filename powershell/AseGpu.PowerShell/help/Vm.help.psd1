@@ -62,8 +62,10 @@ Restart-, Remove-AseVM, Get-AseVMExtension and Install-AseGpuExtension.
         Synopsis    = 'Stops a VM: deallocates it (as Stop-AzVM), or with -StayProvisioned powers it off keeping its GPU.'
         Description = @'
 A deallocated GPU VM releases its GPU; if Kubernetes is configured it may take the GPU, and the VM then cannot
-start again. Use -StayProvisioned for GPU VMs you want to start again. Asks for confirmation unless -Force or
--Confirm:$false.
+start again. Use -StayProvisioned for GPU VMs you want to start again. Even then, the release notes of 2102 to
+2205 warn that while GPU VMs are stopped Kubernetes may take over their GPUs, the longer the likelier (later
+docs say it was fixed): on a device with Kubernetes (or where Connect-AseDevice was not told), stopping a GPU VM
+writes that warning. Asks for confirmation unless -Force or -Confirm:$false.
 '@
         Parameters  = @{
             ResourceGroupName = 'The resource group.'

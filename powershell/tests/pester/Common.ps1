@@ -44,7 +44,7 @@ function Get-AsePwsh {
 
 function Get-AseTestSim {
     # The ready line of one emulator (arm_endpoint, ca_cert, host_map, control_endpoint, ...).
-    param([ValidateSet('Fast', 'Slow', 'Faults', 'K8s', 'WrongHost', 'Expired')][string]$Name = 'Fast')
+    param([ValidateSet('Fast', 'Slow', 'Faults', 'K8s', 'WrongHost', 'Expired', 'Facts')][string]$Name = 'Fast')
     $json = [Environment]::GetEnvironmentVariable('ASEGPU_PESTER_SIM_' + $Name.ToUpperInvariant())
     if (-not $json) { throw "ASEGPU_PESTER_SIM_$($Name.ToUpperInvariant()) is not set: run the suite with powershell/tests/run-pester.sh" }
     $json | ConvertFrom-Json
