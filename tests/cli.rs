@@ -517,9 +517,11 @@ async fn preflight_of_a_custom_size() {
         assert!(!out.contains("not a size Azure Stack Edge offers"), "{out}");
 
         sim.with_state(|st| {
-            st.device.custom_sizes = vec![asegpu::device::custom_sizes::CustomSize::parse("Custom_GPU_T4_v3:8:28:2").unwrap()]
+            st.device.custom_sizes =
+                vec![asegpu::device::custom_sizes::CustomSize::parse("Custom_GPU_T4_v3:8:28:2").unwrap()]
         });
-        let (code, _, err) = cli.run(&strs(&connect_args(&sim, &["--custom-size", "Custom_GPU_T4_v3:8:28:2"])), Some(PW));
+        let (code, _, err) =
+            cli.run(&strs(&connect_args(&sim, &["--custom-size", "Custom_GPU_T4_v3:8:28:2"])), Some(PW));
         assert_eq!(code, 0, "{err}");
         let r = cli.json(&["gpu", "preflight", "--size", "Custom_GPU_T4_v3"]);
         assert_eq!((r["ok"].as_bool(), r["gpusNeeded"].as_u64()), (Some(true), Some(2)), "{r}");
@@ -528,7 +530,8 @@ async fn preflight_of_a_custom_size() {
         let sizes = cli.json(&["vm", "sizes"]);
         let custom = sizes.as_array().unwrap().iter().find(|s| s["name"] == "Custom_GPU_T4_v3").unwrap();
         assert_eq!(custom["gpus"], 2, "{custom}");
-        let (code, _, err) = cli.run(&strs(&connect_args(&sim, &["--custom-size", "Custom_GPU_T4_v3:8:28:3"])), Some(PW));
+        let (code, _, err) =
+            cli.run(&strs(&connect_args(&sim, &["--custom-size", "Custom_GPU_T4_v3:8:28:3"])), Some(PW));
         assert_eq!(code, 2, "a GPU count of 3 is refused: {err}");
         assert!(err.contains("1 or 2"), "{err}");
     });

@@ -34,10 +34,8 @@ async fn device(change: impl FnOnce(&mut SimConfig)) -> Env {
     change(&mut c);
     let sim = Sim::start(c).await.unwrap();
     let ca = std::fs::read(&sim.info.ca_cert).unwrap();
-    let ctl = reqwest::Client::builder()
-        .tls_certs_only(vec![reqwest::Certificate::from_pem(&ca).unwrap()])
-        .build()
-        .unwrap();
+    let ctl =
+        reqwest::Client::builder().tls_certs_only(vec![reqwest::Certificate::from_pem(&ca).unwrap()]).build().unwrap();
     let e = Env { sim, _dir: dir, ctl };
     let s = e.session(|_| {}).await;
     s.create_resource_group(
@@ -160,7 +158,8 @@ async fn custom_sizes_exist_once_set_and_take_their_gpus() {
     assert_eq!((a.gpus_held_by_vms, a.free_gpus), (2, Some(0)));
     let e = custom.vm(&known, "c2", "ubuntu1804", T4).await.unwrap_err();
     assert!(e.message.contains("Insufficient number of GPUs"), "{e}");
-    let req = extension::InstallRequest { resource_group_name: "rg".into(), vm_name: "c1".into(), ..Default::default() };
+    let req =
+        extension::InstallRequest { resource_group_name: "rg".into(), vm_name: "c1".into(), ..Default::default() };
     let r = extension::install(&known, &req, &Progress::none(), &CancelToken::new()).await.unwrap();
     assert_eq!(r.extension.provisioning_state, "Succeeded");
     custom.sim.stop().await;
@@ -171,7 +170,10 @@ async fn gen2_images_cannot_be_gpu_vms() {
     let e = device(|_| {}).await;
     let s = e.session(|_| {}).await;
     e.image(&s, "ubuntu-gen2", "ubuntu18.04gen2.vhd", "Linux", Some("V2")).await;
-    let image = format!("/subscriptions/{}/resourceGroups/rg/providers/Microsoft.Compute/images/ubuntu-gen2", s.subscription_id());
+    let image = format!(
+        "/subscriptions/{}/resourceGroups/rg/providers/Microsoft.Compute/images/ubuntu-gen2",
+        s.subscription_id()
+    );
     let mut plan = gpu::Plan::of_size(T4, 1);
     plan.vms[0].image_id = Some(image.clone());
     let r = gpu::preflight(&s, &plan, &CancelToken::new()).await.unwrap();
@@ -194,7 +196,10 @@ async fn stopped_gpu_vms_may_lose_their_gpu_to_kubernetes() {
     let c = CancelToken::new();
     let (stopped, warnings) = with_warnings(async |p| vm::act(&s, "rg", "vm1", VmAction::PowerOff, p, &c).await).await;
     assert_eq!(stopped.unwrap().power_state.as_deref(), Some("stopped"));
-    assert!(warnings.iter().any(|w| w.contains("Kubernetes may take over its GPU") && w.contains("Get-HcsGpuNvidiaSmi")), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.contains("Kubernetes may take over its GPU") && w.contains("Get-HcsGpuNvidiaSmi")),
+        "{warnings:?}"
+    );
     let a = gpu::availability(&s, &c).await.unwrap();
     assert!(a.notes.iter().any(|n| n.contains("2102 to 2205")), "{:?}", a.notes);
     vm::act(&s, "rg", "vm1", VmAction::Start, &Progress::none(), &c).await.unwrap();
@@ -237,14 +242,15 @@ async fn a_gpu_freed_after_kubernetes_may_be_free_or_kubernetes() {
         assert_eq!(placed.is_ok(), !takeover, "takeover {takeover}: {placed:?}");
         // With the device's own count in the profile, the client knows.
         let k = if takeover { 2 } else { 1 };
-        let exact = e.session(|f| {
-            f.kubernetes_configured = Some(true);
-            f.kubernetes_gpus = Some(k);
-        })
-        .await;
+        let exact = e
+            .session(|f| {
+                f.kubernetes_configured = Some(true);
+                f.kubernetes_gpus = Some(k);
+            })
+            .await;
         let r = preflight(&exact, T4, 1).await;
         assert!(!r.availability.kubernetes_share_estimated);
-        assert_eq!(r.ok, false, "takeover {takeover}: every GPU is taken now: {:#?}", r.findings);
+        assert!(!r.ok, "takeover {takeover}: every GPU is taken now: {:#?}", r.findings);
         e.sim.stop().await;
     }
 }
@@ -258,7 +264,11 @@ async fn gpu_extension_needs_and_failures() {
     e.vm(&s, "win", "ws2016", T4).await.unwrap();
     e.vm(&s, "rhel", "rhel74", T4).await.unwrap();
     let c = CancelToken::new();
-    let req = |vm: &str| extension::InstallRequest { resource_group_name: "rg".into(), vm_name: vm.into(), ..Default::default() };
+    let req = |vm: &str| extension::InstallRequest {
+        resource_group_name: "rg".into(),
+        vm_name: vm.into(),
+        ..Default::default()
+    };
     // What the install needs, said before it runs.
     let (_, _, _, w) = extension::choose(&s, &req("win"), &c).await.unwrap();
     assert!(w.iter().any(|x| x.contains("SchUseStrongCrypto 1")), "{w:?}");
@@ -269,7 +279,10 @@ async fn gpu_extension_needs_and_failures() {
     let events = Mutex::new(Vec::<ProgressEvent>::new());
     let sink = |ev: &ProgressEvent| events.lock().unwrap().push(ev.clone());
     let err = extension::install(&s, &req("rhel"), &Progress::new(&sink), &c).await.unwrap_err();
-    assert!(err.message.contains("downloading package") && err.message.contains("/var/log/azure/nvidia-vmext-status"), "{err}");
+    assert!(
+        err.message.contains("downloading package") && err.message.contains("/var/log/azure/nvidia-vmext-status"),
+        "{err}"
+    );
     assert!(err.message.contains("port enabled for compute must reach the internet"), "{err}");
     let said = events.into_inner().unwrap();
     assert!(said.iter().any(|e| e.stage != "warning" && e.message.contains("from the internet")), "{said:?}");
@@ -290,7 +303,8 @@ async fn untested_oses_are_warned_not_refused_and_old_releases_get_their_setting
     ] {
         e.image(&s, image, vhd, os, None).await;
         e.vm(&s, image, image, T4).await.unwrap();
-        let req = extension::InstallRequest { resource_group_name: "rg".into(), vm_name: image.into(), ..Default::default() };
+        let req =
+            extension::InstallRequest { resource_group_name: "rg".into(), vm_name: image.into(), ..Default::default() };
         let r = extension::install(&s, &req, &Progress::none(), &CancelToken::new()).await.unwrap();
         assert_eq!(r.extension.provisioning_state, "Succeeded", "{image}: untested is not refused");
         assert!(r.warnings.iter().any(|w| w.contains("haven't been tested")), "{image}: {:?}", r.warnings);
@@ -298,10 +312,14 @@ async fn untested_oses_are_warned_not_refused_and_old_releases_get_their_setting
     }
     // Ubuntu 18.04: deprecated by the 2024 overview; before 2105 its settings were the DRIVER_URL ones.
     e.vm(&s, "u18", "ubuntu1804", T4).await.unwrap();
-    let req = extension::InstallRequest { resource_group_name: "rg".into(), vm_name: "u18".into(), ..Default::default() };
+    let req =
+        extension::InstallRequest { resource_group_name: "rg".into(), vm_name: "u18".into(), ..Default::default() };
     let r = extension::install(&s, &req, &Progress::none(), &CancelToken::new()).await.unwrap();
     assert!(r.warnings.iter().any(|w| w.contains("no longer supported")), "{:?}", r.warnings);
-    assert_eq!((r.chosen["typeHandlerVersion"].as_str(), r.chosen["settings"]["CUDA_ver"].as_str()), (Some("1.3"), Some("10.0.130")));
+    assert_eq!(
+        (r.chosen["typeHandlerVersion"].as_str(), r.chosen["settings"]["CUDA_ver"].as_str()),
+        (Some("1.3"), Some("10.0.130"))
+    );
     assert_eq!(r.extension.public_settings["InstallCUDA"], "true");
     e.sim.stop().await;
 }
@@ -324,7 +342,13 @@ async fn the_device_runs_at_most_24_vms() {
 async fn kubernetes_vms_take_memory_and_the_catalog_is_the_2023_one() {
     let e = device(|_| {}).await;
     let s = e.session(|_| {}).await;
-    let names: Vec<String> = s.list_vm_sizes(&CancelToken::new()).await.unwrap().iter().filter_map(|v| v["name"].as_str().map(str::to_string)).collect();
+    let names: Vec<String> = s
+        .list_vm_sizes(&CancelToken::new())
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|v| v["name"].as_str().map(str::to_string))
+        .collect();
     for n in ["Standard_F4s_v1", "Standard_F32s_v1", "Standard_F32s_v3", "Standard_F12_HPN_T4_v3"] {
         assert!(names.iter().any(|x| x == n), "{n} missing from {names:?}");
     }
@@ -370,7 +394,10 @@ async fn device_updates_turn_mps_off_and_start_stopped_gpu_vms() {
     assert_eq!(rec.stopped.len(), 1);
     assert!(warnings.iter().any(|w| w.contains("Start-HcsGpuMPS")), "{warnings:?}");
     let after = e.control(reqwest::Method::POST, "update", json!({ "release": "2403" })).await;
-    assert_eq!((after["device"]["mpsEnabled"].as_bool(), after["device"]["release"].as_str()), (Some(false), Some("2403")));
+    assert_eq!(
+        (after["device"]["mpsEnabled"].as_bool(), after["device"]["release"].as_str()),
+        (Some(false), Some("2403"))
+    );
     assert_eq!(after["startedVms"], json!(["vm1"]), "the update starts GPU VMs stopped staying provisioned");
     let (started, warnings) = with_warnings(async |p| update::resume(&s, &rec, p, &c).await).await;
     assert_eq!(started.unwrap()[0].power_state.as_deref(), Some("running"));

@@ -71,7 +71,9 @@ impl CustomSize {
         let gpus = match (model, gpus) {
             (None, None | Some(0)) => 0,
             (None, Some(n)) => {
-                return Err(crate::Error::invalid(format!("{name} is the custom size without a GPU: give no GPU count, not {n}")))
+                return Err(crate::Error::invalid(format!(
+                    "{name} is the custom size without a GPU: give no GPU count, not {n}"
+                )))
             }
             (Some(_), None) => 1,
             (Some(_), Some(n)) => super::validate_gpu_count(n)
@@ -213,10 +215,9 @@ mod tests {
 
     #[test]
     fn json_forms() {
-        let v: Vec<CustomSize> = serde_json::from_str(
-            r#"["Custom_GPU_T4_v3:8:56:2", {"name":"Custom_NonGPU","vcpus":2,"memoryGib":8}]"#,
-        )
-        .unwrap();
+        let v: Vec<CustomSize> =
+            serde_json::from_str(r#"["Custom_GPU_T4_v3:8:56:2", {"name":"Custom_NonGPU","vcpus":2,"memoryGib":8}]"#)
+                .unwrap();
         assert_eq!((v[0].gpus, v[1].gpus, v[1].vcpus), (2, 0, 2));
         // As Get-HcsVMCustomSizes prints the defaults (with double quotes).
         let d: Vec<CustomSize> = serde_json::from_str(

@@ -302,9 +302,18 @@ mod tests {
         assert!(ok(TYPE_WINDOWS, "1.5", 1, OsType::Windows, "2309").is_ok());
         assert!(ok(TYPE_WINDOWS, "1.3", 1, OsType::Windows, "2105").is_ok());
         assert!(matches!(ok(TYPE_LINUX, "1.8", 0, OsType::Linux, "2309"), Err(GpuExtensionError::NotGpuSize { .. })));
-        assert!(matches!(ok(TYPE_LINUX, "1.3", 1, OsType::Linux, "2309"), Err(GpuExtensionError::WrongParameter { .. })));
-        assert!(matches!(ok(TYPE_LINUX, "1.8", 1, OsType::Linux, "2203"), Err(GpuExtensionError::WrongParameter { .. })));
-        assert!(matches!(ok(TYPE_WINDOWS, "1.5", 1, OsType::Linux, "2309"), Err(GpuExtensionError::UnsupportedOs { .. })));
+        assert!(matches!(
+            ok(TYPE_LINUX, "1.3", 1, OsType::Linux, "2309"),
+            Err(GpuExtensionError::WrongParameter { .. })
+        ));
+        assert!(matches!(
+            ok(TYPE_LINUX, "1.8", 1, OsType::Linux, "2203"),
+            Err(GpuExtensionError::WrongParameter { .. })
+        ));
+        assert!(matches!(
+            ok(TYPE_WINDOWS, "1.5", 1, OsType::Linux, "2309"),
+            Err(GpuExtensionError::UnsupportedOs { .. })
+        ));
         assert!(matches!(
             check_gpu_extension("Microsoft.Azure", TYPE_LINUX, "1.8", "x", 1, vec![], OsType::Linux, "2309"),
             Err(GpuExtensionError::WrongParameter { .. })
@@ -327,7 +336,10 @@ mod tests {
         for release in ["2105", "2203", "2309"] {
             assert_eq!(gpu_extension_for_guest(OsType::Linux, rhel, release).settings, json!({}), "{release}");
         }
-        assert_eq!(gpu_extension_for(OsType::Linux, "2011").settings["DRIVER_URL"], "https://go.microsoft.com/fwlink/?linkid=874271");
+        assert_eq!(
+            gpu_extension_for(OsType::Linux, "2011").settings["DRIVER_URL"],
+            "https://go.microsoft.com/fwlink/?linkid=874271"
+        );
         assert!(rhel7_custom_install_settings()["DRIVER_URL"].as_str().unwrap().starts_with("https://"));
     }
 }

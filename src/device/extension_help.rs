@@ -94,12 +94,19 @@ mod tests {
 
     #[test]
     fn failures_are_explained() {
-        let tls = explain_failure(OsType::Windows, "Failed to download https://go.microsoft.com/fwlink/?linkid=871664 after 10 attempts. Exiting!");
+        let tls = explain_failure(
+            OsType::Windows,
+            "Failed to download https://go.microsoft.com/fwlink/?linkid=871664 after 10 attempts. Exiting!",
+        );
         assert!(tls.contains("TLS 1.2") && tls.contains("WaAppAgent.txt"), "{tls}");
         let net = explain_failure(OsType::Linux, "VM extension installation failed in downloading package");
         assert!(net.contains("internet") && net.contains("nvidia-vmext-status"), "{net}");
         assert!(explain_failure(OsType::Linux, "dpkg is used by another process").contains("package manager"));
-        assert!(explain_failure(OsType::Linux, "nvidia: module verification failed: signature and/or required key missing").contains("2205"));
+        assert!(explain_failure(
+            OsType::Linux,
+            "nvidia: module verification failed: signature and/or required key missing"
+        )
+        .contains("2205"));
         assert_eq!(explain_failure(OsType::Linux, "something else"), logs_hint(OsType::Linux));
     }
 }

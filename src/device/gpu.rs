@@ -25,7 +25,8 @@ use serde::{Deserialize, Serialize};
 /// - The GPU VM overview (07/05/2022 and 08/16/2024) keeps the related warning about deallocated VMs only in
 ///   a comment that begins "Li indicated that this is fixed"; the item left the release notes in the
 ///   07/25/2022 version of 2205. No doc names the release that fixed it.
-pub const STOPPED_VM_CAVEAT: &str = "While a GPU VM is stopped, Kubernetes may take over its GPU: the release notes of \
+pub const STOPPED_VM_CAVEAT: &str =
+    "While a GPU VM is stopped, Kubernetes may take over its GPU: the release notes of \
     2102 to 2205 say that the longer GPU VMs stay stopped, the higher the chance that Kubernetes takes their GPUs \
     (later docs say this was fixed, without naming the release). On a device with Kubernetes, keep GPU VMs stopped \
     only briefly (stop them right before a device update and start them right after), and check a GPU VM's GPU \

@@ -136,7 +136,11 @@ fn guess_linux(text: &str) -> OsGuess {
             ("24.04", "Ubuntu 24.04"),
         ] {
             if text.contains(v) {
-                return if name == "Ubuntu 18.04" { OsGuess::Supported(index("Ubuntu")) } else { OsGuess::Untested(name) };
+                return if name == "Ubuntu 18.04" {
+                    OsGuess::Supported(index("Ubuntu"))
+                } else {
+                    OsGuess::Untested(name)
+                };
             }
         }
         OsGuess::Unknown

@@ -181,12 +181,16 @@ pub async fn install(
     let os = if chosen.extension_type == ext::TYPE_WINDOWS { OsType::Windows } else { OsType::Linux };
     progress.emit("installGpuExtension", "running", extension_help::INTERNET);
     let body = json!({ "location": crate::device::LOCATION, "properties": props });
-    session.put_extension(&req.resource_group_name, &req.vm_name, &name, &body, progress, cancel).await.map_err(|e| {
-        let advice = if e.status == crate::Status::Cancelled { String::new() } else {
-            format!(" {}", extension_help::explain_failure(os, &e.message))
-        };
-        e.context(format!("installing the GPU extension '{name}' on VM '{}'", req.vm_name)).with_hint(advice)
-    })?;
+    session.put_extension(&req.resource_group_name, &req.vm_name, &name, &body, progress, cancel).await.map_err(
+        |e| {
+            let advice = if e.status == crate::Status::Cancelled {
+                String::new()
+            } else {
+                format!(" {}", extension_help::explain_failure(os, &e.message))
+            };
+            e.context(format!("installing the GPU extension '{name}' on VM '{}'", req.vm_name)).with_hint(advice)
+        },
+    )?;
     let v = session.get_extension(&req.resource_group_name, &req.vm_name, &name, cancel).await?;
     Ok(InstallResult {
         name,

@@ -6,8 +6,8 @@
 pub use super::preflight::{check_plan, preflight, Finding, Plan, PlannedVm, PreflightReport, Severity};
 use super::vm::{self, VmView};
 use crate::arm::Session;
-use crate::device::gpu::GpuUsage;
 use crate::device::custom_sizes::{self, CustomSize};
+use crate::device::gpu::GpuUsage;
 use crate::device::sizes::{self, GpuModel};
 use crate::device::DeviceFacts;
 use crate::error::Result;
@@ -132,7 +132,12 @@ fn gpu_vms_of(vms: &[VmView]) -> Vec<GpuVm> {
 
 /// Kubernetes' GPUs: 0 when not configured, the profile's number when given, else every GPU no allocated VM
 /// holds (the docs' rule at configuration time), marked as an estimate. None when it cannot be told.
-fn kubernetes_share(facts: &DeviceFacts, held: u32, total: Option<u32>, notes: &mut Vec<String>) -> (Option<u32>, bool) {
+fn kubernetes_share(
+    facts: &DeviceFacts,
+    held: u32,
+    total: Option<u32>,
+    notes: &mut Vec<String>,
+) -> (Option<u32>, bool) {
     match (facts.kubernetes_configured, facts.kubernetes_gpus, total) {
         (Some(false), _, _) => (Some(0), false),
         (Some(true), Some(k), _) => (Some(k), false),
@@ -142,7 +147,7 @@ fn kubernetes_share(facts: &DeviceFacts, held: u32, total: Option<u32>, notes: &
         }
         (Some(true), None, None) => (None, true),
         (None, _, _) => {
-            notes.push("Whether Kubernetes is configured is not readable from ARM: set deviceFacts.kubernetesConfigured in the connection profile. If it is, it claimed every GPU that was free when it was configured.".into());
+            notes.push("Whether Kubernetes is configured is not readable from ARM: set deviceFacts.kubernetesConfigured in the connection profile (the device's page in the Azure portal and its local web UI show it). If it is, it claimed every GPU that was free when it was configured.".into());
             (None, false)
         }
     }

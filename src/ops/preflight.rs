@@ -205,7 +205,10 @@ async fn check_image(
         }
         Err(e) => return Err(e),
     };
-    let gen2 = img.pointer("/properties/hyperVGeneration").and_then(Value::as_str).is_some_and(|g| g.eq_ignore_ascii_case("V2"));
+    let gen2 = img
+        .pointer("/properties/hyperVGeneration")
+        .and_then(Value::as_str)
+        .is_some_and(|g| g.eq_ignore_ascii_case("V2"));
     if gen2 && avail.gpus_of(&p.vm_size) > 0 {
         return Ok(vec![finding(
             Severity::Error,
@@ -237,17 +240,88 @@ pub fn check_plan(plan: &Plan, size_names: &[String], existing: &[VmView], avail
     for p in &plan.vms {
         f.extend(check_size(p, size_names, avail));
         if existing.iter().any(|v| v.name.eq_ignore_ascii_case(&p.name)) {
-            f.push(finding(Severity::Info, "VmExists", format!("VM '{}' already exists: the deployment updates it.", p.name), None));
+            f.push(finding(
+                Severity::Info,
+                "VmExists",
+                format!("VM '{}' already exists: the deployment updates it.", p.name),
+                None,
+            ));
         }
     }
     f.extend(check_vm_limit(plan, existing));
+    f.extend(check_memory(plan, existing, avail));
     f.extend(check_gpus(plan, existing, avail));
+    f.extend(check_stopped_gpu_vms(existing, avail));
     f
+}
+
+/// Stopped GPU VMs count as holding their GPUs, with the release notes' caveat when Kubernetes is (or may
+/// be) configured ([`crate::device::gpu::STOPPED_VM_CAVEAT`]).
+fn check_stopped_gpu_vms(existing: &[VmView], avail: &GpuReport) -> Vec<Finding> {
+    let stopped: Vec<&str> = existing
+        .iter()
+        .filter(|v| v.gpus > 0 && v.power_state.as_deref() == Some("stopped"))
+        .map(|v| v.name.as_str())
+        .collect();
+    if stopped.is_empty() || avail.kubernetes_configured == Some(false) {
+        return vec![];
+    }
+    vec![finding(
+        Severity::Info,
+        "StoppedGpuVmsMayLoseGpu",
+        format!(
+            "Counted as holding their GPUs: the stopped GPU VMs {}. {}",
+            stopped.join(", "),
+            crate::device::gpu::STOPPED_VM_CAVEAT
+        ),
+        None,
+    )]
+}
+
+/// Memory of a size in GiB (custom sizes as the profile gives them; 0 when unknown).
+fn memory_of(size: &str, avail: &GpuReport) -> f64 {
+    let custom = avail.custom_sizes.iter().find(|c| c.name.eq_ignore_ascii_case(size));
+    custom.map(|c| c.memory_gib).or_else(|| sizes::find(size).map(|s| s.memory_gib)).unwrap_or(0.0)
+}
+
+/// A Pro GPU (T4) device has 96 GiB for VMs, Kubernetes' VMs take 36 of it when it is configured, and each
+/// VM has a Hyper-V overhead the docs do not quantify ([`crate::device::limits`]): a warning, since ARM shows
+/// neither the device's memory nor what Kubernetes' apps use.
+fn check_memory(plan: &Plan, existing: &[VmView], avail: &GpuReport) -> Vec<Finding> {
+    use crate::device::{gpu::PowerState, limits};
+    if avail.gpu_model != Some(GpuModel::T4) {
+        return vec![];
+    }
+    let holds = |v: &VmView| v.power_state.as_deref().and_then(PowerState::parse).is_none_or(|p| p.holds_resources());
+    let used: f64 = existing.iter().filter(|v| holds(v)).map(|v| memory_of(&v.vm_size, avail)).sum();
+    let new: f64 = plan
+        .vms
+        .iter()
+        .filter(|p| !existing.iter().any(|v| v.name.eq_ignore_ascii_case(&p.name)))
+        .map(|p| memory_of(&p.vm_size, avail))
+        .sum();
+    let k8s = limits::kubernetes_memory_gib(avail.kubernetes_configured == Some(true)) as f64;
+    let total = limits::USABLE_MEMORY_GIB as f64;
+    if new == 0.0 || used + new + k8s <= total {
+        return vec![];
+    }
+    let k = if k8s > 0.0 { format!(", Kubernetes' master and worker VMs {k8s} GiB") } else { String::new() };
+    vec![finding(
+        Severity::Warning,
+        "MemoryMayNotFit",
+        format!("The plan's VMs need {new} GiB: a Pro GPU device has {total} GiB for VMs, of which allocated VMs use {used} GiB{k}. The device may refuse with InsufficientMemoryResources."),
+        Some("Deallocate or delete VMs you do not need, or choose smaller sizes."),
+    )]
 }
 
 fn check_size(p: &PlannedVm, size_names: &[String], avail: &GpuReport) -> Vec<Finding> {
     if p.vm_size.is_empty() || p.vm_size.starts_with('[') {
-        return vec![finding(Severity::Warning, "SizeUnknown", format!("The size of VM '{}' could not be evaluated before deployment.", p.name), None)];
+        return vec![finding(
+            Severity::Warning,
+            "SizeUnknown",
+            format!("The size of VM '{}' could not be evaluated before deployment.", p.name),
+            None,
+        )];
     }
     if let Some((name, model)) = custom_sizes::custom_name(&p.vm_size) {
         return check_custom_size(p, name, model, size_names, avail);
@@ -284,7 +358,10 @@ fn check_model(p: &PlannedVm, size: &str, need: Option<GpuModel>, avail: &GpuRep
     Some(finding(
         Severity::Error,
         "GpuModelMismatch",
-        format!("VM '{}' uses size '{size}' for NVIDIA {need:?} GPUs, but this device has NVIDIA {have:?} GPUs.", p.name),
+        format!(
+            "VM '{}' uses size '{size}' for NVIDIA {need:?} GPUs, but this device has NVIDIA {have:?} GPUs.",
+            p.name
+        ),
         Some(&format!("The GPU VM size must match the device's GPU model: use one of {alt}.")),
     ))
 }
@@ -560,6 +637,31 @@ mod tests {
         let mut plan = Plan::of_size(T4, 1);
         plan.vms[0].name = "VM1".into();
         assert!(errors(&check_plan(&plan, &t4_sizes(), &vms, &r)).is_empty());
+    }
+
+    #[test]
+    fn memory_may_not_fit_a_pro_gpu_device() {
+        let warn = |f: &[Finding]| f.iter().any(|x| x.code == "MemoryMayNotFit" && x.severity == Severity::Warning);
+        let vms = vec![vm("big", "Standard_NC8as_T4_v3", "running")];
+        let plan = Plan::of_size(T4, 1);
+        let without = report(&facts(2, false), &t4_sizes(), &vms);
+        assert!(!warn(&check_plan(&plan, &t4_sizes(), &vms, &without)), "56 + 28 of 96 GiB fit");
+        let with = report(&facts(2, true), &t4_sizes(), &vms);
+        let f = check_plan(&plan, &t4_sizes(), &vms, &with);
+        assert!(warn(&f), "56 + 28 + Kubernetes' 36 do not: {f:#?}");
+        let stopped = vec![vm("big", "Standard_NC8as_T4_v3", "deallocated")];
+        assert!(!warn(&check_plan(&plan, &t4_sizes(), &stopped, &with)), "a deallocated VM holds no memory");
+    }
+
+    #[test]
+    fn stopped_gpu_vms_carry_the_caveat() {
+        let vms = vec![vm("vm1", T4, "stopped")];
+        let said = |k8s: bool| {
+            let r = report(&facts(2, k8s), &t4_sizes(), &vms);
+            check_plan(&Plan::of_size(T4, 1), &t4_sizes(), &vms, &r).iter().any(|f| f.code == "StoppedGpuVmsMayLoseGpu")
+        };
+        assert!(said(true));
+        assert!(!said(false), "no Kubernetes, no caveat");
     }
 
     #[test]

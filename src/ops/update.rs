@@ -7,9 +7,9 @@
 //! setting is not retained" across an update. The helper says each of these as a warning where it applies.
 
 use super::vm;
-use crate::device::gpu::{stop_risks_gpu, STOPPED_VM_CAVEAT};
 use crate::arm::compute::VmAction;
 use crate::arm::Session;
+use crate::device::gpu::{stop_risks_gpu, STOPPED_VM_CAVEAT};
 use crate::error::Result;
 use crate::progress::{CancelToken, Progress};
 use serde::{Deserialize, Serialize};
@@ -78,7 +78,11 @@ pub async fn resume(
         if let Ok(v) = vm::get(session, &s.resource_group_name, &s.name, cancel).await {
             if v.power_state.as_deref() == Some("running") {
                 // The device starts GPU VMs stopped staying provisioned after an update (2102 to 2205).
-                progress.emit("resumeGpuVms", "running", format!("'{}' is running already (the update started it)", s.name));
+                progress.emit(
+                    "resumeGpuVms",
+                    "running",
+                    format!("'{}' is running already (the update started it)", s.name),
+                );
                 started.push(v);
                 continue;
             }

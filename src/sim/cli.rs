@@ -113,7 +113,10 @@ impl Args {
         cfg.device.kubernetes_configured = self.kubernetes;
         cfg.device.compute_enabled = !self.no_compute;
         if let Some(c) = self.custom_size.iter().find(|c| c.gpu_model().is_some_and(|m| m != self.gpu_model)) {
-            return Err(format!("--custom-size {} is for another GPU model than --gpu-model {:?}", c.name, self.gpu_model));
+            return Err(format!(
+                "--custom-size {} is for another GPU model than --gpu-model {:?}",
+                c.name, self.gpu_model
+            ));
         }
         cfg.device.custom_sizes = self.custom_size;
         cfg.device.mps_enabled = self.mps;

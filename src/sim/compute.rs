@@ -932,7 +932,14 @@ fn put_ext(
 
 /// How the device fails a GPU extension: the request's checks, then the driver download, which needs the
 /// compute network to reach the internet. The VM's distribution is not checked (untested OSes may work).
-fn gpu_extension_error(st: &State, vm: &Value, name: &str, publisher: &str, etype: &str, version: &str) -> Option<Value> {
+fn gpu_extension_error(
+    st: &State,
+    vm: &Value,
+    name: &str,
+    publisher: &str,
+    etype: &str,
+    version: &str,
+) -> Option<Value> {
     let size = vm["properties"]["hardwareProfile"]["vmSize"].as_str().unwrap_or("");
     let os = internal_str(vm, "osType").and_then(|o| extension::OsType::parse(&o)).unwrap_or(extension::OsType::Linux);
     let gpus = vm[res::INTERNAL]["gpus"].as_u64().unwrap_or(0) as u32;

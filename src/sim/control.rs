@@ -87,7 +87,12 @@ fn patch_device(shared: &Shared, req: &Req) -> Resp {
         return arm_error(
             400,
             "InvalidDevice",
-            &format!("{} is the custom size of {:?} devices; this device has {:?} GPUs", c.name, c.gpu_model(), d.gpu_model),
+            &format!(
+                "{} is the custom size of {:?} devices; this device has {:?} GPUs",
+                c.name,
+                c.gpu_model(),
+                d.gpu_model
+            ),
         );
     }
     if let Err(e) = crate::device::validate_release(&d.release) {

@@ -269,7 +269,7 @@ mod tests {
             "count": 800, "input": {"copy": [{"name": "c", "count": 400, "input": "[copyIndex('c')]"}]}}]}}]}},
             "resources": []});
         let t0 = std::time::Instant::now();
-        let e = Deployment::new(&t, None, DeploymentContext::new("s", "rg", "dbelocal", "d")).err().expect("refused");
+        let e = Deployment::new(&t, None, DeploymentContext::new("s", "rg", "dbelocal", "d")).expect_err("refused");
         assert!(e.message.contains(&format!("past {MAX_COPY_ITERATIONS} copy iterations")), "{}", e.message);
         assert!(t0.elapsed() < std::time::Duration::from_secs(30), "took {:?}", t0.elapsed());
         // 800 x 120 = 96,000 small items (plus the 800 outer ones) is within the budget.
