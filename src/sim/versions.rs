@@ -1,27 +1,10 @@
-//! Which api-versions the emulated device accepts, per provider (strict mode): the device's documented
-//! 2019-03-01-hybrid table, the versions its templates pin, and what the hybrid profiles (2018-03-01,
-//! 2019-03-01, 2020-09-01) resolve to, because the Azure CLI and SDKs on those profiles send them.
+//! The emulated device's api-version check: strict mode accepts the versions of the one table in
+//! [`crate::arm::versions::accepted`]; permissive mode any well-formed version.
 
 use super::http::{arm_error, Resp};
 use super::ApiVersionMode;
 
-pub const RESOURCES: &[&str] = &["2020-06-01", "2019-10-01", "2018-09-01", "2018-05-01", "2018-02-01", "2016-09-01"];
-pub const SUBSCRIPTIONS: &[&str] = &["2018-09-01", "2016-06-01"];
-pub const COMPUTE: &[&str] = &["2020-06-01", "2019-07-01", "2017-12-01", "2017-03-30"];
-pub const NETWORK: &[&str] = &["2018-11-01", "2017-10-01"];
-pub const STORAGE: &[&str] = &["2019-06-01", "2017-10-01", "2016-01-01"];
-pub const AZURE_BRIDGE: &[&str] = &["2020-07-01"];
-
-/// The supported list for a provider namespace (case-insensitive), or the Resources list.
-pub fn for_namespace(ns: &str) -> &'static [&'static str] {
-    match ns.to_ascii_lowercase().as_str() {
-        "microsoft.compute" => COMPUTE,
-        "microsoft.network" => NETWORK,
-        "microsoft.storage" => STORAGE,
-        "microsoft.azurebridge" => AZURE_BRIDGE,
-        _ => RESOURCES,
-    }
-}
+pub use crate::arm::versions::accepted::*;
 
 fn well_formed(v: &str) -> bool {
     let date = v.strip_suffix("-preview").unwrap_or(v);
