@@ -36,7 +36,7 @@ impl Default for UploadOptions {
 }
 
 impl UploadOptions {
-    fn validate(&self) -> Result<()> {
+    pub(super) fn validate(&self) -> Result<()> {
         if !(1..=64).contains(&self.concurrency) {
             return Err(Error::invalid(format!("concurrency must be 1 to 64, not {}", self.concurrency)));
         }
@@ -83,17 +83,17 @@ pub struct UploadSummary {
 
 /// A fixed set of reusable buffers (one per request in flight).
 pub(super) struct BufferPool {
-    size: usize,
-    free: Mutex<Vec<Vec<u8>>>,
+    pub(super) size: usize,
+    pub(super) free: Mutex<Vec<Vec<u8>>>,
 }
 
 impl BufferPool {
-    fn take(&self, len: usize) -> Vec<u8> {
+    pub(super) fn take(&self, len: usize) -> Vec<u8> {
         let mut b = self.free.lock().unwrap_or_else(|p| p.into_inner()).pop().unwrap_or_else(|| vec![0u8; self.size]);
         b.resize(len, 0);
         b
     }
-    fn give(&self, b: Bytes) {
+    pub(super) fn give(&self, b: Bytes) {
         if let Ok(m) = b.try_into_mut() {
             let mut v: Vec<u8> = m.into();
             v.resize(self.size, 0);
@@ -104,25 +104,25 @@ impl BufferPool {
 
 #[derive(Default)]
 pub(super) struct ChunkOutcome {
-    len: u64,
-    sent: u64,
-    present: u64,
-    requests: u64,
-    samples: u32,
+    pub(super) len: u64,
+    pub(super) sent: u64,
+    pub(super) present: u64,
+    pub(super) requests: u64,
+    pub(super) samples: u32,
     /// Non-zero ranges the blob must hold at the end.
-    required: Vec<(u64, u64)>,
+    pub(super) required: Vec<(u64, u64)>,
 }
 
 pub(super) struct Ctx<'a> {
-    client: &'a BlobClient,
-    container: &'a str,
-    blob: &'a str,
-    file: Arc<File>,
-    path: &'a Path,
-    pool: BufferPool,
-    present: Vec<(u64, u64)>,
-    verify_existing: bool,
-    cancel: &'a CancelToken,
+    pub(super) client: &'a BlobClient,
+    pub(super) container: &'a str,
+    pub(super) blob: &'a str,
+    pub(super) file: Arc<File>,
+    pub(super) path: &'a Path,
+    pub(super) pool: BufferPool,
+    pub(super) present: Vec<(u64, u64)>,
+    pub(super) verify_existing: bool,
+    pub(super) cancel: &'a CancelToken,
 }
 
 pub(super) fn sha256(b: &[u8]) -> ring::digest::Digest {
@@ -210,11 +210,9 @@ pub async fn upload_vhd_with(
     options.validate()?;
     let info = check_vhd(path)?;
     let started = Instant::now();
-    let op = "uploadVhd";
     let blob_uri = client.url(container, Some(blob_name))?.to_string();
     let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
-    let size = info.file_size;
-    let disk = info.disk_size;
+    let (size, disk) = (info.file_size, info.disk_size);
     let mut footer = vec![0u8; FOOTER as usize];
     read_exact_at(&file, &mut footer, disk).map_err(|e| Error::io("read the footer of", path, e))?;
     let (extents, sparse_aware) = data_extents(&file, disk);
@@ -227,154 +225,203 @@ pub async fn upload_vhd_with(
         sparse_aware,
         ..Default::default()
     };
-    progress.emit(
-        op,
-        "started",
-        format!(
-            "uploading {} ({} MiB of data in a {} GiB disk) to {blob_uri}",
-            path.display(),
-            data_bytes / MIB,
-            info.disk_size_gb
-        ),
-    );
-
-    // Resume or create. A blob that holds something else is replaced only with `overwrite`.
-    let mut present: Vec<(u64, u64)> = Vec::new();
-    let mut resumed = false;
-    match client.get_properties(container, blob_name, cancel).await? {
-        None => client.create_page_blob(container, blob_name, size, &BTreeMap::new(), cancel).await?,
-        Some(p) => {
-            let fits = p.is_page_blob() && p.size == size;
-            let ranges = if fits { client.get_page_ranges(container, blob_name, None, cancel).await? } else { vec![] };
-            let same_vhd = fits && {
-                let remote = client.get_range(container, blob_name, disk, FOOTER, cancel).await?;
-                remote.as_ref() == footer.as_slice() || (ranges.is_empty() && remote.iter().all(|b| *b == 0))
-            };
-            if !same_vhd && !options.overwrite {
-                return Err(Error::new(
-                    Status::Conflict,
-                    format!(
-                        "the blob {blob_uri} already exists and holds something else ({} of {} bytes, not this VHD of {size} bytes): \
-                         choose another blob name, or set overwrite to replace it",
-                        if p.is_page_blob() { "a page blob" } else { "a block blob" },
-                        p.size
-                    ),
-                ));
-            }
-            if same_vhd && options.resume {
-                resumed = !ranges.is_empty();
-                present = ranges.into_iter().filter(|&(s, _)| s < disk).map(|(s, e)| (s, e.min(disk))).collect();
-            } else {
-                client.create_page_blob(container, blob_name, size, &BTreeMap::new(), cancel).await?;
-            }
-        }
-    }
+    let what = format!("{} ({} MiB of data in a {} GiB disk)", path.display(), data_bytes / MIB, info.disk_size_gb);
+    progress.emit(UPLOAD_OP, "started", format!("uploading {what} to {blob_uri}"));
+    let blob = BlobTarget { client, container, name: blob_name, uri: &blob_uri, size, disk };
+    let (present, resumed) = prepare_blob(&blob, &footer, options, cancel).await?;
     summary.resumed = resumed;
-
-    // The footer first: it names the VHD, which makes a later resume safe. Always sent (512 bytes).
-    client.put_page(container, blob_name, disk, Bytes::from(footer), cancel).await?;
-    summary.sent_bytes += FOOTER;
-    summary.requests += 1;
-
-    // What the blob holds where the file has no data is cleared (a changed file, or a different layout).
-    for (s, e) in subtract(&present, &extents) {
-        client.clear_pages(container, blob_name, s, e - s, cancel).await?;
-        summary.requests += 1;
-    }
-    present = subtract(&present, &subtract(&present, &extents));
+    let present = write_footer_and_clear(&blob, footer, present, &extents, &mut summary, cancel).await?;
     if resumed {
-        progress.emit(
-            op,
-            "running",
-            format!(
-                "resuming: the blob already holds {} MiB of this VHD",
-                present.iter().map(|(s, e)| e - s).sum::<u64>() / MIB
-            ),
-        );
+        let held = present.iter().map(|(s, e)| e - s).sum::<u64>() / MIB;
+        progress.emit(UPLOAD_OP, "running", format!("resuming: the blob already holds {held} MiB of this VHD"));
     }
-
-    let chunk = options.chunk_size_bytes;
-    let chunks = split_chunks(&extents, chunk);
     let ctx = Ctx {
         client,
         container,
         blob: blob_name,
         file: Arc::new(file),
         path,
-        pool: BufferPool { size: chunk as usize, free: Mutex::new(Vec::new()) },
+        pool: BufferPool { size: options.chunk_size_bytes as usize, free: Mutex::new(Vec::new()) },
         present,
         verify_existing: options.verify_existing,
         cancel,
     };
-    let total = data_bytes + FOOTER;
-    let mut done = FOOTER;
-    let mut required: Vec<(u64, u64)> = Vec::new();
-    let mut last_emit = Instant::now();
-    let mut last_pct = 0.0f64;
-    let emit = |done: u64, summary: &UploadSummary| {
-        let secs = started.elapsed().as_secs_f64().max(1e-9);
-        progress.emit_event(ProgressEvent {
-            operation: op.into(),
+    let meter = Meter { progress, started, total: data_bytes + FOOTER };
+    let required =
+        send_chunks(&ctx, split_chunks(&extents, options.chunk_size_bytes), options, &meter, &mut summary).await?;
+    progress.emit(UPLOAD_OP, "running", "verifying the blob's page ranges");
+    let required = verify_ranges(&blob, required, cancel).await?;
+    verify_samples(&blob, &ctx, &required, options.verify_samples, &mut summary).await?;
+    finish(&mut summary, &meter);
+    Ok(summary)
+}
+
+const UPLOAD_OP: &str = "uploadVhd";
+
+/// The blob an upload writes.
+pub(super) struct BlobTarget<'a> {
+    pub(super) client: &'a BlobClient,
+    pub(super) container: &'a str,
+    pub(super) name: &'a str,
+    pub(super) uri: &'a str,
+    /// The file's size (the disk and its footer) and the disk's.
+    pub(super) size: u64,
+    pub(super) disk: u64,
+}
+
+/// Resume or create. A blob that holds something else is replaced only with `overwrite`. Returns the ranges
+/// the blob already holds of this VHD (when resuming) and whether it resumes.
+pub(super) async fn prepare_blob(
+    blob: &BlobTarget<'_>,
+    footer: &[u8],
+    options: &UploadOptions,
+    cancel: &CancelToken,
+) -> Result<(Vec<(u64, u64)>, bool)> {
+    let (client, container, name) = (blob.client, blob.container, blob.name);
+    let Some(p) = client.get_properties(container, name, cancel).await? else {
+        client.create_page_blob(container, name, blob.size, &BTreeMap::new(), cancel).await?;
+        return Ok((Vec::new(), false));
+    };
+    let fits = p.is_page_blob() && p.size == blob.size;
+    let ranges = if fits { client.get_page_ranges(container, name, None, cancel).await? } else { vec![] };
+    let same_vhd = fits && {
+        let remote = client.get_range(container, name, blob.disk, FOOTER, cancel).await?;
+        remote.as_ref() == footer || (ranges.is_empty() && remote.iter().all(|b| *b == 0))
+    };
+    if !same_vhd && !options.overwrite {
+        return Err(Error::new(
+            Status::Conflict,
+            format!(
+                "the blob {} already exists and holds something else ({} of {} bytes, not this VHD of {} bytes): \
+                 choose another blob name, or set overwrite to replace it",
+                blob.uri,
+                if p.is_page_blob() { "a page blob" } else { "a block blob" },
+                p.size,
+                blob.size
+            ),
+        ));
+    }
+    if same_vhd && options.resume {
+        let present = ranges.iter().filter(|&&(s, _)| s < blob.disk).map(|&(s, e)| (s, e.min(blob.disk))).collect();
+        return Ok((present, !ranges.is_empty()));
+    }
+    client.create_page_blob(container, name, blob.size, &BTreeMap::new(), cancel).await?;
+    Ok((Vec::new(), false))
+}
+
+/// The footer first: it names the VHD, which makes a later resume safe (always sent, 512 bytes). Then what
+/// the blob holds where the file has no data is cleared (a changed file, or a different layout). Returns
+/// what the blob still holds of the file's data.
+pub(super) async fn write_footer_and_clear(
+    blob: &BlobTarget<'_>,
+    footer: Vec<u8>,
+    present: Vec<(u64, u64)>,
+    extents: &[(u64, u64)],
+    summary: &mut UploadSummary,
+    cancel: &CancelToken,
+) -> Result<Vec<(u64, u64)>> {
+    blob.client.put_page(blob.container, blob.name, blob.disk, Bytes::from(footer), cancel).await?;
+    summary.sent_bytes += FOOTER;
+    summary.requests += 1;
+    for (s, e) in subtract(&present, extents) {
+        blob.client.clear_pages(blob.container, blob.name, s, e - s, cancel).await?;
+        summary.requests += 1;
+    }
+    Ok(subtract(&present, &subtract(&present, extents)))
+}
+
+/// Progress of the data: at most every 100 ms or 1 %, and at the end.
+pub(super) struct Meter<'a, 'p> {
+    pub(super) progress: &'a Progress<'p>,
+    pub(super) started: Instant,
+    /// The data and the footer.
+    pub(super) total: u64,
+}
+
+impl Meter<'_, '_> {
+    pub(super) fn emit(&self, done: u64, summary: &UploadSummary) {
+        let secs = self.started.elapsed().as_secs_f64().max(1e-9);
+        self.progress.emit_event(ProgressEvent {
+            operation: UPLOAD_OP.into(),
             stage: "running".into(),
             message: format!(
                 "{} of {} MiB ({:.0} MiB/s; sent {} MiB, skipped {} MiB of zeros and {} MiB already there)",
                 done / MIB,
-                total / MIB,
+                self.total / MIB,
                 done as f64 / MIB as f64 / secs,
                 summary.sent_bytes / MIB,
                 summary.zero_bytes / MIB,
                 summary.present_bytes / MIB
             ),
-            percent: Some(100.0 * done as f64 / total as f64),
+            percent: Some(100.0 * done as f64 / self.total as f64),
             bytes_done: Some(done),
-            bytes_total: Some(total),
+            bytes_total: Some(self.total),
             ..Default::default()
         })
-    };
-    emit(done, &summary);
-    {
-        let ctx = &ctx;
-        let mut stream = futures_util::stream::iter(chunks)
-            .map(|(s, e)| upload_chunk(ctx, s, e))
-            .buffer_unordered(options.concurrency);
-        while let Some(r) = stream.next().await {
-            let o = r.map_err(|e| {
-                if e.status == Status::Cancelled {
-                    e
-                } else {
-                    e.context(format!("uploading {}", path.display()))
-                }
-            })?;
-            summary.sent_bytes += o.sent;
-            summary.present_bytes += o.present;
-            summary.zero_bytes += o.len.saturating_sub(o.sent + o.present);
-            summary.requests += o.requests;
-            summary.verified_samples += o.samples;
-            required.extend(o.required);
-            if required.len() > 4096 {
-                required = merge_sorted(std::mem::take(&mut required));
+    }
+    pub(super) fn percent(&self, done: u64) -> f64 {
+        100.0 * done as f64 / self.total as f64
+    }
+}
+
+/// Send the chunks `concurrency` at a time, counting what was sent, found zero or already there. Returns the
+/// non-zero ranges the blob must hold.
+pub(super) async fn send_chunks(
+    ctx: &Ctx<'_>,
+    chunks: Vec<(u64, u64)>,
+    options: &UploadOptions,
+    meter: &Meter<'_, '_>,
+    summary: &mut UploadSummary,
+) -> Result<Vec<(u64, u64)>> {
+    let mut done = FOOTER;
+    let mut required: Vec<(u64, u64)> = Vec::new();
+    let (mut last_emit, mut last_pct) = (Instant::now(), 0.0f64);
+    meter.emit(done, summary);
+    let mut stream =
+        futures_util::stream::iter(chunks).map(|(s, e)| upload_chunk(ctx, s, e)).buffer_unordered(options.concurrency);
+    while let Some(r) = stream.next().await {
+        let o = r.map_err(|e| {
+            if e.status == Status::Cancelled {
+                e
+            } else {
+                e.context(format!("uploading {}", ctx.path.display()))
             }
-            done += o.len;
-            let pct = 100.0 * done as f64 / total as f64;
-            if last_emit.elapsed().as_millis() >= 100 || pct - last_pct >= 1.0 || done == total {
-                emit(done, &summary);
-                last_emit = Instant::now();
-                last_pct = pct;
-            }
-            if cancel.is_cancelled() {
-                return Err(Error::cancelled());
-            }
+        })?;
+        summary.sent_bytes += o.sent;
+        summary.present_bytes += o.present;
+        summary.zero_bytes += o.len.saturating_sub(o.sent + o.present);
+        summary.requests += o.requests;
+        summary.verified_samples += o.samples;
+        required.extend(o.required);
+        if required.len() > 4096 {
+            required = merge_sorted(std::mem::take(&mut required));
+        }
+        done += o.len;
+        let pct = meter.percent(done);
+        if last_emit.elapsed().as_millis() >= 100 || pct - last_pct >= 1.0 || done == meter.total {
+            meter.emit(done, summary);
+            (last_emit, last_pct) = (Instant::now(), pct);
+        }
+        if ctx.cancel.is_cancelled() {
+            return Err(Error::cancelled());
         }
     }
-    if done != total {
-        emit(done, &summary);
+    if done != meter.total {
+        meter.emit(done, summary);
     }
+    Ok(required)
+}
 
-    // Verify: the blob's page ranges must cover every non-zero range of the file (and the footer).
-    progress.emit(op, "running", "verifying the blob's page ranges");
-    required.push((disk, size));
+/// The blob's page ranges must cover every non-zero range of the file, and the footer. Returns those
+/// ranges, merged.
+pub(super) async fn verify_ranges(
+    blob: &BlobTarget<'_>,
+    mut required: Vec<(u64, u64)>,
+    cancel: &CancelToken,
+) -> Result<Vec<(u64, u64)>> {
+    required.push((blob.disk, blob.size));
     let required = merge_sorted(required);
-    let have = client.get_page_ranges(container, blob_name, None, cancel).await?;
+    let have = blob.client.get_page_ranges(blob.container, blob.name, None, cancel).await?;
     let missing = subtract(&required, &have);
     if let Some(&(s, e)) = missing.first() {
         let bytes: u64 = missing.iter().map(|(s, e)| e - s).sum();
@@ -388,34 +435,51 @@ pub async fn upload_vhd_with(
             ),
         ));
     }
-    if options.verify_samples > 0 && !required.is_empty() {
-        let n = options.verify_samples as usize;
-        let step = (required.len() as f64 / n as f64).max(1.0);
-        let mut k = 0.0f64;
-        let mut picked = 0;
-        while (k as usize) < required.len() && picked < n {
-            let (s, e) = required[k as usize];
-            let len = (e - s).min(MIB);
-            let remote = client.get_range(container, blob_name, s, len, cancel).await?;
-            let mut local = vec![0u8; len as usize];
-            read_exact_at(&ctx.file, &mut local, s).map_err(|e| Error::io("read", path, e))?;
-            if sha256(&remote).as_ref() != sha256(&local).as_ref() {
-                return Err(Error::new(
-                    Status::Protocol,
-                    format!("verification failed: the blob's bytes at offset {s} ({len} bytes) differ from the file (SHA-256); upload again with verifyExisting"),
-                ));
-            }
-            summary.verified_samples += 1;
-            picked += 1;
-            k += step;
-        }
+    Ok(required)
+}
+
+/// With `verifySamples`, read back up to that many ranges (1 MiB each at most), spread over the data, and
+/// compare them by SHA-256 with the file.
+pub(super) async fn verify_samples(
+    blob: &BlobTarget<'_>,
+    ctx: &Ctx<'_>,
+    required: &[(u64, u64)],
+    samples: u32,
+    summary: &mut UploadSummary,
+) -> Result<()> {
+    if samples == 0 || required.is_empty() {
+        return Ok(());
     }
-    let secs = started.elapsed().as_secs_f64();
+    let n = samples as usize;
+    let step = (required.len() as f64 / n as f64).max(1.0);
+    let (mut k, mut picked) = (0.0f64, 0);
+    while (k as usize) < required.len() && picked < n {
+        let (s, e) = required[k as usize];
+        let len = (e - s).min(MIB);
+        let remote = blob.client.get_range(blob.container, blob.name, s, len, ctx.cancel).await?;
+        let mut local = vec![0u8; len as usize];
+        read_exact_at(&ctx.file, &mut local, s).map_err(|e| Error::io("read", ctx.path, e))?;
+        if sha256(&remote).as_ref() != sha256(&local).as_ref() {
+            return Err(Error::new(
+                Status::Protocol,
+                format!("verification failed: the blob's bytes at offset {s} ({len} bytes) differ from the file (SHA-256); upload again with verifyExisting"),
+            ));
+        }
+        summary.verified_samples += 1;
+        picked += 1;
+        k += step;
+    }
+    Ok(())
+}
+
+/// The summary's rates, and the last progress event.
+pub(super) fn finish(summary: &mut UploadSummary, meter: &Meter<'_, '_>) {
+    let secs = meter.started.elapsed().as_secs_f64();
     summary.seconds = secs;
-    summary.mib_per_second = data_bytes as f64 / MIB as f64 / secs.max(1e-9);
+    summary.mib_per_second = summary.data_bytes as f64 / MIB as f64 / secs.max(1e-9);
     summary.sent_mib_per_second = summary.sent_bytes as f64 / MIB as f64 / secs.max(1e-9);
-    progress.emit_event(ProgressEvent {
-        operation: op.into(),
+    meter.progress.emit_event(ProgressEvent {
+        operation: UPLOAD_OP.into(),
         stage: "succeeded".into(),
         message: format!(
             "uploaded in {secs:.1} s: sent {} MiB, skipped {} MiB of holes, {} MiB of zeros, {} MiB already there",
@@ -425,11 +489,10 @@ pub async fn upload_vhd_with(
             summary.present_bytes / MIB
         ),
         percent: Some(100.0),
-        bytes_done: Some(total),
-        bytes_total: Some(total),
+        bytes_done: Some(meter.total),
+        bytes_total: Some(meter.total),
         ..Default::default()
     });
-    Ok(summary)
 }
 
 /// A storage account on the device (JSON form).

@@ -26,13 +26,13 @@ pub struct VhdInfo {
 
 /// The VHD footer fields asegpu checks.
 pub(super) struct Footer {
-    cookie_ok: bool,
-    disk_type: u32,
-    current_size: u64,
-    checksum: u32,
-    computed_checksum: u32,
-    creator: String,
-    unique_id: [u8; 16],
+    pub(super) cookie_ok: bool,
+    pub(super) disk_type: u32,
+    pub(super) current_size: u64,
+    pub(super) checksum: u32,
+    pub(super) computed_checksum: u32,
+    pub(super) creator: String,
+    pub(super) unique_id: [u8; 16],
 }
 
 pub(super) fn parse_footer(f: &[u8]) -> Footer {
