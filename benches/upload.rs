@@ -12,12 +12,12 @@
 
 #![allow(unused_assignments)]
 
-use asegpu::arm::blob::BlobClient;
-use asegpu::arm::storage::NewStorageAccount;
-use asegpu::arm::{ConnectOptions, Session};
-use asegpu::ops::image::{self, AccountRef, UploadOptions, UploadSummary};
-use asegpu::progress::{CancelToken, Progress};
-use asegpu::sim::{Sim, SimConfig};
+use asegpu_core::arm::blob::BlobClient;
+use asegpu_core::arm::storage::NewStorageAccount;
+use asegpu_core::arm::{ConnectOptions, Session};
+use asegpu_core::ops::image::{self, AccountRef, UploadOptions, UploadSummary};
+use asegpu_core::progress::{CancelToken, Progress};
+use asegpu_sim::{Sim, SimConfig};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
@@ -255,7 +255,7 @@ fn main() {
                 let t = Instant::now();
                 let r = image::upload_vhd_with(&client, "bench", "asegpu.vhd", &vhd, &opts, &Progress::none(), &cancel)
                     .await?;
-                Ok::<_, asegpu::Error>((r, t.elapsed().as_secs_f64()))
+                Ok::<_, asegpu_core::Error>((r, t.elapsed().as_secs_f64()))
             });
             match r {
                 Ok((s, secs)) => {
@@ -273,8 +273,8 @@ fn main() {
                 let cfg = tempfile::tempdir().unwrap();
                 let conn = format!(
                     "DefaultEndpointsProtocol=http;AccountName={};AccountKey={};BlobEndpoint={endpoint};",
-                    asegpu::arm::blob::DEVSTORE_ACCOUNT,
-                    asegpu::arm::blob::DEVSTORE_KEY
+                    asegpu_core::arm::blob::DEVSTORE_ACCOUNT,
+                    asegpu_core::arm::blob::DEVSTORE_KEY
                 );
                 drop_cache(&vhd);
                 let t = Instant::now();

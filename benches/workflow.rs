@@ -6,10 +6,10 @@
 //! 2. C ABI call overhead: a no-op call and a JSON round trip through the ABI, vs. the direct Rust calls;
 //! 3. a 100-device fleet GPU report (100 emulated devices in this process) wall time, vs. one device.
 
-use asegpu::arm::ConnectOptions;
-use asegpu::ops::fleet::{self, Fleet, FleetDevice};
-use asegpu::progress::{CancelToken, Progress};
-use asegpu::sim::{Sim, SimConfig};
+use asegpu_core::arm::ConnectOptions;
+use asegpu_core::ops::fleet::{self, Fleet, FleetDevice};
+use asegpu_core::progress::{CancelToken, Progress};
+use asegpu_sim::{Sim, SimConfig};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -148,7 +148,7 @@ fn abi_overhead() {
     println!("\n## 2. C ABI call overhead vs. a direct Rust call");
     let n = 2_000_000u32;
     // Through the C calling convention, via a function pointer the optimiser cannot see through.
-    let f: extern "C" fn() -> u32 = std::hint::black_box(asegpu::ffi::asegpu_abi_version);
+    let f: extern "C" fn() -> u32 = std::hint::black_box(asegpu::asegpu_abi_version);
     let t = Instant::now();
     let mut acc = 0u32;
     for _ in 0..n {
@@ -157,7 +157,7 @@ fn abi_overhead() {
     let via_abi = t.elapsed();
     let t = Instant::now();
     for _ in 0..n {
-        acc = acc.wrapping_add(std::hint::black_box(asegpu::ffi::ASEGPU_ABI_VERSION));
+        acc = acc.wrapping_add(std::hint::black_box(asegpu::ASEGPU_ABI_VERSION));
     }
     let direct = t.elapsed();
     std::hint::black_box(acc);
@@ -169,8 +169,8 @@ fn abi_overhead() {
     );
     // JSON round trip: an error object rendered to JSON and freed through the ABI, vs. Error::to_json in Rust.
     let err = {
-        let mut e: *mut asegpu::ffi::AsegpuError = std::ptr::null_mut();
-        asegpu::ffi::asegpu_debug_panic(0, &mut e);
+        let mut e: *mut asegpu::AsegpuError = std::ptr::null_mut();
+        asegpu::asegpu_debug_panic(0, &mut e);
         e
     };
     let n = 200_000u32;
@@ -178,13 +178,13 @@ fn abi_overhead() {
     for _ in 0..n {
         // SAFETY: err is a live error; the returned string is freed once.
         unsafe {
-            let s = asegpu::ffi::asegpu_error_to_json(err);
-            asegpu::ffi::asegpu_string_free(s);
+            let s = asegpu::asegpu_error_to_json(err);
+            asegpu::asegpu_string_free(s);
         }
     }
     let via_abi = t.elapsed();
-    let e = asegpu::Error::new(
-        asegpu::Status::Panic,
+    let e = asegpu_core::Error::new(
+        asegpu_core::Status::Panic,
         "internal error (panic caught at the C ABI boundary): asegpu_debug_panic",
     );
     let t = Instant::now();
@@ -193,7 +193,7 @@ fn abi_overhead() {
     }
     let direct = t.elapsed();
     // SAFETY: err came from asegpu and is freed once.
-    unsafe { asegpu::ffi::asegpu_error_free(err) };
+    unsafe { asegpu::asegpu_error_free(err) };
     println!(
         "JSON round trip: {:.2} µs per ABI call (render + copy out + free) vs {:.2} µs direct (baseline): ratio {:.2}",
         via_abi.as_secs_f64() * 1e6 / n as f64,

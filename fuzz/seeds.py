@@ -5,7 +5,7 @@ scripts/fuzz.sh runs this before fuzzing and passes OUT_DIR/<target> to libFuzze
 (they are generated, not committed: most are tens of KB). Each stays within fuzz.sh's -max_len (64 KiB), so
 libFuzzer reads it whole: deep enough to overflow the small stack the targets run on (fuzz/src/lib.rs
 on_small_stack) if any recursion grows with the input, and on both sides of every limit of
-src/template/limits.rs (JSON 64 levels, requests 72, expressions 64 levels and 24,576 characters,
+crates/asegpu-core/src/template/limits.rs (JSON 64 levels, requests 72, expressions 64 levels and 24,576 characters,
 evaluation 128 levels, values 4 MB).
 
 Usage: fuzz/seeds.py OUT_DIR
@@ -53,7 +53,7 @@ def variable_chain(n, wrap):
 
 
 def eval_chain():
-    """The deepest evaluation the limits allow (as src/template/limits.rs's stack test): variables that are
+    """The deepest evaluation the limits allow (as crates/asegpu-core/src/template/limits.rs's stack test): variables that are
     each a 62-deep concat() around the next one, evaluated from the far end."""
     vars_ = {}
     for i in reversed(range(40)):

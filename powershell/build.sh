@@ -41,11 +41,11 @@ profile="${ASEGPU_NATIVE_PROFILE:-release}"
 case "$profile" in release | debug) ;; *) echo "build.sh: ASEGPU_NATIVE_PROFILE is release or debug, not '$profile'" >&2; exit 2 ;; esac
 if [ -z "$no_cargo" ]; then
     "$repo/scripts/use-crate-mirror.sh"
-    (cd "$repo" && cargo build --lib --bin asegpu-sim)
-    if [ "$profile" = release ]; then (cd "$repo" && cargo build --release --lib); fi
+    (cd "$repo" && cargo build -p asegpu-ffi -p asegpu-sim)
+    if [ "$profile" = release ]; then (cd "$repo" && cargo build --release -p asegpu-ffi); fi
 fi
 native="$target/$profile/libasegpu.so"
-[ -f "$native" ] || { echo "build.sh: $native is missing (cargo build$([ "$profile" = release ] && echo ' --release') --lib)" >&2; exit 1; }
+[ -f "$native" ] || { echo "build.sh: $native is missing (cargo build$([ "$profile" = release ] && echo ' --release') -p asegpu-ffi)" >&2; exit 1; }
 
 # The crate's version ([package] version in Cargo.toml) stamps the assembly.
 version="$(awk '/^\[/ { pkg = ($0 == "[package]") } pkg && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }' "$repo/Cargo.toml")"

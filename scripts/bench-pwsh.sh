@@ -13,7 +13,7 @@ scripts/use-crate-mirror.sh
 export ASEGPU_CACHE=${ASEGPU_CACHE:-$HOME/.cache/asegpu}
 runs=${ASEGPU_BENCH_RUNS:-15}
 pwsh=$(powershell/tests/install-pwsh.sh | tail -n 1)
-cargo build --quiet --release --lib --bins
+cargo build --quiet --release --workspace --lib --bins
 ASEGPU_NATIVE_PROFILE=release powershell/build.sh --no-cargo >/dev/null
 mod=$root/target/powershell/AseGpu/AseGpu.psd1
 

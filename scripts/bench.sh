@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/use-crate-mirror.sh
 export ASEGPU_CACHE="${ASEGPU_CACHE:-$HOME/.cache/asegpu}"
 tests/azcli/install.sh                       # the Azure CLI baseline
-cargo build --release --lib --bins
+cargo build --release --workspace --lib --bins
 gcc -O2 -o target/release/abi_overhead benches/c/abi_overhead.c -Iinclude -Ltarget/release -lasegpu -Wl,-rpath,"$PWD/target/release"
 out=$(mktemp)
 {

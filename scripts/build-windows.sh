@@ -29,7 +29,7 @@ if ! command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || ! command -v x86_64-w6
 fi
 
 # Cargo picks x86_64-w64-mingw32-gcc as the linker for this target by default.
-cargo build --lib --target "$triple" "$@" >&2
+cargo build -p asegpu-ffi --target "$triple" "$@" >&2
 [ -f "$dll" ] || { log "missing $dll"; exit 1; }
 
 # --- checks ---------------------------------------------------------------------------------------------

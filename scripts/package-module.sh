@@ -2,7 +2,7 @@
 # Packages the AseGpu PowerShell module (the binary module AseGpu and AseGpu.AzCompat, release builds):
 #   1. scripts/build-windows.sh --release -> target/x86_64-pc-windows-gnu/release/asegpu.dll, where the
 #      x86_64-pc-windows-gnu standard library is installed (else the package is linux-x64 only, and says so);
-#      osx-arm64: build libasegpu.dylib on a Mac (cargo build --release --lib) and copy it to
+#      osx-arm64: build libasegpu.dylib on a Mac (cargo build --release -p asegpu-ffi) and copy it to
 #      runtimes/osx-arm64/native/ (the binding's resolver looks there);
 #   2. powershell/build.sh -> lays out target/powershell/AseGpu/ (manifest with the stamped version, the
 #      cmdlet and binding assemblies, format and help files, AseGpu.AzCompat, runtimes/<rid>/native/);

@@ -16,7 +16,7 @@ export NUGET_PACKAGES=${NUGET_PACKAGES:-$cache/nuget}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
 log() { echo "package-nuget.sh: $*" >&2; }
 
-[ "${1:-}" = "--no-cargo" ] || cargo build --release --lib
+[ "${1:-}" = "--no-cargo" ] || cargo build --release -p asegpu-ffi
 version=$(awk '/^\[/ { pkg = ($0 == "[package]") } pkg && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }' Cargo.toml)
 out=$target/nuget
 rm -rf "$out"; mkdir -p "$out"

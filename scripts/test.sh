@@ -25,7 +25,7 @@ step() { printf '\n==== %s\n' "$*"; }
 # --- Suites: name | needs | command ---------------------------------------------------------------------------
 names=(); needs=(); cmds=()
 suite() { names+=("$1"); needs+=("$2"); cmds+=("$3"); }
-suite "Rust unit and integration tests (+ header freshness)" "cargo" "cargo test --no-fail-fast"
+suite "Rust unit and integration tests (+ header freshness)" "cargo" "cargo test --workspace --no-fail-fast"
 suite "C ABI tests" "cargo cc qemu-img" "tests/c/run.sh"
 suite "C ABI tests under valgrind" "cargo cc qemu-img valgrind" "tests/c/run-valgrind.sh"
 suite "Windows DLL: C test under Wine" "cargo windows-std mingw wine" "tests/windows/run.sh"
@@ -47,8 +47,8 @@ fi
 step "install and build"
 install_system_packages
 use_crate_mirror
-cargo build --lib --bins
-cargo build --release --lib   # the PowerShell module and the NuGet package ship the release library
+cargo build --workspace --lib --bins
+cargo build --release -p asegpu-ffi   # the PowerShell module and the NuGet package ship the release library
 
 ran=(); failed=(); skipped=()
 for i in "${!names[@]}"; do

@@ -1,4 +1,4 @@
-//! `asegpu`: the command line (see `asegpu::cli`).
+//! `asegpu`: the command line (see `asegpu_cli::cli`).
 fn main() -> std::process::ExitCode {
-    asegpu::cli::main()
+    asegpu_cli::cli::main()
 }

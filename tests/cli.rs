@@ -2,7 +2,7 @@
 //! saved), groups, GPU availability and preflight, a GPU VM, the GPU extension, power, the update helper,
 //! exit codes and JSON output.
 
-use asegpu::sim::{Sim, SimConfig};
+use asegpu_sim::{Sim, SimConfig};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -131,7 +131,7 @@ async fn cli_workflow() {
             let mut f = std::fs::File::create(&vhd).unwrap();
             f.write_all(&[7u8; 65536]).unwrap();
             f.seek(SeekFrom::Start(size)).unwrap();
-            f.write_all(&asegpu::ops::image::fixed_vhd_footer(size, [9; 16])).unwrap();
+            f.write_all(&asegpu_core::ops::image::fixed_vhd_footer(size, [9; 16])).unwrap();
         }
         let info = cli.json(&["image", "check", vhd.to_str().unwrap()]);
         assert_eq!(info["diskSize"], 8 << 20);
@@ -518,7 +518,7 @@ async fn preflight_of_a_custom_size() {
 
         sim.with_state(|st| {
             st.device.custom_sizes =
-                vec![asegpu::device::custom_sizes::CustomSize::parse("Custom_GPU_T4_v3:8:28:2").unwrap()]
+                vec![asegpu_core::device::custom_sizes::CustomSize::parse("Custom_GPU_T4_v3:8:28:2").unwrap()]
         });
         let (code, _, err) =
             cli.run(&strs(&connect_args(&sim, &["--custom-size", "Custom_GPU_T4_v3:8:28:2"])), Some(PW));

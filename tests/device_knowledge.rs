@@ -2,14 +2,14 @@
 //! the extension install, the update helper) and what the emulated device does (custom sizes, Gen2 images,
 //! the stopped-VM takeover, the GPU extension's needs, the 24-VM limit, Kubernetes' memory, blob
 //! `x-ms-version`, MPS and device updates). Every fact's source is cited where it is defined, in
-//! `src/device/`.
+//! `crates/asegpu-core/src/device/`.
 
-use asegpu::arm::compute::VmAction;
-use asegpu::arm::{ConnectOptions, Session};
-use asegpu::device::custom_sizes::CustomSize;
-use asegpu::ops::{deploy, extension, gpu, update, vm};
-use asegpu::progress::{CancelToken, Progress, ProgressEvent};
-use asegpu::sim::{Sim, SimConfig};
+use asegpu_core::arm::compute::VmAction;
+use asegpu_core::arm::{ConnectOptions, Session};
+use asegpu_core::device::custom_sizes::CustomSize;
+use asegpu_core::ops::{deploy, extension, gpu, update, vm};
+use asegpu_core::progress::{CancelToken, Progress, ProgressEvent};
+use asegpu_sim::{Sim, SimConfig};
 use serde_json::{json, Value};
 use std::sync::Mutex;
 use zeroize::Zeroizing;
@@ -39,7 +39,7 @@ async fn device(change: impl FnOnce(&mut SimConfig)) -> Env {
     let e = Env { sim, _dir: dir, ctl };
     let s = e.session(|_| {}).await;
     s.create_resource_group(
-        &asegpu::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
+        &asegpu_core::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
         &CancelToken::new(),
     )
     .await
@@ -50,7 +50,7 @@ async fn device(change: impl FnOnce(&mut SimConfig)) -> Env {
 
 impl Env {
     /// A session whose profile holds the device facts `facts` sets (2 GPUs, no Kubernetes, 2309 by default).
-    async fn session(&self, facts: impl FnOnce(&mut asegpu::device::DeviceFacts)) -> Session {
+    async fn session(&self, facts: impl FnOnce(&mut asegpu_core::device::DeviceFacts)) -> Session {
         let mut o = ConnectOptions::new(&self.sim.info.arm_endpoint);
         o.tls.ca_cert_file = Some(self.sim.info.ca_cert.clone().into());
         o.device_ip = Some("127.0.0.1".into());
@@ -75,7 +75,7 @@ impl Env {
     }
 
     /// A VM made without the client's preflight (`force`), so the emulated device answers.
-    async fn vm(&self, s: &Session, name: &str, image: &str, size: &str) -> asegpu::Result<vm::VmView> {
+    async fn vm(&self, s: &Session, name: &str, image: &str, size: &str) -> asegpu_core::Result<vm::VmView> {
         let req: deploy::DirectVm = serde_json::from_value(
             json!({ "resourceGroupName": "rg", "name": name, "image": image, "vmSize": size, "force": true }),
         )
@@ -366,7 +366,7 @@ async fn kubernetes_vms_take_memory_and_the_catalog_is_the_2023_one() {
 async fn blob_storage_refuses_newer_x_ms_versions() {
     let e = device(|_| {}).await;
     let s = e.session(|_| {}).await;
-    let req: asegpu::arm::storage::NewStorageAccount =
+    let req: asegpu_core::arm::storage::NewStorageAccount =
         serde_json::from_value(json!({ "resourceGroup": "rg", "name": "sa1" })).unwrap();
     s.create_storage_account(&req, &Progress::none(), &CancelToken::new()).await.unwrap();
     let port = e.sim.info.listen.rsplit(':').next().unwrap().to_string();

@@ -2,11 +2,11 @@
 //! mid-deployment, a slow device), and an emulator restart in the middle of an operation. Asserts: it
 //! completes, nothing is created twice, the uploaded blob is byte-identical to the file.
 
-use asegpu::arm::{ConnectOptions, Session};
-use asegpu::ops::{deploy, extension, gpu, image, vm};
-use asegpu::progress::{CancelToken, Progress};
-use asegpu::sim::{Faults, Sim, SimConfig};
-use asegpu::Status;
+use asegpu_core::arm::{ConnectOptions, Session};
+use asegpu_core::ops::{deploy, extension, gpu, image, vm};
+use asegpu_core::progress::{CancelToken, Progress};
+use asegpu_core::Status;
+use asegpu_sim::{Faults, Sim, SimConfig};
 use serde_json::json;
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -79,7 +79,7 @@ async fn whole_workflow_completes_under_faults() {
     let a = gpu::availability(&s, &cancel).await.unwrap();
     assert_eq!(a.free_gpus, Some(2));
     s.create_resource_group(
-        &asegpu::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
+        &asegpu_core::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
         &cancel,
     )
     .await
@@ -129,7 +129,7 @@ async fn whole_workflow_completes_under_faults() {
     .await
     .unwrap();
     assert_eq!(x.extension.provisioning_state, "Succeeded");
-    use asegpu::arm::compute::VmAction::*;
+    use asegpu_core::arm::compute::VmAction::*;
     for (action, want) in [(PowerOff, "stopped"), (Start, "running"), (Deallocate, "deallocated"), (Start, "running")] {
         assert_eq!(
             vm::act(&s, "rg", "vm1", action, &Progress::none(), &cancel).await.unwrap().power_state.as_deref(),
@@ -188,7 +188,7 @@ async fn emulator_restart_mid_operation_resumes() {
     let cancel = CancelToken::new();
     let s = Session::connect(options(&sim), Zeroizing::new(PW.into()), &Progress::none(), &cancel).await.unwrap();
     s.create_resource_group(
-        &asegpu::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
+        &asegpu_core::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
         &cancel,
     )
     .await

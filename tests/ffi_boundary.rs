@@ -1,6 +1,6 @@
 //! The C ABI boundary by construction (issue 11, item 2):
 //!
-//! * every function of `include/asegpu.h` is a `#[no_mangle]` function of `src/ffi` whose body is the panic
+//! * every function of `include/asegpu.h` is a `#[no_mangle]` function of `crates/asegpu-ffi` whose body is the panic
 //!   boundary (`ffi_boundary!`) and nothing else, read from the sources, so a new export cannot drift;
 //! * a panic at the boundary gives each kind of return type its panic value (status PANIC, NULL, 0, nothing)
 //!   and the host keeps its own panic hook;
@@ -9,8 +9,8 @@
 //!
 //! One test touches the process-wide panic hook, so this file holds no other test that panics.
 
-use asegpu::ffi::*;
-use asegpu::Status;
+use asegpu::*;
+use asegpu_core::Status;
 use serde_json::{json, Value};
 use std::ffi::{c_char, CStr, CString};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -98,14 +98,19 @@ fn every_function_of_the_header_is_behind_the_panic_boundary() {
     assert!(declared.len() >= 44, "only {} functions found in the header: {declared:?}", declared.len());
 
     let mut files = Vec::new();
+    // Every Rust source of the workspace: the exports must all be in the C ABI crate.
     rust_files(&root().join("src"), &mut files);
+    rust_files(&root().join("crates"), &mut files);
     let mut defined = Vec::new();
     let mut unguarded = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
         for (name, body) in exports(&text) {
             let rel = f.strip_prefix(root()).unwrap().display().to_string();
-            assert!(rel.starts_with("src/ffi/"), "{name} is exported from {rel}, outside src/ffi");
+            assert!(
+                rel.starts_with("crates/asegpu-ffi/src/"),
+                "{name} is exported from {rel}, outside the C ABI crate"
+            );
             // The boundary is the first statement and the whole body: nothing runs outside it.
             let inner_end = body.find("\n    }\n}").map(|e| &body[e..]);
             if !body.starts_with("ffi_boundary! {") || inner_end.is_none_or(|tail| !tail.starts_with("\n    }\n}")) {
@@ -296,11 +301,11 @@ fn outputs_are_written_only_on_success() {
 /// at the top and in its nested objects.
 #[test]
 fn every_request_type_refuses_unknown_fields() {
-    use asegpu::arm::resources::NewResourceGroup;
-    use asegpu::arm::storage::NewStorageAccount;
-    use asegpu::arm::ConnectOptions;
-    use asegpu::ops::image::{BringImageRequest, UploadRequest};
-    use asegpu::ops::{deploy, extension, rest, storage, update};
+    use asegpu_core::arm::resources::NewResourceGroup;
+    use asegpu_core::arm::storage::NewStorageAccount;
+    use asegpu_core::arm::ConnectOptions;
+    use asegpu_core::ops::image::{BringImageRequest, UploadRequest};
+    use asegpu_core::ops::{deploy, extension, rest, storage, update};
 
     fn check<T: serde::de::DeserializeOwned>(what: &str, valid: Value, nested: &[&str]) {
         serde_json::from_value::<T>(valid.clone()).unwrap_or_else(|e| panic!("{what}: the valid document fails: {e}"));

@@ -1,10 +1,10 @@
 //! Fleet operations across several emulated devices: one GPU table, a concurrent rollout, and a device
 //! that fails without stopping the others.
 
-use asegpu::arm::ConnectOptions;
-use asegpu::ops::fleet::{self, Fleet, FleetDevice, Rollout};
-use asegpu::progress::{CancelToken, Progress};
-use asegpu::sim::{Sim, SimConfig};
+use asegpu_core::arm::ConnectOptions;
+use asegpu_core::ops::fleet::{self, Fleet, FleetDevice, Rollout};
+use asegpu_core::progress::{CancelToken, Progress};
+use asegpu_sim::{Sim, SimConfig};
 use serde_json::json;
 use zeroize::Zeroizing;
 
@@ -61,9 +61,13 @@ async fn gpu_table_and_rollout_across_devices() {
         let mut o = ConnectOptions::new(&s.info.arm_endpoint);
         o.tls.ca_cert_file = Some(s.info.ca_cert.clone().into());
         o.device_ip = Some("127.0.0.1".into());
-        let sess = asegpu::arm::Session::connect(o, pw.clone(), &Progress::none(), &c).await.unwrap();
+        let sess = asegpu_core::arm::Session::connect(o, pw.clone(), &Progress::none(), &c).await.unwrap();
         sess.create_resource_group(
-            &asegpu::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
+            &asegpu_core::arm::resources::NewResourceGroup {
+                name: "rg".into(),
+                location: None,
+                tags: Default::default(),
+            },
             &c,
         )
         .await

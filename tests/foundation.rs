@@ -1,11 +1,11 @@
 //! Connect-to-ARM against the emulator over real HTTPS: trust modes, sign-in, resource groups, long-running
 //! operations, token renewal, retries under injected faults, cancellation, and every error path.
 
-use asegpu::arm::resources::NewResourceGroup;
-use asegpu::arm::{ConnectOptions, Session};
-use asegpu::progress::{CancelToken, Progress, ProgressEvent};
-use asegpu::sim::{CertMode, Faults, Sim, SimConfig};
-use asegpu::Status;
+use asegpu_core::arm::resources::NewResourceGroup;
+use asegpu_core::arm::{ConnectOptions, Session};
+use asegpu_core::progress::{CancelToken, Progress, ProgressEvent};
+use asegpu_core::Status;
+use asegpu_sim::{CertMode, Faults, Sim, SimConfig};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
@@ -37,7 +37,7 @@ fn options(sim: &Sim) -> ConnectOptions {
     o
 }
 
-async fn connect(o: ConnectOptions) -> asegpu::Result<Session> {
+async fn connect(o: ConnectOptions) -> asegpu_core::Result<Session> {
     Session::connect(o, Zeroizing::new(PW.into()), &Progress::none(), &CancelToken::new()).await
 }
 

@@ -3,22 +3,23 @@
 
 #[test]
 fn header_is_fresh() {
-    let dir = env!("CARGO_MANIFEST_DIR");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = format!("{root}/crates/asegpu-ffi");
     let mut config = cbindgen::Config::from_file(format!("{dir}/cbindgen.toml")).expect("cbindgen.toml");
     // Generated from the Rust constant, never maintained by hand.
     config.after_includes = Some(format!(
         "\n/* Version of the C ABI; asegpu_abi_version() returns it. */\n#define ASEGPU_ABI_VERSION {}\n",
-        asegpu::ffi::ASEGPU_ABI_VERSION
+        asegpu::ASEGPU_ABI_VERSION
     ));
     let mut generated = Vec::new();
     cbindgen::Builder::new()
-        .with_crate(dir)
+        .with_crate(&dir)
         .with_config(config)
         .generate()
         .expect("cbindgen generates the header")
         .write(&mut generated);
     let generated = String::from_utf8(generated).expect("UTF-8 header");
-    let path = format!("{dir}/include/asegpu.h");
+    let path = format!("{root}/include/asegpu.h");
     if std::env::var_os("ASEGPU_BLESS").is_some() {
         std::fs::write(&path, &generated).expect("write header");
     }

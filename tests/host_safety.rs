@@ -5,11 +5,11 @@
 //! The inputs are made at run time (`deep_*` below). Test threads have the Rust default 2 MiB stack, the same
 //! as a tokio worker, so an unbounded recursion shows up here as a crash of this test binary.
 
-use asegpu::arm::ConnectOptions;
-use asegpu::ffi::*;
-use asegpu::sim::{Sim, SimConfig};
-use asegpu::template::{jsonc, Deployment, DeploymentContext, TemplateError};
-use asegpu::Status;
+use asegpu::*;
+use asegpu_core::arm::ConnectOptions;
+use asegpu_core::template::{jsonc, Deployment, DeploymentContext, TemplateError};
+use asegpu_core::Status;
+use asegpu_sim::{Sim, SimConfig};
 use serde_json::{json, Value};
 use std::ffi::{c_char, CStr, CString};
 use std::process::Command;
@@ -228,15 +228,15 @@ fn sim_config(dir: &tempfile::TempDir) -> SimConfig {
 async fn emulator_refuses_deep_deployments_and_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
     let sim = Sim::start(sim_config(&dir)).await.unwrap();
-    asegpu::arm::tls::install_crypto_provider();
+    asegpu_core::arm::tls::install_crypto_provider();
     let pem = std::fs::read(&sim.info.ca_cert).unwrap();
     let http =
         reqwest::Client::builder().tls_certs_only(vec![reqwest::Certificate::from_pem(&pem).unwrap()]).build().unwrap();
     let base = sim.info.arm_endpoint_ip.clone();
     let form = [
         ("grant_type", "password"),
-        ("client_id", asegpu::device::POWERSHELL_CLIENT_ID),
-        ("username", asegpu::device::ARM_USER),
+        ("client_id", asegpu_core::device::POWERSHELL_CLIENT_ID),
+        ("username", asegpu_core::device::ARM_USER),
         ("password", PW),
         ("resource", base.as_str()),
     ];

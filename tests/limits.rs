@@ -2,10 +2,10 @@
 //! C ABI's connect options and the Rust API. Out-of-range values are refused with INVALID_ARGUMENT and a
 //! message naming the field and its range, before anything is sent; the backoff maths never overflows.
 
-use asegpu::arm::{ConnectOptions, RetryPolicy, Session};
-use asegpu::ffi::*;
-use asegpu::progress::{CancelToken, Progress};
-use asegpu::Status;
+use asegpu::*;
+use asegpu_core::arm::{ConnectOptions, RetryPolicy, Session};
+use asegpu_core::progress::{CancelToken, Progress};
+use asegpu_core::Status;
 use serde_json::{json, Value};
 use std::ffi::{CStr, CString};
 use std::time::{Duration, Instant};

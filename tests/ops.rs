@@ -2,11 +2,11 @@
 //! Kubernetes/GPU scenarios), GPU VMs without a template, the GPU extension, VM lifecycle, and the
 //! device-update helper.
 
-use asegpu::arm::{ConnectOptions, Session};
-use asegpu::ops::{deploy, extension, gpu, update, vm};
-use asegpu::progress::{CancelToken, Progress, ProgressEvent};
-use asegpu::sim::{Sim, SimConfig};
-use asegpu::Status;
+use asegpu_core::arm::{ConnectOptions, Session};
+use asegpu_core::ops::{deploy, extension, gpu, update, vm};
+use asegpu_core::progress::{CancelToken, Progress, ProgressEvent};
+use asegpu_core::Status;
+use asegpu_sim::{Sim, SimConfig};
 use serde_json::json;
 use std::sync::Mutex;
 use zeroize::Zeroizing;
@@ -45,7 +45,7 @@ async fn env(gpus: u32, kubernetes: bool, release: &str) -> Env {
         e.configure_kubernetes().await;
     }
     e.s.create_resource_group(
-        &asegpu::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
+        &asegpu_core::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
         &CancelToken::new(),
     )
     .await
@@ -85,7 +85,7 @@ impl Env {
         o.device.kubernetes_configured = Some(true);
         futures_block(Session::connect(o, Zeroizing::new(PW.into()), &Progress::none(), &CancelToken::new())).unwrap()
     }
-    async fn new_vm(&self, s: &Session, name: &str, size: &str, force: bool) -> asegpu::Result<vm::VmView> {
+    async fn new_vm(&self, s: &Session, name: &str, size: &str, force: bool) -> asegpu_core::Result<vm::VmView> {
         let req: deploy::DirectVm = serde_json::from_value(json!({
             "resourceGroupName": "rg", "name": name, "image": "ubuntu1804", "vmSize": size, "force": force }))
         .unwrap();
@@ -106,7 +106,10 @@ async fn gpu_vm_lifecycle_extension_and_availability() {
     let e = env(2, false, "2309").await;
     let c = CancelToken::new();
     let a = gpu::availability(&e.s, &c).await.unwrap();
-    assert_eq!((a.gpu_model, a.gpu_count, a.free_gpus), (Some(asegpu::device::sizes::GpuModel::T4), Some(2), Some(2)));
+    assert_eq!(
+        (a.gpu_model, a.gpu_count, a.free_gpus),
+        (Some(asegpu_core::device::sizes::GpuModel::T4), Some(2), Some(2))
+    );
     assert!(a.gpu_model_source.starts_with("ARM"), "{}", a.gpu_model_source);
 
     let v = e.new_vm(&e.s, "gpuvm1", T4, false).await.unwrap();
@@ -142,7 +145,7 @@ async fn gpu_vm_lifecycle_extension_and_availability() {
     assert!(extension::list(&e.s, "rg", "cpuvm", &c).await.unwrap().is_empty(), "nothing was sent");
 
     // Power: stop keeps the GPU, deallocate releases it.
-    use asegpu::arm::compute::VmAction::*;
+    use asegpu_core::arm::compute::VmAction::*;
     let v = vm::act(&e.s, "rg", "gpuvm1", PowerOff, &Progress::none(), &c).await.unwrap();
     assert_eq!(v.power_state.as_deref(), Some("stopped"));
     assert_eq!(gpu::availability(&e.s, &c).await.unwrap().free_gpus, Some(1));

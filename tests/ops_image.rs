@@ -1,12 +1,12 @@
 //! Bring an image against the emulator: the VHD check, the page-blob upload (holes and zeros not sent,
 //! parallel, resumable, verified, cancellable, with progress) and image creation from a blob or a disk.
 
-use asegpu::arm::blob::BlobClient;
-use asegpu::arm::{ConnectOptions, Session};
-use asegpu::ops::image::{self, AccountRef, BringImageRequest, ImageSource, UploadOptions};
-use asegpu::progress::{CancelToken, Progress, ProgressEvent};
-use asegpu::sim::{Faults, Sim, SimConfig};
-use asegpu::Status;
+use asegpu_core::arm::blob::BlobClient;
+use asegpu_core::arm::{ConnectOptions, Session};
+use asegpu_core::ops::image::{self, AccountRef, BringImageRequest, ImageSource, UploadOptions};
+use asegpu_core::progress::{CancelToken, Progress, ProgressEvent};
+use asegpu_core::Status;
+use asegpu_sim::{Faults, Sim, SimConfig};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -104,7 +104,7 @@ async fn start() -> (Sim, Session, tempfile::TempDir) {
 
 async fn account(s: &Session, name: &str) -> AccountRef {
     let c = CancelToken::new();
-    let req = asegpu::arm::storage::NewStorageAccount {
+    let req = asegpu_core::arm::storage::NewStorageAccount {
         resource_group: "ASERG".into(),
         name: name.into(),
         sku: None,
@@ -440,8 +440,8 @@ async fn cancelled_before_start_and_bad_options() {
 
 mod c_abi {
     use super::*;
-    use asegpu::ffi::*;
-    use asegpu::sim::SimThread;
+    use asegpu::*;
+    use asegpu_sim::SimThread;
     use std::ffi::{c_char, c_void, CStr, CString};
     use std::ptr::{null, null_mut};
 
@@ -561,7 +561,7 @@ mod c_abi {
 /// (and refuses once tampered with).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn storage_context_container_page_blob_and_sas() {
-    use asegpu::ops::{rest, storage};
+    use asegpu_core::ops::{rest, storage};
     let (sim, s, dir) = start().await;
     let c = CancelToken::new();
     account(&s, "azcompatsa").await;
@@ -622,7 +622,7 @@ async fn storage_context_container_page_blob_and_sas() {
     .unwrap();
     let o = s.options();
     let (http, _) =
-        asegpu::arm::tls::build_client(&o.tls, &o.host_overrides().unwrap(), std::time::Duration::from_secs(30))
+        asegpu_core::arm::tls::build_client(&o.tls, &o.host_overrides().unwrap(), std::time::Duration::from_secs(30))
             .unwrap();
     let head = |q: String| http.head(format!("{endpoint}vhds/disk.vhd{q}")).header("x-ms-version", "2019-07-07").send();
     assert_eq!(head(sas.clone()).await.unwrap().status().as_u16(), 200, "the SAS token is accepted");

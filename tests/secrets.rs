@@ -21,11 +21,11 @@
 //! - not covered: the process environment (ASEGPU_PASSWORD stays in /proc/<pid>/environ, readable only by
 //!   the same user: prefer --password-file), swap (nothing is mlock'ed), and the device side.
 
-use asegpu::arm::{ConnectOptions, Session};
-use asegpu::ffi::*;
-use asegpu::progress::{CancelToken, Progress};
-use asegpu::sim::{Sim, SimConfig};
-use asegpu::Status;
+use asegpu::*;
+use asegpu_core::arm::{ConnectOptions, Session};
+use asegpu_core::progress::{CancelToken, Progress};
+use asegpu_core::Status;
+use asegpu_sim::{Sim, SimConfig};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::ffi::{CStr, CString};
@@ -162,7 +162,7 @@ impl SimProcess {
     fn start() -> SimProcess {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("sim.log");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_asegpu-sim"))
+        let mut child = Command::new(sim_bin())
             .args(["--work-dir", dir.path().to_str().unwrap(), "--time-scale", "100000", "--retry-after", "0"])
             .env("ASEGPU_SIM_PASSWORD", PW)
             .env("ASEGPU_LOG", "trace")
@@ -549,7 +549,7 @@ fn password_buffers_are_zeroised_before_they_are_freed() {
         zeroize::Zeroize::zeroize(&mut raw);
     }
     // 3. The CLI's password reader (file).
-    let src = asegpu::cli::profile::PasswordSource { file: Some(pw_file.clone()), env: None };
+    let src = asegpu_cli::cli::profile::PasswordSource { file: Some(pw_file.clone()), env: None };
     for _ in 0..3 {
         let got = src.read(false).unwrap().unwrap();
         assert_eq!(got.as_str(), PW);
@@ -581,4 +581,16 @@ fn password_buffers_are_zeroised_before_they_are_freed() {
             "{n} unwiped copies freed by {k}:\n{reports:#?}"
         );
     }
+}
+
+/// The emulator's binary, built with the workspace next to this test's (`target/<profile>/asegpu-sim`).
+fn sim_bin() -> std::path::PathBuf {
+    if let Ok(p) = std::env::var("ASEGPU_SIM_BIN") {
+        return p.into();
+    }
+    let exe = std::env::current_exe().expect("the test's path");
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target/<profile>");
+    let bin = dir.join(format!("asegpu-sim{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.exists(), "{} is not built: run cargo test --workspace (or cargo build -p asegpu-sim)", bin.display());
+    bin
 }

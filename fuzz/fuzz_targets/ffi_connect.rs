@@ -2,7 +2,7 @@
 //! (endpoint URL, user, TLS options including PEM, host map, retry policy) up to the first network call,
 //! which a cancelled token stops. The password (with a marker suffix) must never appear in the error.
 #![no_main]
-use asegpu::ffi::*;
+use asegpu::*;
 use asegpu_fuzz::*;
 use libfuzzer_sys::fuzz_target;
 use std::ffi::CString;
@@ -41,12 +41,12 @@ fuzz_target!(|data: &[u8]| {
             )
         };
         if errp.is_null() {
-            assert!(st != asegpu::Status::Panic && st != asegpu::Status::Internal, "connect: {st:?}");
+            assert!(st != asegpu_core::Status::Panic && st != asegpu_core::Status::Internal, "connect: {st:?}");
             return;
         }
         // SAFETY: what the call wrote.
         unsafe { check("asegpu_session_connect", st, err, None, secret) };
-        if st == asegpu::Status::Ok {
+        if st == asegpu_core::Status::Ok {
             assert!(!session.is_null(), "connect: OK without a session");
             // SAFETY: a session from asegpu.
             unsafe { asegpu_session_free(session) };

@@ -3,8 +3,8 @@
 //! (only read-only calls do; the others get a cancelled token, so they stop after their argument
 //! parsing and checks — template loading and plan building for the preflight included).
 #![no_main]
-use asegpu::ffi::*;
-use asegpu::Status;
+use asegpu::*;
+use asegpu_core::Status;
 use asegpu_fuzz::*;
 use libfuzzer_sys::fuzz_target;
 use std::ffi::{c_char, CString};

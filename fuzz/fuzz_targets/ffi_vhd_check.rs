@@ -1,8 +1,8 @@
-//! `asegpu_vhd_check` (and so `asegpu::ops::image::check_vhd`, the VHD footer and partition checks):
+//! `asegpu_vhd_check` (and so `asegpu_core::ops::image::check_vhd`, the VHD footer and partition checks):
 //! byte 0 picks the mode: file contents (small file), a sparse file of 1-4 MiB + 512 bytes with the
 //! fuzzed first sector and footer, a fuzzed path (in a directory that does not exist), NULL arguments.
 #![no_main]
-use asegpu::ffi::*;
+use asegpu::*;
 use asegpu_fuzz::*;
 use libfuzzer_sys::fuzz_target;
 use std::ffi::CString;

@@ -3,7 +3,7 @@
 //! and template/parameters extraction, plan building and the Preview render. The answer must be a
 //! well-formed ARM answer (2xx/4xx with a JSON body), never a panic or a 5xx.
 #![no_main]
-use asegpu::sim::{http::Req, server::Shared, state::State, SimConfig};
+use asegpu_sim::{http::Req, server::Shared, state::State, SimConfig};
 use asegpu_fuzz::{on_small_stack, SIM_PASSWORD};
 use bytes::Bytes;
 use http_body_util::BodyExt;
@@ -58,7 +58,7 @@ fn fixture() -> &'static Fixture {
             headers(None),
             Bytes::from(form),
         );
-        let (code, v) = body_json(asegpu::sim::adfs::handle(&shared, &req));
+        let (code, v) = body_json(asegpu_sim::adfs::handle(&shared, &req));
         assert_eq!(code, 200, "token: {v}");
         let bearer = v["access_token"].as_str().unwrap().to_string();
         let sub = shared.lock().subscription_id.clone();
@@ -82,7 +82,7 @@ fuzz_target!(|data: &[u8]| {
         .parse()
         .unwrap();
         let req = Req::new(Method::POST, &uri, headers(Some(&f.bearer)), Bytes::copy_from_slice(data));
-        let (code, v) = body_json(asegpu::sim::arm::handle(&f.shared, &req));
+        let (code, v) = body_json(asegpu_sim::arm::handle(&f.shared, &req));
         assert!(code < 500, "the emulator answered {code}: {v}");
         assert!(code != 401, "token refused: {v}");
         if code >= 400 {

@@ -1,5 +1,5 @@
 //! The emulator's HTTP request handling end to end, in process: the input becomes the bytes a client
-//! sends on one connection, served by `asegpu::sim::server::serve_io` exactly as each HTTPS connection is
+//! sends on one connection, served by `asegpu_sim::server::serve_io` exactly as each HTTPS connection is
 //! (without TLS): hyper's HTTP/1.1 parsing (request line, headers, chunked and Content-Length bodies,
 //! pipelining, Expect: 100-continue), the control token check, authentication and the body limits before
 //! the body is read, routing by host and path, query strings, the ARM providers' JSON bodies, template
@@ -20,7 +20,7 @@
 //! Contract: no panic; every answer is HTTP/1.1 with a status below 500 (nothing here injects faults);
 //! the password never appears in an answer.
 #![no_main]
-use asegpu::sim::{http::Req, server::Shared, state::State, Faults, SimConfig};
+use asegpu_sim::{http::Req, server::Shared, state::State, Faults, SimConfig};
 use asegpu_fuzz::SIM_PASSWORD;
 use bytes::Bytes;
 use http_body_util::BodyExt;
@@ -39,7 +39,7 @@ struct Fixture {
     shared: Arc<Shared>,
     /// The device state after setup (JSON; blobs aside), restored before each input.
     snapshot: String,
-    blobs: asegpu::sim::blob::BlobStore,
+    blobs: asegpu_sim::blob::BlobStore,
     bearer: String,
     sub: String,
     key: Vec<u8>,
@@ -77,7 +77,7 @@ fn fixture() -> &'static Fixture {
             "grant_type=password&username=EdgeArmUser&password={}&resource=https%3A%2F%2F127.0.0.1%2F",
             urlenc(SIM_PASSWORD)
         );
-        let (code, v) = body_json(asegpu::sim::adfs::handle(
+        let (code, v) = body_json(asegpu_sim::adfs::handle(
             &shared,
             &req(Method::POST, "https://127.0.0.1/adfs/oauth2/token", &[], form.as_bytes()),
         ));
@@ -86,7 +86,7 @@ fn fixture() -> &'static Fixture {
         let sub = shared.lock().subscription_id.clone();
         let auth = [("authorization", format!("Bearer {bearer}")), ("content-type", "application/json".into())];
         let arm = |m: Method, path: &str, body: &str| {
-            body_json(asegpu::sim::arm::handle(
+            body_json(asegpu_sim::arm::handle(
                 &shared,
                 &req(m, &format!("https://127.0.0.1{}", path.replace("{sub}", &sub)), &auth, body.as_bytes()),
             ))
@@ -102,8 +102,8 @@ fn fixture() -> &'static Fixture {
         assert!(c < 300, "account: {v}");
         let key = {
             let st = shared.lock();
-            let acct = asegpu::sim::storage::find_account(&st, ACCOUNT).expect("the account exists");
-            let k = asegpu::sim::storage::account_keys(acct)[0].clone();
+            let acct = asegpu_sim::storage::find_account(&st, ACCOUNT).expect("the account exists");
+            let k = asegpu_sim::storage::account_keys(acct)[0].clone();
             base64_decode(&k)
         };
         let fx = Fixture {
@@ -137,7 +137,7 @@ fn fixture() -> &'static Fixture {
             (
                 "PUT /fzsa/vhds/disk.vhd?comp=page",
                 vec![("x-ms-page-write", "update".into()), ("x-ms-range", format!("bytes={disk}-{}", disk + 511))],
-                asegpu::ops::image::fixed_vhd_footer(disk, [5; 16]).to_vec(),
+                asegpu_core::ops::image::fixed_vhd_footer(disk, [5; 16]).to_vec(),
             ),
         ];
         for (line, headers, body) in setup {
@@ -242,7 +242,7 @@ fn build(f: &Fixture, flags: u8, rest: &[u8]) -> Option<Vec<u8>> {
             if let (Ok(m), Ok(uri)) = (Method::from_bytes(method.as_bytes()), target.parse::<hyper::Uri>()) {
                 let r = Req::new(m, &uri, map, Bytes::new());
                 let path_style = !r.hostname().ends_with(".blob.dbe-asesim.microsoftdatabox.com");
-                let sig = asegpu::sim::blob::shared_key_signature(&r, ACCOUNT, &f.key, path_style);
+                let sig = asegpu_sim::blob::shared_key_signature(&r, ACCOUNT, &f.key, path_style);
                 headers.push(("Authorization".into(), format!("SharedKey {ACCOUNT}:{sig}")));
             }
         }
@@ -260,7 +260,7 @@ fn build(f: &Fixture, flags: u8, rest: &[u8]) -> Option<Vec<u8>> {
 /// Send `wire` on a fresh connection, close the sending side, and return everything the server wrote.
 async fn exchange(shared: &Arc<Shared>, wire: Vec<u8>) -> Vec<u8> {
     let (client, server) = tokio::io::duplex(1 << 16);
-    let serving = tokio::spawn(asegpu::sim::server::serve_io(server, shared.clone()));
+    let serving = tokio::spawn(asegpu_sim::server::serve_io(server, shared.clone()));
     // Written and read at once: pipelined requests may be answered while later ones are still being sent.
     let (mut rd, mut wr) = tokio::io::split(client);
     let writing = async move {

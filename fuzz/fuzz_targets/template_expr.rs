@@ -1,7 +1,7 @@
 //! The `[...]` expression language: parser and evaluator (every template function), through a variable of
 //! a minimal template, with a few typed parameters the expression can use.
 #![no_main]
-use asegpu::template::{expr, Deployment, DeploymentContext, NoResolver};
+use asegpu_core::template::{expr, Deployment, DeploymentContext, NoResolver};
 use asegpu_fuzz::on_small_stack;
 use libfuzzer_sys::fuzz_target;
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! The lenient JSON reader of the template engine (comments, trailing commas, unquoted keys, BOM):
 //! no panic, and whatever it accepts survives a round trip through serde_json unchanged.
 #![no_main]
-use asegpu::template::jsonc;
+use asegpu_core::template::jsonc;
 use asegpu_fuzz::on_small_stack;
 use libfuzzer_sys::fuzz_target;
 

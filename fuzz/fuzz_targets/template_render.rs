@@ -2,7 +2,7 @@
 //! parameters document (split at the first NUL) → `Deployment::new` → every resource rendered in Preview
 //! mode with `NoResolver`, nested deployments, variables and outputs. No panic; errors are fine.
 #![no_main]
-use asegpu::template::{jsonc, Deployment, DeploymentContext, NoResolver, RenderMode};
+use asegpu_core::template::{jsonc, Deployment, DeploymentContext, NoResolver, RenderMode};
 use asegpu_fuzz::on_small_stack;
 use libfuzzer_sys::fuzz_target;
 

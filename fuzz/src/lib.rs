@@ -2,8 +2,8 @@
 //! checks every FFI target applies to each call, and the fixtures (an in-process emulator with one
 //! session, started once per fuzzing process).
 
-use asegpu::ffi::*;
-use asegpu::Status;
+use asegpu::*;
+use asegpu_core::Status;
 use std::ffi::{c_char, CStr, CString};
 use std::sync::OnceLock;
 
@@ -170,7 +170,7 @@ pub fn cancelled_token() -> *const AsegpuCancelToken {
 /// One in-process emulator and one session connected to it through the C ABI, for the whole process.
 pub struct Device {
     pub session: *mut AsegpuSession,
-    pub sim: asegpu::sim::SimThread,
+    pub sim: asegpu_sim::SimThread,
     pub subscription_id: String,
     pub options_json: String,
 }
@@ -182,10 +182,10 @@ pub fn device() -> &'static Device {
     static D: OnceLock<Device> = OnceLock::new();
     D.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir").keep();
-        let mut cfg = asegpu::sim::SimConfig::new(SIM_PASSWORD, dir);
+        let mut cfg = asegpu_sim::SimConfig::new(SIM_PASSWORD, dir);
         cfg.time_scale = 100_000.0;
         cfg.retry_after_secs = 0;
-        let sim = asegpu::sim::SimThread::start(cfg).expect("emulator starts");
+        let sim = asegpu_sim::SimThread::start(cfg).expect("emulator starts");
         let options = serde_json::json!({
             "armEndpoint": sim.info.arm_endpoint_ip,
             "tls": { "caCertFile": sim.info.ca_cert },

@@ -322,7 +322,7 @@ namespace AseGpu
         public static extern uint asegpu_resource_group_delete(IntPtr session, byte[] name,
             AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel, out AseErrorHandle outError);
 
-        // ---- operations (src/ffi/ops.rs) ---------------------------------------------------------
+        // ---- operations (crates/asegpu-ffi/src/ops.rs) ---------------------------------------------------------
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern uint asegpu_gpu_availability(IntPtr session, IntPtr cancel,
@@ -382,7 +382,7 @@ namespace AseGpu
             AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel,
             out AseStringHandle outJson, out AseErrorHandle outError);
 
-        // ---- images (src/ffi/image.rs) -----------------------------------------------------------
+        // ---- images (crates/asegpu-ffi/src/image.rs) -----------------------------------------------------------
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern uint asegpu_vhd_check(byte[] path, out AseStringHandle outJson, out AseErrorHandle outError);

@@ -1,4 +1,4 @@
-// AseGpu.Interop, part 2: the storage data plane and one ARM request (src/ffi/storage.rs).
+// AseGpu.Interop, part 2: the storage data plane and one ARM request (crates/asegpu-ffi/src/storage.rs).
 //
 //   asegpu_arm_request               one request on the device's ARM endpoint (path only, LRO-aware)
 //   asegpu_storage_container_create  a blob container with a storage context
@@ -18,7 +18,7 @@ namespace AseGpu
 {
     public static partial class NativeMethods
     {
-        // ---- one ARM request and the storage data plane (src/ffi/storage.rs) ----------------------
+        // ---- one ARM request and the storage data plane (crates/asegpu-ffi/src/storage.rs) ----------------------
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern uint asegpu_arm_request(IntPtr session, byte[] requestJson,

@@ -49,7 +49,7 @@ if [ ! -f "$module/AseGpu.psd1" ] || [ ! -d "$module/AseGpu.AzCompat" ]; then
     say "no packaged module in $module (run powershell/build.sh)"; echo "0 passed, 1 failed"; exit 1
 fi
 sim="$target/debug/asegpu-sim"
-[ -x "$sim" ] || { say "no emulator at $sim (cargo build --bin asegpu-sim)"; echo "0 passed, 1 failed"; exit 1; }
+[ -x "$sim" ] || { say "no emulator at $sim (cargo build -p asegpu-sim)"; echo "0 passed, 1 failed"; exit 1; }
 
 # ---- 3. Emulators
 work="$(mktemp -d "${TMPDIR:-/tmp}/asegpu-pester.XXXXXX")"

@@ -5,12 +5,12 @@
 
 use super::ops::{print_availability, print_preflight};
 use super::output::{self, with_bar, Format};
-use crate::arm::resources::NewResourceGroup;
-use crate::arm::{ConnectOptions, Session};
-use crate::error::{Error, Result, Status};
-use crate::ops::{deploy, extension, gpu, image, update, vm};
-use crate::progress::{CancelToken, Progress};
-use crate::sim::{Sim, SimConfig};
+use asegpu_core::arm::resources::NewResourceGroup;
+use asegpu_core::arm::{ConnectOptions, Session};
+use asegpu_core::error::{Error, Result, Status};
+use asegpu_core::ops::{deploy, extension, gpu, image, update, vm};
+use asegpu_core::progress::{CancelToken, Progress};
+use asegpu_sim::{Sim, SimConfig};
 use serde_json::json;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -205,7 +205,7 @@ async fn workflow(
 /// Configure Kubernetes on the emulated device through its control API (on a real device: the local UI).
 async fn configure_kubernetes(sim: &Sim) -> Result<()> {
     let ca = std::fs::read(&sim.info.ca_cert).map_err(|e| Error::io("read", Path::new(&sim.info.ca_cert), e))?;
-    crate::arm::tls::install_crypto_provider();
+    asegpu_core::arm::tls::install_crypto_provider();
     let cert = reqwest::Certificate::from_pem(&ca).map_err(|e| Error::new(Status::Tls, e.to_string()))?;
     let client = reqwest::Client::builder()
         .tls_certs_only(vec![cert])

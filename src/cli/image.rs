@@ -1,10 +1,10 @@
 //! CLI commands to bring an image: check a VHD, upload it as a page blob, create the image.
 
 use super::output::{self, Bar, Format};
-use crate::arm::Session;
-use crate::error::Result;
-use crate::ops::image;
-use crate::progress::{CancelToken, Progress, ProgressEvent};
+use asegpu_core::arm::Session;
+use asegpu_core::error::Result;
+use asegpu_core::ops::image;
+use asegpu_core::progress::{CancelToken, Progress, ProgressEvent};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 

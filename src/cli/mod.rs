@@ -7,10 +7,10 @@ mod ops;
 mod output;
 pub mod profile;
 
-use crate::arm::resources::NewResourceGroup;
-use crate::arm::{ConnectOptions, Session};
-use crate::error::{Error, Result, Status};
-use crate::progress::{CancelToken, Progress, ProgressEvent};
+use asegpu_core::arm::resources::NewResourceGroup;
+use asegpu_core::arm::{ConnectOptions, Session};
+use asegpu_core::error::{Error, Result, Status};
+use asegpu_core::progress::{CancelToken, Progress, ProgressEvent};
 use clap::{Args, Parser, Subcommand};
 use output::{Bar, Format};
 use profile::{PasswordSource, Profiles};
@@ -84,7 +84,7 @@ pub struct ConnectArgs {
     /// ARM endpoint, https://management.<device>.<domain>/
     #[arg(long, alias = "arm-url", value_parser = name_arg)]
     pub arm_endpoint: String,
-    #[arg(long, default_value = crate::device::ARM_USER, value_parser = name_arg)]
+    #[arg(long, default_value = asegpu_core::device::ARM_USER, value_parser = name_arg)]
     pub username: String,
     /// Device root CA certificate (PEM or DER .cer), trusted in addition to the system store.
     #[arg(long, value_parser = path_arg)]
@@ -112,8 +112,8 @@ pub struct ConnectArgs {
     #[arg(long, value_parser = parse_gpu_count)]
     pub gpu_count: Option<u32>,
     /// Device fact: the GPU model (T4 or A2), if the device's sizes do not show it.
-    #[arg(long, value_enum)]
-    pub gpu_model: Option<crate::device::sizes::GpuModel>,
+    #[arg(long)]
+    pub gpu_model: Option<asegpu_core::device::sizes::GpuModel>,
     /// Device fact: whether Kubernetes is configured on the device (true/false).
     #[arg(long)]
     pub kubernetes: Option<bool>,
@@ -128,14 +128,14 @@ pub struct ConnectArgs {
     /// Device fact: a custom VM size set on the device, as NAME:VCPUS:MEMORY_GIB[:GPUS] (e.g.
     /// Custom_GPU_T4_v3:8:28:2), as Get-HcsVMCustomSizes shows it; ARM does not show its GPU count. Repeatable.
     #[arg(long, value_parser = parse_custom_size)]
-    pub custom_size: Vec<crate::device::custom_sizes::CustomSize>,
+    pub custom_size: Vec<asegpu_core::device::custom_sizes::CustomSize>,
     /// Device fact: whether the GPU Multi-Process Service is on (Start-HcsGpuMPS; true/false).
     #[arg(long)]
     pub mps: Option<bool>,
 }
 
-fn parse_custom_size(s: &str) -> std::result::Result<crate::device::custom_sizes::CustomSize, String> {
-    crate::device::custom_sizes::CustomSize::parse(s).map_err(|e| e.message)
+fn parse_custom_size(s: &str) -> std::result::Result<asegpu_core::device::custom_sizes::CustomSize, String> {
+    asegpu_core::device::custom_sizes::CustomSize::parse(s).map_err(|e| e.message)
 }
 
 /// `NAME=VALUE` with a non-empty name; `what` says what the pair is for.
@@ -189,15 +189,15 @@ fn parse_gpu_count(s: &str) -> std::result::Result<u32, String> {
     let n = s.trim().parse::<u32>().map_err(|_| {
         format!("'{s}' is not a GPU count: give 1 or 2 (one or two NVIDIA T4 GPUs; Pro 2: one or two NVIDIA A2)")
     })?;
-    crate::device::validate_gpu_count(n).map_err(|e| e.message)
+    asegpu_core::device::validate_gpu_count(n).map_err(|e| e.message)
 }
 
 pub(crate) fn parse_release(s: &str) -> std::result::Result<String, String> {
-    crate::device::validate_release(s).map_err(|e| e.message)
+    asegpu_core::device::validate_release(s).map_err(|e| e.message)
 }
 
 fn parse_timeout(s: &str) -> std::result::Result<u64, String> {
-    let range = crate::arm::http::UNREACHABLE_DEADLINE_MS;
+    let range = asegpu_core::arm::http::UNREACHABLE_DEADLINE_MS;
     let (lo, hi) = (range.start() / 1000, range.end() / 1000);
     match s.trim().parse::<u64>() {
         Ok(n) if (lo..=hi).contains(&n) => Ok(n),

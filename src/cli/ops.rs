@@ -1,11 +1,11 @@
 //! CLI commands for the operations: `gpu`, `deploy`, `vm`, `extension`, `update`.
 
 use super::output::{self, with_bar, Format};
-use crate::arm::compute::VmAction;
-use crate::arm::Session;
-use crate::error::{Error, Result, Status};
-use crate::ops::{deploy, extension, gpu, update, vm};
-use crate::progress::CancelToken;
+use asegpu_core::arm::compute::VmAction;
+use asegpu_core::arm::Session;
+use asegpu_core::error::{Error, Result, Status};
+use asegpu_core::ops::{deploy, extension, gpu, update, vm};
+use asegpu_core::progress::CancelToken;
 use clap::{Args, Subcommand};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -128,11 +128,11 @@ pub struct CreateVmArgs {
     pub image: String,
     #[arg(long, default_value = "Standard_NC4as_T4_v3", value_parser = super::name_arg)]
     pub size: String,
-    #[arg(long, default_value = crate::device::COMPUTE_VNET, value_parser = super::name_arg)]
+    #[arg(long, default_value = asegpu_core::device::COMPUTE_VNET, value_parser = super::name_arg)]
     pub vnet: String,
-    #[arg(long, default_value = crate::device::COMPUTE_RESOURCE_GROUP, value_parser = super::name_arg)]
+    #[arg(long, default_value = asegpu_core::device::COMPUTE_RESOURCE_GROUP, value_parser = super::name_arg)]
     pub vnet_resource_group: String,
-    #[arg(long, default_value = crate::device::COMPUTE_SUBNET, value_parser = super::name_arg)]
+    #[arg(long, default_value = asegpu_core::device::COMPUTE_SUBNET, value_parser = super::name_arg)]
     pub subnet: String,
     /// Static private IP address (default: DHCP).
     #[arg(long, value_parser = super::name_arg)]
@@ -554,7 +554,7 @@ pub async fn fleet_cmd(
     format: Format,
     cancel: &CancelToken,
 ) -> Result<()> {
-    use crate::ops::fleet;
+    use asegpu_core::ops::fleet;
     let default_pw = pw.read(false)?;
     let load = |path: &std::path::Path| -> Result<fleet::Fleet> {
         let mut f = fleet::Fleet::load(path)?;

@@ -1,8 +1,8 @@
 //! Printing results: `--output table` (default, for people) or `--output json` (ARM shapes, for scripts),
 //! and progress bars on stderr for long operations.
 
-use crate::error::Result;
-use crate::progress::{Progress, ProgressEvent};
+use asegpu_core::error::Result;
+use asegpu_core::progress::{Progress, ProgressEvent};
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]

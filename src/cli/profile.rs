@@ -12,9 +12,9 @@
 //!   the target is replaced, never written through);
 //! - reading never follows a symbolic link in place of a private file: it is refused with what to do.
 
-use crate::arm::{ConnectOptions, SavedToken, Session};
-use crate::error::{Error, Result, Status};
-use crate::progress::{CancelToken, Progress};
+use asegpu_core::arm::{ConnectOptions, SavedToken, Session};
+use asegpu_core::error::{Error, Result, Status};
+use asegpu_core::progress::{CancelToken, Progress};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -167,7 +167,7 @@ def _read_first_line(stream, timeout):
 @pytest.fixture(scope="module")
 def env(request, tmp_path_factory):
     if not SIM_BIN.exists():
-        pytest.fail(f"{SIM_BIN} not found: run `cargo build --bins` (or set ASEGPU_SIM_BIN)")
+        pytest.fail(f"{SIM_BIN} not found: run `cargo build --workspace --bins` (or set ASEGPU_SIM_BIN)")
     module = request.module.__name__.rsplit(".", 1)[-1]
     time_scale = str(getattr(request.module, "SIM_TIME_SCALE", DEFAULT_TIME_SCALE))
     work = tmp_path_factory.mktemp("sim")

@@ -12,7 +12,7 @@ VENV="${ASEGPU_CACHE:-$HOME/.cache/asegpu}/venv-azsdk"
 "$HERE/install.sh"
 
 if [ -z "${ASEGPU_SIM_BIN:-}" ]; then
-    (cd "$ROOT" && cargo build --quiet --bin asegpu-sim)
+    (cd "$ROOT" && cargo build --quiet -p asegpu-sim)
     export ASEGPU_SIM_BIN="$ROOT/target/debug/asegpu-sim"
 fi
 

@@ -124,7 +124,7 @@ class Sim:
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory):
     if not SIM_BIN.exists():
-        pytest.fail(f"{SIM_BIN} not found: run `cargo build --bins` (or set ASEGPU_SIM_BIN)")
+        pytest.fail(f"{SIM_BIN} not found: run `cargo build --workspace --bins` (or set ASEGPU_SIM_BIN)")
     work = tmp_path_factory.mktemp("sim")
     traffic_dir = os.environ.get("ASEGPU_TRAFFIC_DIR")
     if traffic_dir:

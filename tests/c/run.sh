@@ -3,7 +3,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-cargo build --quiet --lib --bins
+cargo build --quiet --workspace --lib --bins
 out=target/ctest
 mkdir -p "$out"
 for t in test_foundation test_ops; do

@@ -30,7 +30,7 @@ fi
 
 t0=$SECONDS
 dll=$(scripts/build-windows.sh | tail -n 1)
-cargo build --quiet --bins
+cargo build --quiet --workspace --bins
 
 out=target/windows-test
 mkdir -p "$out"

@@ -1,0 +1,279 @@
+//! Microsoft.Storage on the emulated device: storage accounts (only the local Standard_LRS and Premium_LRS
+//! SKUs), created the way the real resource provider does (202 + `Location` + `Retry-After`, the final poll
+//! returning the account), `listKeys`, `checkNameAvailability`, lists. The blob data plane is [`super::blob`].
+
+use super::http::{arm_error, empty, json_resp, with_header, Req, Resp};
+use super::resources::{self as res, Scope};
+use super::server::{now_ms, Shared};
+use super::state::{Effect, State};
+use asegpu_core::device;
+use base64::Engine;
+use hyper::Method;
+use serde_json::{json, Value};
+
+pub const ACCOUNT_TYPE: &str = "Microsoft.Storage/storageAccounts";
+const CREATE_SECS: f64 = 30.0;
+pub const SKUS: &[&str] = &["Standard_LRS", "Premium_LRS"];
+
+/// The blob endpoint of an account: `https://<account>.blob.<device>.<domain>[:port]/`.
+pub fn blob_endpoint(shared: &Shared, account: &str) -> String {
+    let host = device::blob_host(account, &shared.cfg.device_name, &shared.cfg.dns_domain);
+    if shared.port == 443 {
+        format!("https://{host}/")
+    } else {
+        format!("https://{host}:{}/", shared.port)
+    }
+}
+
+/// A storage account by name (names are unique on the device), as stored.
+pub fn find_account<'a>(st: &'a State, name: &str) -> Option<&'a Value> {
+    res::list_of_type(st, ACCOUNT_TYPE, None)
+        .into_iter()
+        .find(|a| a["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+}
+
+/// The account keys (key1, key2), base64.
+pub fn account_keys(account: &Value) -> Vec<String> {
+    account[res::INTERNAL]["keys"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|k| k.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+fn new_key() -> String {
+    let mut b = [0u8; 64];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut b).expect("random");
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+fn valid_name(n: &str) -> bool {
+    (3..=24).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+pub fn handle(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
+    let sub_scope = scope.rg.is_none();
+    match (scope.kw(0).as_str(), scope.rest.len()) {
+        ("storageaccounts", 1) => {
+            if req.method != Method::GET {
+                return res::method_not_allowed(req);
+            }
+            let st = shared.lock();
+            let rg = if sub_scope { None } else { Some(scope.rg()) };
+            res::list_resp(res::list_of_type(&st, ACCOUNT_TYPE, rg).into_iter().map(res::public).collect())
+        }
+        ("checknameavailability", 1) if sub_scope => check_name(shared, req),
+        ("locations", 4) if sub_scope && matches!(scope.kw(2).as_str(), "asyncoperations" | "operations") => {
+            poll(shared, req, &scope.rest[3])
+        }
+        ("operations", 2) if sub_scope => poll(shared, req, &scope.rest[1]),
+        _ if sub_scope => {
+            arm_error(404, "NotFound", &format!("The requested path '{}' is not found on this device.", req.path))
+        }
+        ("storageaccounts", 2) => account(shared, req, scope),
+        ("storageaccounts", 3) if req.method == Method::POST && scope.kw(2) == "listkeys" => list_keys(shared, scope),
+        ("storageaccounts", 3) if req.method == Method::POST && scope.kw(2) == "regeneratekey" => {
+            regenerate(shared, req, scope)
+        }
+        _ => arm_error(
+            400,
+            "InvalidResourceType",
+            &format!(
+                "The resource type '{}' could not be found in the namespace 'Microsoft.Storage' on this device.",
+                scope.rest[0]
+            ),
+        ),
+    }
+}
+
+fn check_name(shared: &Shared, req: &Req) -> Resp {
+    let body: Value = serde_json::from_slice(&req.body).unwrap_or(json!({}));
+    let name = body["name"].as_str().unwrap_or("");
+    let st = shared.lock();
+    if !valid_name(name) {
+        return json_resp(
+            200,
+            &json!({ "nameAvailable": false, "reason": "AccountNameInvalid",
+            "message": format!("{name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.") }),
+        );
+    }
+    if find_account(&st, name).is_some() {
+        return json_resp(
+            200,
+            &json!({ "nameAvailable": false, "reason": "AlreadyExists", "message": format!("The storage account named {name} is already taken.") }),
+        );
+    }
+    json_resp(200, &json!({ "nameAvailable": true }))
+}
+
+/// The `Location` poll of an account creation: 202 while running, then 200 with the account.
+fn poll(shared: &Shared, req: &Req, op: &str) -> Resp {
+    let st = shared.lock();
+    let Some(o) = st.operations.get(op) else {
+        return arm_error(404, "OperationNotFound", &format!("The operation '{op}' could not be found."));
+    };
+    match o.status.as_str() {
+        "InProgress" => {
+            let r = empty(202);
+            let r = with_header(
+                r,
+                "location",
+                &format!("{}{}?{}", req.base(), req.path.trim_start_matches('/'), query(req)),
+            );
+            with_header(r, "retry-after", &shared.cfg.retry_after_secs.to_string())
+        }
+        "Succeeded" => match &o.effect {
+            Effect::Provision { id, .. } => match res::get(&st, id) {
+                Some(a) => json_resp(200, &res::public(a)),
+                None => empty(200),
+            },
+            _ => empty(200),
+        },
+        _ => json_resp(
+            500,
+            &json!({ "error": o.error.clone().unwrap_or(json!({ "code": "OperationFailed", "message": "The operation failed." })) }),
+        ),
+    }
+}
+
+fn query(req: &Req) -> String {
+    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(req.query.iter()).finish()
+}
+
+fn account(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
+    let name = scope.rest[1].clone();
+    let id = scope.id(2);
+    match req.method {
+        Method::GET => {
+            let st = shared.lock();
+            match res::get(&st, &id) {
+                Some(a) => json_resp(200, &res::public(a)),
+                None => res::not_found(scope, ACCOUNT_TYPE, &name),
+            }
+        }
+        Method::PUT | Method::PATCH => {
+            let body = match req.json_body() {
+                Ok(b) => b,
+                Err(r) => return r,
+            };
+            let mut st = shared.lock();
+            let existing = res::get(&st, &id).cloned();
+            if let Err(r) = res::check_location(&body, existing.is_some()) {
+                return r;
+            }
+            if existing.is_none() && req.method == Method::PATCH {
+                return res::not_found(scope, ACCOUNT_TYPE, &name);
+            }
+            if !valid_name(&name) {
+                return arm_error(
+                    400,
+                    "AccountNameInvalid",
+                    &format!("{name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only."),
+                );
+            }
+            let sku = body["sku"]["name"]
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| existing.as_ref().and_then(|e| e["sku"]["name"].as_str().map(str::to_string)));
+            let Some(sku) = sku else {
+                return arm_error(400, "MissingRequiredProperty", "The sku property is required for this definition.");
+            };
+            let Some(sku) = SKUS.iter().find(|s| s.eq_ignore_ascii_case(&sku)) else {
+                return arm_error(
+                    400,
+                    "SkuNotSupported",
+                    &format!("The SKU '{sku}' is not supported on this device. Only local storage accounts (Standard_LRS or Premium_LRS) can be created via Azure Resource Manager."),
+                );
+            };
+            if let Some(e) = existing {
+                let mut a = e.clone();
+                a["sku"] = json!({ "name": sku, "tier": sku.split('_').next().unwrap_or("Standard") });
+                if let Some(t) = body.get("tags").filter(|t| t.is_object()) {
+                    a["tags"] = t.clone();
+                }
+                st.resources.insert(res::key(&id), a.clone());
+                return json_resp(200, &res::public(&a));
+            }
+            if let Some(other) = find_account(&st, &name) {
+                return arm_error(
+                    409,
+                    "StorageAccountAlreadyTaken",
+                    &format!(
+                        "The storage account named {name} is already taken (in '{}').",
+                        other["id"].as_str().unwrap_or("")
+                    ),
+                );
+            }
+            let kind = body["kind"].as_str().unwrap_or("Storage").to_string();
+            let blob = blob_endpoint(shared, &name);
+            let a = json!({
+                "id": id, "name": name, "type": ACCOUNT_TYPE, "location": device::LOCATION,
+                "tags": body.get("tags").filter(|t| t.is_object()).cloned().unwrap_or(json!({})),
+                "sku": { "name": sku, "tier": sku.split('_').next().unwrap_or("Standard") }, "kind": kind,
+                "properties": {
+                    "provisioningState": "Creating", "creationTime": super::http::timestamp(),
+                    "primaryEndpoints": { "blob": blob },
+                    "primaryLocation": device::LOCATION, "statusOfPrimary": "available",
+                    "supportsHttpsTrafficOnly": body["properties"]["supportsHttpsTrafficOnly"].as_bool().unwrap_or(false),
+                    "encryption": { "services": { "blob": { "enabled": true } }, "keySource": "Microsoft.Storage" },
+                },
+                res::INTERNAL: { "keys": [new_key(), new_key()] },
+            });
+            st.resources.insert(res::key(&id), a);
+            let op = st.start_operation(
+                "createStorageAccount",
+                Effect::Provision { id, state: "Succeeded".into(), power: None, error: None },
+                now_ms(),
+                shared.scaled_ms(CREATE_SECS),
+            );
+            let version = req.q("api-version").unwrap_or("2019-06-01");
+            let loc = format!(
+                "{}subscriptions/{}/providers/Microsoft.Storage/locations/{}/asyncoperations/{op}?monitor=true&api-version={version}",
+                req.base(),
+                scope.sub,
+                device::LOCATION
+            );
+            let r = with_header(empty(202), "location", &loc);
+            with_header(r, "retry-after", &shared.cfg.retry_after_secs.to_string())
+        }
+        Method::DELETE => {
+            let mut st = shared.lock();
+            if st.resources.remove(&res::key(&id)).is_none() {
+                return empty(204);
+            }
+            empty(200)
+        }
+        _ => res::method_not_allowed(req),
+    }
+}
+
+fn keys_json(a: &Value) -> Value {
+    let keys: Vec<Value> = account_keys(a)
+        .into_iter()
+        .enumerate()
+        .map(|(i, k)| json!({ "keyName": format!("key{}", i + 1), "value": k, "permissions": "FULL" }))
+        .collect();
+    json!({ "keys": keys })
+}
+
+fn list_keys(shared: &Shared, scope: &Scope) -> Resp {
+    let st = shared.lock();
+    match res::get(&st, &scope.id(2)) {
+        Some(a) => json_resp(200, &keys_json(a)),
+        None => res::not_found(scope, ACCOUNT_TYPE, &scope.rest[1]),
+    }
+}
+
+fn regenerate(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
+    let body: Value = serde_json::from_slice(&req.body).unwrap_or(json!({}));
+    let which = match body["keyName"].as_str().map(str::to_ascii_lowercase).as_deref() {
+        Some("key1") => 0,
+        Some("key2") => 1,
+        _ => return arm_error(400, "InvalidValuesForRequestParameters", "keyName must be key1 or key2."),
+    };
+    let mut st = shared.lock();
+    let Some(a) = st.resources.get_mut(&res::key(&scope.id(2))) else {
+        return res::not_found(scope, ACCOUNT_TYPE, &scope.rest[1]);
+    };
+    a[res::INTERNAL]["keys"][which] = json!(new_key());
+    json_resp(200, &keys_json(a))
+}
