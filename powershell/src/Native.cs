@@ -191,5 +191,24 @@ namespace AseGpu
         public static extern uint asegpu_image_create(IntPtr session, byte[] requestJson,
             AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel,
             out AseStringHandle outJson, out AseErrorHandle outError);
+
+        // ---- one ARM request and the storage data plane (src/ffi/storage.rs) ----------------------
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_arm_request(IntPtr session, byte[] requestJson,
+            AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_storage_container_create(IntPtr session, byte[] requestJson, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_storage_sas_token(byte[] requestJson, out AseStringHandle outToken, out AseErrorHandle outError);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint asegpu_storage_page_blob_upload(IntPtr session, byte[] requestJson,
+            AsegpuProgressCallback callback, IntPtr userdata, IntPtr cancel,
+            out AseStringHandle outJson, out AseErrorHandle outError);
     }
 }
