@@ -1,4 +1,4 @@
-// AseSession, one ARM request and the storage data plane (src/ffi/storage.rs):
+// AseSession, one ARM request and the storage data plane: containers, account SAS, page blobs (src/ffi/storage.rs).
 //
 //   asegpu_arm_request               one request on the device's ARM endpoint (path only, LRO-aware)
 //   asegpu_storage_container_create  a blob container with a storage context

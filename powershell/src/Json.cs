@@ -1,5 +1,5 @@
-// JSON: a minimal parser and serializer (no dependency that differs between .NET Framework, Mono and .NET),
-// and the helpers the models read results with (J) and write requests with (Req).
+// JSON: a minimal parser and serializer, and the helpers the models read results (J) and write requests (Req) with.
+// Written here so that nothing differs between .NET Framework, Mono and .NET.
 using System;
 using System.Collections;
 using System.Collections.Generic;
