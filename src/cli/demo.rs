@@ -101,6 +101,7 @@ async fn workflow(
     o.device.gpu_count = Some(dev.gpu_count);
     o.device.kubernetes_configured = Some(false);
     o.device.release = Some(dev.release.clone());
+    o.device.mps_enabled = Some(dev.mps_enabled);
     let s = with_bar("connect", async |p| Session::connect(o.clone(), password.clone(), p, cancel).await).await?;
     let cols = [
         ("Account", "/account"),
