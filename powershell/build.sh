@@ -47,9 +47,9 @@ fi
 native="$target/$profile/libasegpu.so"
 [ -f "$native" ] || { echo "build.sh: $native is missing (cargo build$([ "$profile" = release ] && echo ' --release') -p asegpu-ffi)" >&2; exit 1; }
 
-# The crate's version ([package] version in Cargo.toml) stamps the assembly.
-version="$(awk '/^\[/ { pkg = ($0 == "[package]") } pkg && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }' "$repo/Cargo.toml")"
-if [ -z "$version" ]; then echo "build.sh: no [package] version in Cargo.toml" >&2; exit 1; fi
+# The workspace's version ([workspace.package] version in Cargo.toml) stamps the assembly.
+version="$(awk '/^\[/ { pkg = ($0 == "[workspace.package]") } pkg && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }' "$repo/Cargo.toml")"
+if [ -z "$version" ]; then echo "build.sh: no [workspace.package] version in Cargo.toml" >&2; exit 1; fi
 
 # One restore + one build: the test project builds the binding for both its frameworks
 # (net472 -> the binding's net472 build, net10.0 -> its netstandard2.0 build).

@@ -18,7 +18,7 @@ out="$target/powershell"
 mod="$out/AseGpu"
 log() { echo "package-module.sh: $*" >&2; }
 
-version=$(awk '/^\[/ { pkg = ($0 == "[package]") } pkg && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }' Cargo.toml)
+version=$(awk '/^\[/ { pkg = ($0 == "[workspace.package]") } pkg && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }' Cargo.toml)
 psd_version=$(sed -n "s/^\s*ModuleVersion\s*=\s*'\([^']*\)'.*/\1/p" powershell/AseGpu/AseGpu.psd1)
 [ "$psd_version" = "$version" ] || log "warning: AseGpu.psd1 ModuleVersion '$psd_version' differs from Cargo.toml version '$version'"
 

@@ -17,7 +17,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 log() { echo "package-nuget.sh: $*" >&2; }
 
 [ "${1:-}" = "--no-cargo" ] || cargo build --release -p asegpu-ffi
-version=$(awk '/^\[/ { pkg = ($0 == "[package]") } pkg && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }' Cargo.toml)
+version=$(awk '/^\[/ { pkg = ($0 == "[workspace.package]") } pkg && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }' Cargo.toml)
 out=$target/nuget
 rm -rf "$out"; mkdir -p "$out"
 natives=("-p:AseGpuNativeLinuxX64=$target/release/libasegpu.so")

@@ -9,7 +9,7 @@ Parses every .ps1/.psm1/.psd1 under the powershell folder with
 
   syntax         every file parses without errors; every .psd1 is a PowerShell data file
   ps51           no PowerShell 7-only syntax (?:, ??, ??=, ?., ?[], &&, ||, clean {}) in any file
-  manifests      per module manifest (a .psd1 named like its folder): ModuleVersion == Cargo.toml's package version,
+  manifests      per module manifest (a .psd1 named like its folder): ModuleVersion == Cargo.toml's workspace package version,
                  PowerShellVersion 5.1, CompatiblePSEditions Desktop and Core, DotNetFrameworkVersion >= 4.7.2
                  (netstandard2.0 assemblies), GUID, FormatsToProcess/FileList/RequiredAssemblies/TypesToProcess files exist
                  in the source or the built module; with -ModuleLayout also Test-ModuleManifest on the built manifests
@@ -326,7 +326,7 @@ function Get-CargoVersion {
     param([string]$Path)
     $inPackage = $false
     foreach ($line in Get-Content -LiteralPath $Path) {
-        if ($line -match '^\s*\[') { $inPackage = $line -match '^\s*\[package\]\s*$'; continue }
+        if ($line -match '^\s*\[') { $inPackage = $line -match '^\s*\[workspace\.package\]\s*$'; continue }
         if ($inPackage -and $line -match '^\s*version\s*=\s*"([^"]+)"') { return $Matches[1] }
     }
     return $null
