@@ -4,6 +4,7 @@
 use super::http::{arm_error, json_resp, with_header, Req, Resp};
 use super::server::Shared;
 use super::state::State;
+use asegpu_core::arm::resource_id::ResourceId;
 use serde_json::{json, Map, Value};
 
 /// Emulator-only bookkeeping kept inside a stored resource; never sent to clients.
@@ -54,12 +55,7 @@ pub fn canonical_ns(ns: &str) -> String {
 
 /// `/subscriptions/{sub}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{type}/{name}...]`.
 pub fn rid(sub: &str, rg: &str, ns: &str, rest: &[&str]) -> String {
-    let mut s = format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{ns}");
-    for r in rest {
-        s.push('/');
-        s.push_str(r);
-    }
-    s
+    ResourceId::in_group(sub, rg, ns, rest).to_string()
 }
 
 /// The key resources are stored under: the lower-cased id.
@@ -69,12 +65,7 @@ pub fn key(id: &str) -> String {
 
 /// The resource group name inside an id (as written there).
 pub fn id_rg(id: &str) -> Option<String> {
-    let parts: Vec<&str> = id.split('/').filter(|s| !s.is_empty()).collect();
-    parts
-        .iter()
-        .position(|p| p.eq_ignore_ascii_case("resourcegroups"))
-        .and_then(|i| parts.get(i + 1))
-        .map(|s| s.to_string())
+    ResourceId::parse(id)?.resource_group
 }
 
 /// The last segment of an id (its name).

@@ -12,11 +12,12 @@ fn enc(s: &str) -> String {
     utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
 }
 
-/// Parts of an ARM resource id: resource group and name (and the full id back).
+/// Parts of an ARM resource id: resource group and (last) name (see [`super::resource_id::ResourceId`]).
 pub fn parse_id(id: &str) -> Option<(String, String)> {
-    let segs: Vec<&str> = id.split('/').filter(|s| !s.is_empty()).collect();
-    let rg = segs.iter().position(|s| s.eq_ignore_ascii_case("resourceGroups")).and_then(|i| segs.get(i + 1))?;
-    Some((rg.to_string(), segs.last()?.to_string()))
+    let r = super::resource_id::ResourceId::parse(id)?;
+    let rg = r.resource_group.clone()?;
+    let name = r.last_name().map(str::to_string).unwrap_or_else(|| rg.clone());
+    Some((rg, name))
 }
 
 /// VM actions ARM offers as POSTs.

@@ -10,6 +10,7 @@ pub mod blob;
 pub mod compute;
 pub mod http;
 mod lro;
+pub mod resource_id;
 pub mod resources;
 pub mod storage;
 pub mod tls;

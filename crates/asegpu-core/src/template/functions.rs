@@ -325,12 +325,11 @@ pub fn build_id(prefix: &str, full_type: &str, names: &[&str]) -> Result<String,
             names.len()
         )));
     }
-    let mut id = format!("{prefix}/providers/{ns}");
-    for (t, n) in types.iter().zip(&names) {
-        id.push('/');
-        id.push_str(t);
-        id.push('/');
-        id.push_str(n);
-    }
-    Ok(id)
+    let id = crate::arm::resource_id::ResourceId {
+        namespace: Some(ns.to_string()),
+        types: types.iter().map(|t| t.to_string()).collect(),
+        names: names.iter().map(|n| n.to_string()).collect(),
+        ..Default::default()
+    };
+    Ok(format!("{prefix}{id}"))
 }

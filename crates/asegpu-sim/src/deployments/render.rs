@@ -72,24 +72,10 @@ pub(super) fn providers_of(plan: &Deployment) -> Value {
 }
 
 pub(super) fn type_and_name_of_id(id: &str) -> (String, String) {
-    let parts: Vec<&str> = id.split('/').filter(|s| !s.is_empty()).collect();
-    let Some(p) = parts.iter().rposition(|s| s.eq_ignore_ascii_case("providers")) else {
-        return (String::new(), res::id_name(id));
-    };
-    let rest = &parts[p + 1..];
-    if rest.is_empty() {
-        return (String::new(), String::new());
+    match asegpu_core::arm::resource_id::ResourceId::parse(id) {
+        Some(r) if r.namespace.is_some() => (r.resource_type(), r.name()),
+        _ => (String::new(), res::id_name(id)),
     }
-    let mut types = vec![rest[0].to_string()];
-    let mut names = Vec::new();
-    for (i, s) in rest[1..].iter().enumerate() {
-        if i % 2 == 0 {
-            types.push(s.to_string());
-        } else {
-            names.push(s.to_string());
-        }
-    }
-    (types.join("/"), names.join("/"))
 }
 
 pub(super) fn dependencies_of(plan: &Deployment) -> Value {
