@@ -4,7 +4,7 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::header::{HeaderMap, HeaderValue};
 use hyper::{Method, StatusCode};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub(crate) type Resp = hyper::Response<Full<Bytes>>;
 
@@ -100,7 +100,7 @@ pub fn empty(status: u16) -> Resp {
 
 /// ARM's error envelope.
 pub fn arm_error(status: u16, code: &str, message: &str) -> Resp {
-    json_resp(status, &json!({ "error": { "code": code, "message": message } }))
+    json_resp(status, &asegpu_core::arm::error_body::ArmErrorBody::new(code, message).envelope())
 }
 
 pub fn with_header(mut r: Resp, name: &'static str, value: &str) -> Resp {

@@ -309,22 +309,6 @@ pub fn redact_url(url: &url::Url) -> String {
     u.to_string()
 }
 
-/// ARM's error envelope `{"error": {"code", "message", "target", "details"}}` (also tolerated unwrapped).
-#[derive(Debug, Deserialize)]
-struct ErrorEnvelope {
-    error: Option<ErrorBody>,
-    code: Option<String>,
-    message: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ErrorBody {
-    code: Option<String>,
-    message: Option<String>,
-    target: Option<String>,
-    details: Option<serde_json::Value>,
-}
-
 /// Build an error from a non-success ARM response.
 pub fn error_from_response(resp: &HttpResponse, correlation_id: &str) -> Error {
     let code = resp.status.as_u16();
@@ -337,9 +321,9 @@ pub fn error_from_response(resp: &HttpResponse, correlation_id: &str) -> Error {
         500..=599 => Status::Server,
         _ => Status::Protocol,
     };
-    let parsed: Option<ErrorEnvelope> = serde_json::from_slice(&resp.body).ok();
-    let (arm_code, message, details) = match parsed {
-        Some(ErrorEnvelope { error: Some(b), .. }) => {
+    let parsed = serde_json::from_slice::<serde_json::Value>(&resp.body).ok();
+    let (arm_code, message, details) = match parsed.as_ref().and_then(super::error_body::ArmErrorBody::find) {
+        Some(b) => {
             let mut details = serde_json::Map::new();
             if let Some(t) = b.target {
                 details.insert("target".into(), t.into());
@@ -349,8 +333,7 @@ pub fn error_from_response(resp: &HttpResponse, correlation_id: &str) -> Error {
             }
             (b.code, b.message, (!details.is_empty()).then_some(serde_json::Value::Object(details)))
         }
-        Some(ErrorEnvelope { code: Some(c), message, .. }) => (Some(c), message, None),
-        _ => (None, None, None),
+        None => (None, None, None),
     };
     let message = message.unwrap_or_else(|| {
         let text = String::from_utf8_lossy(&resp.body);

@@ -154,15 +154,14 @@ async fn final_get(
 }
 
 fn failed(operation: &str, state: &str, body: &Value, resp: &HttpResponse) -> Error {
-    let err = body.get("error").or_else(|| body.pointer("/properties/error"));
-    let code = err.and_then(|e| e.get("code")).and_then(Value::as_str);
-    let msg = err.and_then(|e| e.get("message")).and_then(Value::as_str).unwrap_or("no error details were given");
+    let err = super::error_body::ArmErrorBody::find(body).unwrap_or_default();
+    let msg = err.message.as_deref().unwrap_or("no error details were given");
     let mut e = Error::new(Status::OperationFailed, format!("{operation} ended in state '{state}': {msg}"))
         .with_http(resp.status.as_u16());
-    e.arm_code = code.map(str::to_string);
+    e.arm_code = err.code.clone();
     e.request_id = resp.header("x-ms-request-id").map(str::to_string);
     e.correlation_id = resp.header("x-ms-correlation-request-id").map(str::to_string);
-    if let Some(details) = err.and_then(|e| e.get("details")) {
+    if let Some(details) = err.details {
         e.details = Some(serde_json::json!({ "details": details }));
     }
     e

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod blob;
 pub mod compute;
+pub mod error_body;
 pub mod http;
 mod lro;
 pub mod resource_id;
