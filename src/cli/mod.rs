@@ -127,15 +127,11 @@ pub struct ConnectArgs {
     pub kubernetes_gpus: Option<u32>,
     /// Device fact: a custom VM size set on the device, as NAME:VCPUS:MEMORY_GIB[:GPUS] (e.g.
     /// Custom_GPU_T4_v3:8:28:2), as Get-HcsVMCustomSizes shows it; ARM does not show its GPU count. Repeatable.
-    #[arg(long, value_parser = parse_custom_size)]
+    #[arg(long)]
     pub custom_size: Vec<asegpu_core::device::custom_sizes::CustomSize>,
     /// Device fact: whether the GPU Multi-Process Service is on (Start-HcsGpuMPS; true/false).
     #[arg(long)]
     pub mps: Option<bool>,
-}
-
-fn parse_custom_size(s: &str) -> std::result::Result<asegpu_core::device::custom_sizes::CustomSize, String> {
-    asegpu_core::device::custom_sizes::CustomSize::parse(s).map_err(|e| e.message)
 }
 
 /// `NAME=VALUE` with a non-empty name; `what` says what the pair is for.

@@ -59,7 +59,7 @@ pub struct Args {
     pub no_compute: bool,
     /// A custom VM size set on the device, as NAME:VCPUS:MEMORY_GIB[:GPUS] (e.g. Custom_GPU_T4_v3:8:56:2;
     /// Set-HcsVMCustomSizes on a real device). Repeat for Custom_NonGPU.
-    #[arg(long, value_parser = parse_custom_size)]
+    #[arg(long)]
     pub custom_size: Vec<asegpu_core::device::custom_sizes::CustomSize>,
     /// Start with the GPU Multi-Process Service on (Start-HcsGpuMPS); a device update turns it off.
     #[arg(long)]
@@ -130,10 +130,6 @@ impl Args {
         }
         Ok(cfg)
     }
-}
-
-fn parse_custom_size(s: &str) -> Result<asegpu_core::device::custom_sizes::CustomSize, String> {
-    asegpu_core::device::custom_sizes::CustomSize::parse(s).map_err(|e| e.message)
 }
 
 mod anyhow_like {

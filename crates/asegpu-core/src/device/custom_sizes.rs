@@ -131,6 +131,39 @@ impl CustomSize {
     }
 }
 
+impl std::str::FromStr for CustomSize {
+    type Err = String;
+    /// [`CustomSize::parse`], for command lines.
+    fn from_str(s: &str) -> Result<CustomSize, String> {
+        CustomSize::parse(s).map_err(|e| e.message)
+    }
+}
+
+/// Custom sizes a device of this GPU model can have: at most one of each name, and a custom GPU size only
+/// for its own model ("Make sure to modify the correct GPU custom size that corresponds with the GPU on
+/// your device"). One check for the profile's facts, the emulator's options and its control API.
+pub fn check_set(set: &[CustomSize], model: Option<GpuModel>) -> crate::Result<()> {
+    let mut seen = Vec::new();
+    for c in set {
+        if seen.contains(&c.name) {
+            return Err(crate::Error::invalid(format!(
+                "custom sizes name {} twice: a device has at most one of each custom size",
+                c.name
+            )));
+        }
+        seen.push(c.name);
+        if let (Some(need), Some(have)) = (c.gpu_model(), model) {
+            if need != have {
+                return Err(crate::Error::invalid(format!(
+                    "{} is the custom size of {need:?} devices, and this device has {have:?} GPUs",
+                    c.name
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The JSON form: `{"name", "vcpus", "memoryGib", "gpus"}`, an entry as `Get-HcsVMCustomSizes` prints it
 /// (`{"Name", "Cores", "MemoryMb", "GpuCount"}`), or the `NAME:VCPUS:MEMORY_GIB[:GPUS]` string.
 #[derive(Deserialize)]
@@ -227,6 +260,20 @@ mod tests {
         assert_eq!((d[0].memory_gib, d[1].memory_gib, d[1].gpus), (14.0, 28.0, 1));
         assert!(serde_json::from_str::<CustomSize>(r#""Custom_GPU_T4_v3:8:56:9""#).is_err());
         assert_eq!(serde_json::to_value(&v[0]).unwrap()["memoryGib"], 56.0);
+    }
+
+    #[test]
+    fn a_set_fits_the_device() {
+        let t4 = CustomSize::parse("Custom_GPU_T4_v3:8:28:2").unwrap();
+        let cpu = CustomSize::parse("Custom_NonGPU:4:16").unwrap();
+        assert!(check_set(&[t4.clone(), cpu.clone()], Some(GpuModel::T4)).is_ok());
+        assert!(check_set(&[t4.clone()], None).is_ok(), "model unknown: nothing to compare");
+        let e = check_set(&[t4.clone()], Some(GpuModel::A2)).unwrap_err().message;
+        assert!(e.contains("T4 devices") && e.contains("A2 GPUs"), "{e}");
+        let e = check_set(&[cpu.clone(), cpu], Some(GpuModel::T4)).unwrap_err().message;
+        assert!(e.contains("twice"), "{e}");
+        assert_eq!("Custom_GPU_A2:4:28".parse::<CustomSize>().unwrap().gpus, 1);
+        assert!("Custom_GPU_A2:4".parse::<CustomSize>().unwrap_err().contains("NAME:VCPUS"));
     }
 
     #[test]

@@ -120,25 +120,8 @@ impl DeviceFacts {
                 )));
             }
         }
-        let mut seen = Vec::new();
-        for c in &self.custom_sizes {
-            if seen.contains(&c.name) {
-                return Err(crate::Error::invalid(format!(
-                    "device fact customSizes names {} twice: a device has at most one of each custom size",
-                    c.name
-                )));
-            }
-            seen.push(c.name);
-            if let (Some(need), Some(have)) = (c.gpu_model(), self.gpu_model) {
-                if need != have {
-                    return Err(crate::Error::invalid(format!(
-                        "device fact customSizes: {} is the custom size of {need:?} devices, and this device has \
-                         {have:?} GPUs",
-                        c.name
-                    )));
-                }
-            }
-        }
+        custom_sizes::check_set(&self.custom_sizes, self.gpu_model)
+            .map_err(|e| crate::Error::invalid(format!("device fact customSizes: {}", e.message)))?;
         Ok(())
     }
 
@@ -215,6 +198,9 @@ mod tests {
             (r#"{"release":"banana"}"#, "YYMM"),
             (r#"{"gpuCount":1,"kubernetesGpus":2}"#, "kubernetesGpus"),
             (r#"{"gpus":2}"#, "unknown field"),
+            (r#"{"gpuModel":"A2","customSizes":["Custom_GPU_T4_v3:8:28:1"]}"#, "customSizes"),
+            (r#"{"customSizes":["Custom_NonGPU:2:8","Custom_NonGPU:4:16"]}"#, "twice"),
+            (r#"{"customSizes":["Custom_GPU_T4_v3:8:28:3"]}"#, "1 or 2"),
         ] {
             let e = serde_json::from_str::<DeviceFacts>(json).unwrap_err().to_string();
             assert!(e.contains(needle), "{json}: {e}");

@@ -278,10 +278,10 @@ fn check_stopped_gpu_vms(existing: &[VmView], avail: &GpuReport) -> Vec<Finding>
     )]
 }
 
-/// Memory of a size in GiB (custom sizes as the profile gives them; 0 when unknown).
-fn memory_of(size: &str, avail: &GpuReport) -> f64 {
-    let custom = avail.custom_sizes.iter().find(|c| c.name.eq_ignore_ascii_case(size));
-    custom.map(|c| c.memory_gib).or_else(|| sizes::find(size).map(|s| s.memory_gib)).unwrap_or(0.0)
+/// Memory of a size on a device of this model, in GiB (custom sizes as the profile gives them; 0 when
+/// unknown).
+fn memory_of(model: GpuModel, size: &str, avail: &GpuReport) -> f64 {
+    sizes::find_offered(model, &avail.custom_sizes, size).map(|s| s.memory_gib).unwrap_or(0.0)
 }
 
 /// A Pro GPU (T4) device has 96 GiB for VMs, Kubernetes' VMs take 36 of it when it is configured, and each
@@ -289,16 +289,16 @@ fn memory_of(size: &str, avail: &GpuReport) -> f64 {
 /// neither the device's memory nor what Kubernetes' apps use.
 fn check_memory(plan: &Plan, existing: &[VmView], avail: &GpuReport) -> Vec<Finding> {
     use crate::device::{gpu::PowerState, limits};
-    if avail.gpu_model != Some(GpuModel::T4) {
+    let Some(model @ GpuModel::T4) = avail.gpu_model else {
         return vec![];
-    }
+    };
     let holds = |v: &VmView| v.power_state.as_deref().and_then(PowerState::parse).is_none_or(|p| p.holds_resources());
-    let used: f64 = existing.iter().filter(|v| holds(v)).map(|v| memory_of(&v.vm_size, avail)).sum();
+    let used: f64 = existing.iter().filter(|v| holds(v)).map(|v| memory_of(model, &v.vm_size, avail)).sum();
     let new: f64 = plan
         .vms
         .iter()
         .filter(|p| !existing.iter().any(|v| v.name.eq_ignore_ascii_case(&p.name)))
-        .map(|p| memory_of(&p.vm_size, avail))
+        .map(|p| memory_of(model, &p.vm_size, avail))
         .sum();
     let k8s = limits::kubernetes_memory_gib(avail.kubernetes_configured == Some(true)) as f64;
     let total = limits::USABLE_MEMORY_GIB as f64;

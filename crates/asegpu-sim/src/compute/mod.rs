@@ -102,9 +102,7 @@ pub fn memory_used(st: &State) -> f64 {
 
 /// Check that a VM of `size` can be placed now, answering with the device's error when it cannot.
 fn check_placement(st: &State, vm_name: &str, size: &sizes::VmSize) -> Result<(), Resp> {
-    if let Err(e) = gpu::check_placement(vm_name, size.name, size.gpus, &gpu_usage(st)) {
-        return Err(arm_error(409, gpu::NoGpu::CODE, &e.message()));
-    }
+    check_gpus(st, vm_name, size)?;
     let kubernetes = device::limits::kubernetes_memory_gib(st.device.kubernetes_configured);
     let free = st.device.memory_gib as f64 - kubernetes as f64 - memory_used(st);
     if size.memory_gib > free {
@@ -123,6 +121,12 @@ fn check_placement(st: &State, vm_name: &str, size: &sizes::VmSize) -> Result<()
         ));
     }
     Ok(())
+}
+
+/// The GPU half of [`check_placement`] (a stopped VM whose GPU Kubernetes took needs only a GPU again).
+fn check_gpus(st: &State, vm_name: &str, size: &sizes::VmSize) -> Result<(), Resp> {
+    gpu::check_placement(vm_name, size.name, size.gpus, &gpu_usage(st))
+        .map_err(|e| arm_error(409, gpu::NoGpu::CODE, &e.message()))
 }
 
 fn start_op(shared: &Shared, st: &mut State, name: &str, effect: Effect, secs: f64) -> String {

@@ -570,8 +570,7 @@ pub(super) fn vm_action(shared: &Shared, req: &Req, scope: &Scope, action: &str)
                 };
                 let placed = if power.holds_resources() {
                     // Stopped, its GPU taken by Kubernetes: it needs a GPU again, not its memory.
-                    gpu::check_placement(&scope.rest[1], size.name, size.gpus, &gpu_usage(&st))
-                        .map_err(|e| arm_error(409, gpu::NoGpu::CODE, &e.message()))
+                    check_gpus(&st, &scope.rest[1], &size)
                 } else {
                     check_placement(&st, &scope.rest[1], &size)
                 };
