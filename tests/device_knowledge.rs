@@ -96,6 +96,24 @@ impl Env {
         r.json().await.unwrap()
     }
 
+    /// A control call that the emulator refuses: its status, and its error code and message.
+    async fn control_refused(&self, method: reqwest::Method, path: &str, body: Value) -> (u16, String) {
+        let r = self
+            .ctl
+            .request(method, format!("{}{path}", self.sim.info.control_endpoint))
+            .bearer_auth(&self.sim.info.control_token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let v: Value = r.json().await.unwrap();
+        (
+            status,
+            format!("{} {}", v["error"]["code"].as_str().unwrap_or(""), v["error"]["message"].as_str().unwrap_or("")),
+        )
+    }
+
     async fn configure_kubernetes(&self) {
         self.control(reqwest::Method::PATCH, "device", json!({ "kubernetesConfigured": true })).await;
     }
@@ -113,13 +131,18 @@ fn finding<'a>(r: &'a gpu::PreflightReport, code: &str) -> &'a gpu::Finding {
     r.findings.iter().find(|f| f.code == code).unwrap_or_else(|| panic!("no {code} in {:#?}", r.findings))
 }
 
-/// Runs `f` with a progress sink and returns its result and the warnings it emitted.
-async fn with_warnings<T>(f: impl AsyncFnOnce(&Progress<'_>) -> T) -> (T, Vec<String>) {
+/// Runs `f` with a progress sink and returns its result and the events it emitted.
+async fn with_events<T>(f: impl AsyncFnOnce(&Progress<'_>) -> T) -> (T, Vec<ProgressEvent>) {
     let events = Mutex::new(Vec::<ProgressEvent>::new());
     let sink = |ev: &ProgressEvent| events.lock().unwrap().push(ev.clone());
     let out = f(&Progress::new(&sink)).await;
-    let warnings = events.into_inner().unwrap().into_iter().filter(|e| e.stage == "warning").map(|e| e.message);
-    (out, warnings.collect())
+    (out, events.into_inner().unwrap())
+}
+
+/// The same, keeping only the warnings' messages.
+async fn with_warnings<T>(f: impl AsyncFnOnce(&Progress<'_>) -> T) -> (T, Vec<String>) {
+    let (out, events) = with_events(f).await;
+    (out, events.into_iter().filter(|e| e.stage == "warning").map(|e| e.message).collect())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -276,19 +299,29 @@ async fn gpu_extension_needs_and_failures() {
     assert!(w.iter().any(|x| x.contains("vulkan-filesystem")), "{w:?}");
     // No internet on the compute network: said as the install starts (ARM cannot check it); the device
     // fails the download; asegpu says why and where to look.
-    let events = Mutex::new(Vec::<ProgressEvent>::new());
-    let sink = |ev: &ProgressEvent| events.lock().unwrap().push(ev.clone());
-    let err = extension::install(&s, &req("rhel"), &Progress::new(&sink), &c).await.unwrap_err();
+    let (r, said) = with_events(async |p| extension::install(&s, &req("rhel"), p, &c).await).await;
+    let err = r.unwrap_err();
     assert!(
         err.message.contains("downloading package") && err.message.contains("/var/log/azure/nvidia-vmext-status"),
         "{err}"
     );
     assert!(err.message.contains("port enabled for compute must reach the internet"), "{err}");
-    let said = events.into_inner().unwrap();
     assert!(said.iter().any(|e| e.stage != "warning" && e.message.contains("from the internet")), "{said:?}");
     e.control(reqwest::Method::PATCH, "device", json!({ "computeInternet": true })).await;
     let ok = extension::install(&s, &req("rhel"), &Progress::none(), &c).await.unwrap();
     assert_eq!(ok.extension.provisioning_state, "Succeeded");
+    // The troubleshooting doc's RHEL 7 custom install: offered for Linux on 2205 and later, refused elsewhere.
+    let custom = extension::InstallRequest { rhel_custom_install: true, ..req("rhel") };
+    let (_, _, props, _) = extension::choose(&s, &custom, &c).await.unwrap();
+    assert_eq!(
+        (props["settings"]["isCustomInstall"].as_bool(), props["settings"]["InstallMethod"].as_u64()),
+        (Some(true), Some(0))
+    );
+    let refused =
+        extension::choose(&s, &extension::InstallRequest { rhel_custom_install: true, ..req("win") }, &c).await;
+    assert!(refused.unwrap_err().message.contains("RHEL 7 custom install is for Linux VMs"));
+    let old = extension::InstallRequest { rhel_custom_install: true, release: Some("2203".into()), ..req("rhel") };
+    assert!(extension::choose(&s, &old, &c).await.is_err(), "before 2205 the custom install does not apply");
     e.sim.stop().await;
 }
 
@@ -393,6 +426,13 @@ async fn device_updates_turn_mps_off_and_start_stopped_gpu_vms() {
     let rec = rec.unwrap();
     assert_eq!(rec.stopped.len(), 1);
     assert!(warnings.iter().any(|w| w.contains("Start-HcsGpuMPS")), "{warnings:?}");
+    for bad in [json!({ "release": "banana" }), json!({ "version": "2403" }), json!([])] {
+        let (status, error) = e.control_refused(reqwest::Method::POST, "update", bad.clone()).await;
+        assert_eq!((status, error.starts_with("InvalidUpdate")), (400, true), "{bad}: {error}");
+    }
+    let (status, error) =
+        e.control_refused(reqwest::Method::PATCH, "device", json!({ "customSizes": ["Custom_GPU_A2:4:28"] })).await;
+    assert_eq!((status, error.contains("A2 devices")), (400, true), "{error}");
     let after = e.control(reqwest::Method::POST, "update", json!({ "release": "2403" })).await;
     assert_eq!(
         (after["device"]["mpsEnabled"].as_bool(), after["device"]["release"].as_str()),

@@ -112,12 +112,8 @@ impl Args {
         cfg.device.release = self.release;
         cfg.device.kubernetes_configured = self.kubernetes;
         cfg.device.compute_enabled = !self.no_compute;
-        if let Some(c) = self.custom_size.iter().find(|c| c.gpu_model().is_some_and(|m| m != self.gpu_model)) {
-            return Err(format!(
-                "--custom-size {} is for another GPU model than --gpu-model {:?}",
-                c.name, self.gpu_model
-            ));
-        }
+        asegpu_core::device::custom_sizes::check_set(&self.custom_size, Some(self.gpu_model))
+            .map_err(|e| format!("--custom-size: {}", e.message))?;
         cfg.device.custom_sizes = self.custom_size;
         cfg.device.mps_enabled = self.mps;
         cfg.device.stopped_vm_takeover = self.stopped_vm_takeover;
@@ -193,5 +189,42 @@ async fn wait_for_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(args: &[&str]) -> Result<SimConfig, String> {
+        let argv = std::iter::once("asegpu-sim").chain(args.iter().copied());
+        Args::try_parse_from(argv).map_err(|e| e.to_string())?.into_config("pw".into())
+    }
+
+    fn refused(args: &[&str]) -> String {
+        match config(args) {
+            Ok(_) => panic!("{args:?} was accepted"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn device_options() {
+        let c = config(&[
+            "--custom-size",
+            "Custom_GPU_T4_v3:8:28:2",
+            "--mps",
+            "--stopped-vm-takeover",
+            "--no-compute-internet",
+        ])
+        .unwrap();
+        assert_eq!((c.device.custom_sizes[0].gpus, c.device.mps_enabled), (2, true));
+        assert!(c.device.stopped_vm_takeover && !c.device.compute_internet);
+        let e = refused(&["--gpu-model", "A2", "--custom-size", "Custom_GPU_T4_v3:8:28:1"]);
+        assert!(e.contains("--custom-size") && e.contains("A2 GPUs"), "{e}");
+        let e = refused(&["--custom-size", "Custom_GPU_T4_v3:8:28:3"]);
+        assert!(e.contains("1 or 2"), "{e}");
+        let e = refused(&["--gpu-model", "H100"]);
+        assert!(e.contains("T4 (Pro GPU) or A2"), "{e}");
     }
 }

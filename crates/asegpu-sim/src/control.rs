@@ -83,17 +83,8 @@ fn patch_device(shared: &Shared, req: &Req) -> Resp {
             &format!("gpuCount must be 1 or 2 (a device has 1 or 2 GPUs), not {}", d.gpu_count),
         );
     }
-    if let Some(c) = d.custom_sizes.iter().find(|c| c.gpu_model().is_some_and(|m| m != d.gpu_model)) {
-        return arm_error(
-            400,
-            "InvalidDevice",
-            &format!(
-                "{} is the custom size of {:?} devices; this device has {:?} GPUs",
-                c.name,
-                c.gpu_model(),
-                d.gpu_model
-            ),
-        );
+    if let Err(e) = asegpu_core::device::custom_sizes::check_set(&d.custom_sizes, Some(d.gpu_model)) {
+        return arm_error(400, "InvalidDevice", &e.message);
     }
     if let Err(e) = asegpu_core::device::validate_release(&d.release) {
         return arm_error(400, "InvalidDevice", &e.message);
