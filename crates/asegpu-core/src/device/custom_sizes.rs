@@ -267,8 +267,8 @@ mod tests {
         let t4 = CustomSize::parse("Custom_GPU_T4_v3:8:28:2").unwrap();
         let cpu = CustomSize::parse("Custom_NonGPU:4:16").unwrap();
         assert!(check_set(&[t4.clone(), cpu.clone()], Some(GpuModel::T4)).is_ok());
-        assert!(check_set(&[t4.clone()], None).is_ok(), "model unknown: nothing to compare");
-        let e = check_set(&[t4.clone()], Some(GpuModel::A2)).unwrap_err().message;
+        assert!(check_set(std::slice::from_ref(&t4), None).is_ok(), "model unknown: nothing to compare");
+        let e = check_set(std::slice::from_ref(&t4), Some(GpuModel::A2)).unwrap_err().message;
         assert!(e.contains("T4 devices") && e.contains("A2 GPUs"), "{e}");
         let e = check_set(&[cpu.clone(), cpu], Some(GpuModel::T4)).unwrap_err().message;
         assert!(e.contains("twice"), "{e}");
