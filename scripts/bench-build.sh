@@ -14,7 +14,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 baseline=${1:-3083409}
 bash "$root/scripts/use-crate-mirror.sh" >/dev/null 2>&1 || true
-out="$root/target/bench-build"
+# outside the workspace, or cargo takes the trees for members of this one
+out=${ASEGPU_BENCH_DIR:-$HOME/.cache/asegpu/bench-build}
 mkdir -p "$out"
 base_tree="$out/baseline-tree"
 rm -rf "$base_tree"
@@ -34,6 +35,14 @@ seconds() {
 # edit FILE: appends a comment line, as a developer's one-line change would
 edit() { printf '\n// bench-build edit %s\n' "$(date +%s%N)" >>"$1"; }
 
+# timed NAME STEP CMD...: prints "NAME STEP seconds", or stops the script when CMD fails
+timed() {
+    local name=$1 step=$2 s
+    shift 2
+    s=$(seconds "$@") || exit 1
+    echo "$name $step $s"
+}
+
 # measure NAME TREE: prints "NAME step seconds" lines
 measure() {
     local name=$1 tree=$2 ws=() ffi tree_of core cli sim
@@ -47,13 +56,13 @@ measure() {
         ffi=(--lib); tree_of=(); core=src/device/sizes.rs; sim=src/sim/mod.rs
     fi
     cli=src/cli/mod.rs
-    echo "$name lib-cold $(seconds cargo build "${ffi[@]}")"
-    echo "$name tests-cold $(seconds cargo test "${ws[@]}" --no-run)"
+    timed "$name" lib-cold cargo build "${ffi[@]}"
+    timed "$name" tests-cold cargo test "${ws[@]}" --no-run
     echo "$name test-binaries $(cargo test "${ws[@]}" --no-run 2>&1 | grep -c 'Executable')"
-    echo "$name test-run $(seconds cargo test "${ws[@]}" --no-fail-fast)"
-    edit "$core"; echo "$name core-edit-tests $(seconds cargo test "${ws[@]}" --no-run)"
-    edit "$cli"; echo "$name cli-edit-lib $(seconds cargo build "${ffi[@]}")"
-    edit "$sim"; echo "$name sim-edit-lib $(seconds cargo build "${ffi[@]}")"
+    timed "$name" test-run cargo test "${ws[@]}" --no-fail-fast
+    edit "$core"; timed "$name" core-edit-tests cargo test "${ws[@]}" --no-run
+    edit "$cli"; timed "$name" cli-edit-lib cargo build "${ffi[@]}"
+    edit "$sim"; timed "$name" sim-edit-lib cargo build "${ffi[@]}"
     echo "$name lib-deps $(cargo tree "${tree_of[@]}" -e normal --prefix none 2>/dev/null | sed 's/ (\*)//' | sort -u | wc -l)"
     git checkout -q -- "$core" "$cli" "$sim"
     cd "$root"
@@ -62,12 +71,14 @@ measure() {
 results="$out/results.txt"
 : >"$results"
 measure baseline "$base_tree" | tee -a "$results"
+[ "${PIPESTATUS[0]}" = 0 ] || exit 1
 # this tree is measured on a copy, so the edits never touch the working tree
 this_tree="$out/this-tree"
 rm -rf "$this_tree"
 git -C "$root" worktree add -q --detach "$this_tree" HEAD
 trap 'git -C "$root" worktree remove --force "$base_tree" 2>/dev/null || true; git -C "$root" worktree remove --force "$this_tree" 2>/dev/null || true' EXIT
 measure this "$this_tree" | tee -a "$results"
+[ "${PIPESTATUS[0]}" = 0 ] || exit 1
 
 echo
 printf '%-18s %10s %10s %8s\n' step "baseline" "this" ratio
