@@ -6,6 +6,7 @@ use super::http::{arm_error, empty, json_resp, timestamp, with_header, Req, Resp
 use super::server::{now_ms, Shared};
 use super::state::{Effect, ResourceGroup};
 use super::versions;
+use asegpu_core::arm::resource_id::ResourceId;
 use asegpu_core::device;
 use hyper::Method;
 use serde_json::{json, Value};
@@ -76,7 +77,7 @@ fn tenants() -> Resp {
 fn subscription_json(shared: &Shared, req: &Req) -> Value {
     let sub = shared.lock().subscription_id.clone();
     let mut v = json!({
-        "id": format!("/subscriptions/{sub}"), "subscriptionId": sub, "tenantId": device::TENANT_ID,
+        "id": ResourceId::subscription(&sub).to_string(), "subscriptionId": sub, "tenantId": device::TENANT_ID,
         "displayName": device::SUBSCRIPTION_NAME, "state": "Enabled",
         "subscriptionPolicies": { "locationPlacementId": "AzureStack", "quotaId": "", "spendingLimit": "Off" },
         "authorizationSource": "RoleBased",
@@ -152,7 +153,7 @@ fn subscriptions(shared: &Shared, req: &Req) -> Resp {
         (3, "locations") => with_version(shared, req, versions::SUBSCRIPTIONS, || {
             json_resp(
                 200,
-                &json!({ "value": [{ "id": format!("/subscriptions/{ours}/locations/dbelocal"), "name": "dbelocal", "displayName": "DBELocal" }] }),
+                &json!({ "value": [{ "id": format!("{}/locations/{}", ResourceId::subscription(&ours), device::LOCATION), "name": "dbelocal", "displayName": "DBELocal" }] }),
             )
         }),
         (3, "resourcegroups") => with_version(shared, req, versions::RESOURCES, || list_groups(shared, req)),
@@ -185,7 +186,7 @@ fn subscriptions(shared: &Shared, req: &Req) -> Resp {
 
 fn group_json(sub: &str, g: &ResourceGroup) -> Value {
     json!({
-        "id": format!("/subscriptions/{sub}/resourceGroups/{}", g.name), "name": g.name,
+        "id": ResourceId::group(sub, &g.name).to_string(), "name": g.name,
         "type": "Microsoft.Resources/resourceGroups", "location": g.location, "tags": g.tags,
         "properties": { "provisioningState": g.provisioning_state },
     })

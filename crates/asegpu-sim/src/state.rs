@@ -2,6 +2,7 @@
 //! running operations and sign-in grants. Persisted as JSON when a state file is configured.
 
 use super::SimConfig;
+use asegpu_core::arm::resource_id::ResourceId;
 use asegpu_core::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -220,8 +221,7 @@ impl State {
             Effect::DeleteResourceGroup { name } => {
                 let key = name.to_ascii_lowercase();
                 self.resource_groups.remove(&key);
-                let prefix =
-                    format!("/subscriptions/{}/resourcegroups/{key}/", self.subscription_id.to_ascii_lowercase());
+                let prefix = crate::resources::key(&ResourceId::group(&self.subscription_id, &key).to_string()) + "/";
                 self.resources.retain(|id, _| !id.starts_with(&prefix));
                 // What a deployment stored (its template, parameters and their outputs, up to the 4 MB a
                 // request may carry) goes with its group, and the memory back to the system.

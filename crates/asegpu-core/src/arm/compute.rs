@@ -4,13 +4,11 @@
 use super::{versions, Session};
 use crate::error::{Error, Result, Status};
 use crate::progress::{CancelToken, Progress};
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use reqwest::Method;
 use serde_json::Value;
 
-fn enc(s: &str) -> String {
-    utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
-}
+const COMPUTE: &str = "Microsoft.Compute";
+const NETWORK: &str = "Microsoft.Network";
 
 /// Parts of an ARM resource id: resource group and (last) name (see [`super::resource_id::ResourceId`]).
 pub fn parse_id(id: &str) -> Option<(String, String)> {
@@ -44,16 +42,8 @@ impl VmAction {
 }
 
 impl Session {
-    fn rg_provider_path(&self, rg: &str, provider_path: &str, version: &str) -> String {
-        format!(
-            "subscriptions/{}/resourceGroups/{}/providers/{provider_path}?api-version={version}",
-            self.subscription_id(),
-            enc(rg)
-        )
-    }
-
     pub fn vm_path(&self, rg: &str, name: &str) -> String {
-        self.rg_provider_path(rg, &format!("Microsoft.Compute/virtualMachines/{}", enc(name)), versions::COMPUTE)
+        self.provider_path(rg, COMPUTE).types(&["virtualMachines", name]).api(versions::COMPUTE)
     }
 
     /// A VM with its instance view (power state, statuses).
@@ -66,13 +56,11 @@ impl Session {
     pub async fn list_vms(&self, rg: Option<&str>, cancel: &CancelToken) -> Result<Vec<Value>> {
         super::require_names(&[("resource group", rg.unwrap_or("-"))])?;
         let path = match rg {
-            Some(rg) => self.rg_provider_path(rg, "Microsoft.Compute/virtualMachines", versions::COMPUTE),
-            None => format!(
-                "subscriptions/{}/providers/Microsoft.Compute/virtualMachines?api-version={}",
-                self.subscription_id(),
-                versions::COMPUTE
-            ),
-        };
+            Some(rg) => self.provider_path(rg, COMPUTE),
+            None => self.subscription_path().provider(COMPUTE),
+        }
+        .push("virtualMachines")
+        .api(versions::COMPUTE);
         self.list_all(&path, cancel).await
     }
 
@@ -97,11 +85,8 @@ impl Session {
         cancel: &CancelToken,
     ) -> Result<()> {
         super::require_names(&[("resource group", rg), ("VM", name)])?;
-        let base = self.rg_provider_path(
-            rg,
-            &format!("Microsoft.Compute/virtualMachines/{}/{}", enc(name), action.path()),
-            versions::COMPUTE,
-        );
+        let base =
+            self.provider_path(rg, COMPUTE).types(&["virtualMachines", name, action.path()]).api(versions::COMPUTE);
         self.call_lro(action.path(), Method::POST, &base, None, progress, cancel).await?;
         Ok(())
     }
@@ -114,21 +99,16 @@ impl Session {
 
     /// GPU and other sizes the device offers at `dbelocal`.
     pub async fn list_vm_sizes(&self, cancel: &CancelToken) -> Result<Vec<Value>> {
-        let path = format!(
-            "subscriptions/{}/providers/Microsoft.Compute/locations/{}/vmSizes?api-version={}",
-            self.subscription_id(),
-            crate::device::LOCATION,
-            versions::COMPUTE
-        );
+        let path = self
+            .subscription_path()
+            .provider(COMPUTE)
+            .types(&["locations", crate::device::LOCATION, "vmSizes"])
+            .api(versions::COMPUTE);
         self.list_all(&path, cancel).await
     }
 
     pub fn extension_path(&self, rg: &str, vm: &str, ext: &str) -> String {
-        self.rg_provider_path(
-            rg,
-            &format!("Microsoft.Compute/virtualMachines/{}/extensions/{}", enc(vm), enc(ext)),
-            versions::COMPUTE,
-        )
+        self.provider_path(rg, COMPUTE).types(&["virtualMachines", vm, "extensions", ext]).api(versions::COMPUTE)
     }
 
     pub async fn get_extension(&self, rg: &str, vm: &str, ext: &str, cancel: &CancelToken) -> Result<Value> {
@@ -138,11 +118,7 @@ impl Session {
 
     pub async fn list_extensions(&self, rg: &str, vm: &str, cancel: &CancelToken) -> Result<Vec<Value>> {
         super::require_names(&[("resource group", rg), ("VM", vm)])?;
-        let path = self.rg_provider_path(
-            rg,
-            &format!("Microsoft.Compute/virtualMachines/{}/extensions", enc(vm)),
-            versions::COMPUTE,
-        );
+        let path = self.provider_path(rg, COMPUTE).types(&["virtualMachines", vm, "extensions"]).api(versions::COMPUTE);
         let v: Value = self.get_json(&path, cancel).await?;
         Ok(v.get("value").and_then(Value::as_array).cloned().unwrap_or_default())
     }
@@ -177,11 +153,11 @@ impl Session {
     }
 
     pub fn image_path(&self, rg: &str, name: &str) -> String {
-        self.rg_provider_path(rg, &format!("Microsoft.Compute/images/{}", enc(name)), versions::COMPUTE_IMAGES_DISKS)
+        self.provider_path(rg, COMPUTE).types(&["images", name]).api(versions::COMPUTE_IMAGES_DISKS)
     }
 
     pub fn nic_path(&self, rg: &str, name: &str) -> String {
-        self.rg_provider_path(rg, &format!("Microsoft.Network/networkInterfaces/{}", enc(name)), versions::NETWORK)
+        self.provider_path(rg, NETWORK).types(&["networkInterfaces", name]).api(versions::NETWORK)
     }
 
     pub async fn put_nic(
@@ -197,7 +173,7 @@ impl Session {
     }
 
     pub fn vnet_path(&self, rg: &str, name: &str) -> String {
-        self.rg_provider_path(rg, &format!("Microsoft.Network/virtualNetworks/{}", enc(name)), versions::NETWORK)
+        self.provider_path(rg, NETWORK).types(&["virtualNetworks", name]).api(versions::NETWORK)
     }
 
     /// GET a resource by its full id with the given api-version.

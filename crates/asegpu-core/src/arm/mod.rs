@@ -11,6 +11,7 @@ pub mod compute;
 pub mod error_body;
 pub mod http;
 mod lro;
+pub mod path;
 pub mod resource_id;
 pub mod resources;
 pub mod storage;
@@ -306,7 +307,7 @@ impl Session {
         struct List {
             value: Vec<Subscription>,
         }
-        let path = format!("subscriptions?api-version={}", versions::SUBSCRIPTIONS);
+        let path = format!("subscriptions?api-version={}", versions::SUBSCRIPTIONS); // the one path with no segment
         let list: List = self.get_json(&path, cancel).await?;
         let found = list
             .value
@@ -325,6 +326,14 @@ impl Session {
 
     pub fn subscription_id(&self) -> &str {
         &self.inner.subscription.subscription_id
+    }
+    /// `subscriptions/{this session's subscription}`, to build request paths on.
+    pub fn subscription_path(&self) -> path::ArmPath {
+        path::ArmPath::subscription(self.subscription_id())
+    }
+    /// `…/resourceGroups/{group}/providers/{namespace}`: where a group's resources of one provider live.
+    pub fn provider_path(&self, group: &str, namespace: &str) -> path::ArmPath {
+        path::ArmPath::group(self.subscription_id(), group).provider(namespace)
     }
     pub fn endpoints(&self) -> &Endpoints {
         &self.inner.endpoints

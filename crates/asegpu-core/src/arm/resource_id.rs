@@ -17,6 +17,27 @@ pub struct ResourceId {
 }
 
 impl ResourceId {
+    /// The subscription scope: `/subscriptions/{subscription}`.
+    pub fn subscription(subscription: &str) -> ResourceId {
+        ResourceId { subscription: Some(subscription.into()), ..Default::default() }
+    }
+
+    /// A resource group: `/subscriptions/{subscription}/resourceGroups/{group}`.
+    pub fn group(subscription: &str, group: &str) -> ResourceId {
+        ResourceId { resource_group: Some(group.into()), ..ResourceId::subscription(subscription) }
+    }
+
+    /// A resource under this scope, from `Namespace/type/name[/type/name...]` (as a template's
+    /// `reference('Microsoft.Storage/storageAccounts/sa1')` names it).
+    pub fn with_provider_path(mut self, path: &str) -> ResourceId {
+        let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        self.namespace = segs.first().map(|s| s.to_string());
+        self.types.clear();
+        self.names.clear();
+        self.add_pairs(segs.get(1..).unwrap_or_default());
+        self
+    }
+
     /// A resource in a resource group: `rest` alternates type and name segments (`virtualMachines`, `vm1`,
     /// `extensions`, `gpu`).
     pub fn in_group(subscription: &str, resource_group: &str, namespace: &str, rest: &[&str]) -> ResourceId {
@@ -134,6 +155,11 @@ mod tests {
         let built =
             ResourceId::in_group("S", "rg1", "Microsoft.Compute", &["virtualMachines", "vm1", "extensions", "gpu"]);
         assert_eq!(built, id);
+        let under =
+            ResourceId::group("S", "rg1").with_provider_path("Microsoft.Compute/virtualMachines/vm1/extensions/gpu");
+        assert_eq!(under, id);
+        assert_eq!(ResourceId::subscription("S").to_string(), "/subscriptions/S");
+        assert_eq!(ResourceId::group("S", "rg1").to_string(), "/subscriptions/S/resourceGroups/rg1");
     }
 
     #[test]

@@ -56,18 +56,12 @@ pub fn validate_name(name: &str) -> Result<()> {
 }
 
 fn rg_path(session: &Session, name: &str) -> String {
-    format!(
-        "subscriptions/{}/resourcegroups/{}?api-version={}",
-        session.subscription_id(),
-        percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC),
-        versions::RESOURCES
-    )
+    session.subscription_path().types(&["resourcegroups", name]).api(versions::RESOURCES)
 }
 
 impl Session {
     pub async fn list_resource_groups(&self, cancel: &CancelToken) -> Result<Vec<ResourceGroup>> {
-        let path =
-            format!("subscriptions/{}/resourcegroups?api-version={}", self.subscription_id(), versions::RESOURCES);
+        let path = self.subscription_path().push("resourcegroups").api(versions::RESOURCES);
         let items = self.list_all(&path, cancel).await?;
         items.into_iter().map(|v| serde_json::from_value(v).map_err(Error::from)).collect()
     }

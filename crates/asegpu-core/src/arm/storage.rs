@@ -97,15 +97,12 @@ pub fn normalize_sku(sku: Option<&str>) -> Result<&'static str> {
     })
 }
 
-fn account_path(session: &Session, rg: &str, name: &str, suffix: &str) -> Result<String> {
+/// The account's path, with an action after it (`listKeys`) when given.
+fn account_path(session: &Session, rg: &str, name: &str, action: Option<&str>) -> Result<String> {
     super::resources::validate_name(rg)?;
     validate_account_name(name)?;
-    Ok(format!(
-        "subscriptions/{}/resourceGroups/{}/providers/Microsoft.Storage/storageAccounts/{name}{suffix}?api-version={}",
-        session.subscription_id(),
-        percent_encoding::utf8_percent_encode(rg, percent_encoding::NON_ALPHANUMERIC),
-        versions::STORAGE
-    ))
+    let path = session.provider_path(rg, "Microsoft.Storage").types(&["storageAccounts", name]);
+    Ok(action.map_or(path.clone(), |a| path.push(a)).api(versions::STORAGE))
 }
 
 impl Session {
@@ -116,7 +113,7 @@ impl Session {
         name: &str,
         cancel: &CancelToken,
     ) -> Result<StorageAccount> {
-        self.get_json(&account_path(self, resource_group, name, "")?, cancel).await
+        self.get_json(&account_path(self, resource_group, name, None)?, cancel).await
     }
 
     /// Create a storage account (kind `Storage`), waiting for the long-running operation. An account that
@@ -128,7 +125,7 @@ impl Session {
         cancel: &CancelToken,
     ) -> Result<StorageAccount> {
         let sku = normalize_sku(req.sku.as_deref())?;
-        let path = account_path(self, &req.resource_group, &req.name, "")?;
+        let path = account_path(self, &req.resource_group, &req.name, None)?;
         match self.get_storage_account(&req.resource_group, &req.name, cancel).await {
             Ok(a) if a.provisioning_state().is_none_or(|s| s.eq_ignore_ascii_case("succeeded")) => return Ok(a),
             Ok(_) => {}
@@ -164,7 +161,7 @@ impl Session {
         struct Keys {
             keys: Vec<StorageKey>,
         }
-        let path = account_path(self, resource_group, name, "/listKeys")?;
+        let path = account_path(self, resource_group, name, Some("listKeys"))?;
         let keys: Keys = self.call(Method::POST, &path, None, &Progress::none(), cancel).await?.json()?;
         if keys.keys.is_empty() {
             return Err(Error::new(

@@ -505,11 +505,11 @@ async fn check_static_ip(
             Some("Pick a free address of the compute network, or leave privateIPAddress empty for DHCP."),
         ));
     }
-    let path = format!(
-        "subscriptions/{}/providers/Microsoft.Network/networkInterfaces?api-version={}",
-        session.subscription_id(),
-        crate::arm::versions::NETWORK
-    );
+    let path = session
+        .subscription_path()
+        .provider("Microsoft.Network")
+        .push("networkInterfaces")
+        .api(crate::arm::versions::NETWORK);
     for other in session.list_all(&path, cancel).await? {
         let other_name = other.get("name").and_then(Value::as_str).unwrap_or_default();
         let uses = other

@@ -1,6 +1,7 @@
 //! The deployment context: who/where a template is deployed, as seen by `subscription()`,
 //! `resourceGroup()`, `deployment()`, `environment()` and `utcNow()`.
 
+use crate::arm::resource_id::ResourceId;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
@@ -55,7 +56,7 @@ impl DeploymentContext {
 
     /// `/subscriptions/{sub}/resourceGroups/{rg}`.
     pub fn resource_group_id(&self) -> String {
-        format!("/subscriptions/{}/resourceGroups/{}", self.subscription_id, self.resource_group)
+        ResourceId::group(&self.subscription_id, &self.resource_group).to_string()
     }
 
     /// The same context targeting another resource group (nested deployments).
@@ -78,7 +79,7 @@ impl DeploymentContext {
     /// `subscription()`.
     pub fn subscription_object(&self) -> Value {
         json!({
-            "id": format!("/subscriptions/{}", self.subscription_id),
+            "id": ResourceId::subscription(&self.subscription_id).to_string(),
             "subscriptionId": self.subscription_id,
             "tenantId": self.tenant_id,
             "displayName": self.subscription_display_name
@@ -103,7 +104,7 @@ impl DeploymentContext {
         json!({
             "name": self.deployment_name,
             "type": "Microsoft.Resources/deployments",
-            "id": format!("{}/providers/Microsoft.Resources/deployments/{}", self.resource_group_id(), self.deployment_name),
+            "id": ResourceId::in_group(&self.subscription_id, &self.resource_group, "Microsoft.Resources", &["deployments", &self.deployment_name]).to_string(),
             "location": self.location,
             "properties": props
         })

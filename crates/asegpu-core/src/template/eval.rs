@@ -6,6 +6,7 @@
 //! propagates through every function except the untaken branch of `if()`, and a JSON string
 //! whose expression is unknown is left as the original expression text.
 
+use crate::arm::resource_id::ResourceId;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -473,11 +474,6 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// The resource group's resource-id prefix.
-    pub fn rg_prefix(&self) -> String {
-        self.ctx.resource_group_id()
-    }
-
     /// Resolves the first argument of `reference()`/`list*()` to a (resource id, api-version of
     /// the template resource if it is one).
     pub fn resolve_target(&self, target: &str) -> R<(String, Option<String>)> {
@@ -492,7 +488,9 @@ impl<'a> Scope<'a> {
             {
                 return Ok((r.id.clone(), Some(r.api_version.clone())));
             }
-            let id = format!("{}/providers/{}", self.rg_prefix(), target);
+            let id = ResourceId::group(&self.ctx.subscription_id, &self.ctx.resource_group)
+                .with_provider_path(target)
+                .to_string();
             let api = find_id(&id);
             return Ok((id, api));
         }
