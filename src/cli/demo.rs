@@ -86,6 +86,44 @@ async fn workflow(
     format: Format,
     cancel: &CancelToken,
 ) -> Result<()> {
+    let s = connect(sim, password, format, cancel).await?;
+
+    step(3, "Check GPU availability before acting");
+    print_availability(&gpu::availability(&s, cancel).await?, format);
+
+    step(4, "Create a resource group and bring an image (VHD upload as a page blob, then the image)");
+    s.create_resource_group(
+        &NewResourceGroup { name: "asegpu-demo".into(), location: None, tags: Default::default() },
+        cancel,
+    )
+    .await?;
+    bring_image(&s, dir, cancel).await?;
+
+    step(5, "Preflight, then deploy the real CreateVM.json with a GPU size (New-AzResourceGroupDeployment)");
+    deploy_gpu_vm(&s, dir, format, cancel).await?;
+
+    step(6, "Install the NVIDIA GPU extension (version chosen from the VM's OS and the device release)");
+    install_extension(&s, format, cancel).await?;
+
+    step(7, "Someone configures Kubernetes on the device: it claims the free GPU. Would a second GPU VM work?");
+    configure_kubernetes(sim).await?;
+    let mut o2 = s.options().clone();
+    o2.device.kubernetes_configured = Some(true);
+    let s2 = Session::connect(o2, password.clone(), &Progress::none(), cancel).await?;
+    let plan = gpu::Plan::of_size("Standard_NC4as_T4_v3", 1);
+    print_preflight(&gpu::preflight(&s2, &plan, cancel).await?, format);
+
+    step(8, "Before a device update: stop GPU VMs staying provisioned (they keep their GPUs), then start them");
+    suspend_and_resume(&s2, cancel).await?;
+
+    step(9, "Clean up: delete the resource group (a long-running operation)");
+    with_bar("delete", async |p| s.delete_resource_group("asegpu-demo", p, cancel).await).await?;
+    println!("\nDemo complete: the whole GPU VM workflow ran against the emulated device over HTTPS.");
+    Ok(())
+}
+
+/// Steps 1 and 2: the device, and a session to it as the documented Connect-AzAccount makes.
+async fn connect(sim: &Sim, password: &Zeroizing<String>, format: Format, cancel: &CancelToken) -> Result<Session> {
     let dev = sim.with_state(|s| s.device.clone());
     step(1, "An emulated Azure Stack Edge Pro GPU device");
     println!(
@@ -110,22 +148,17 @@ async fn workflow(
         ("Environment", "/environment"),
     ];
     output::print(format, &serde_json::to_value(s.info().await)?, &cols);
+    Ok(s)
+}
 
-    step(3, "Check GPU availability before acting");
-    print_availability(&gpu::availability(&s, cancel).await?, format);
-
-    step(4, "Create a resource group and bring an image (VHD upload as a page blob, then the image)");
-    s.create_resource_group(
-        &NewResourceGroup { name: "asegpu-demo".into(), location: None, tags: Default::default() },
-        cancel,
-    )
-    .await?;
+/// Step 4: a small VHD uploaded as a page blob, and the image made from it.
+async fn bring_image(s: &Session, dir: &Path, cancel: &CancelToken) -> Result<()> {
     let vhd = dir.join("ubuntu18.04-demo.vhd");
     make_vhd(&vhd)?;
     let req: image::BringImageRequest = serde_json::from_value(json!({
         "resourceGroup": "asegpu-demo", "storageAccount": "asegpudemosa", "container": "vmimages",
         "vhdPath": vhd, "imageName": "ubuntu1804", "osType": "Linux" }))?;
-    let img = with_bar("image", async |p| image::bring_image(&s, &req, p, cancel).await).await?;
+    let img = with_bar("image", async |p| image::bring_image(s, &req, p, cancel).await).await?;
     let u = &img.upload;
     println!(
         "   uploaded {} ({} MiB disk): {} MiB of data sent, the rest skipped as empty; image {}",
@@ -134,8 +167,11 @@ async fn workflow(
         u.sent_bytes >> 20,
         img.image_id.rsplit('/').next().unwrap_or_default()
     );
+    Ok(())
+}
 
-    step(5, "Preflight, then deploy the real CreateVM.json with a GPU size (New-AzResourceGroupDeployment)");
+/// Step 5: the real CreateVM.json with a GPU size, after its preflight.
+async fn deploy_gpu_vm(s: &Session, dir: &Path, format: Format, cancel: &CancelToken) -> Result<()> {
     let (t, p) = (dir.join("CreateVM.json"), dir.join("CreateVM.parameters.json"));
     std::fs::write(&t, CREATE_VM).map_err(|e| Error::io("write", &t, e))?;
     std::fs::write(&p, CREATE_VM_PARAMS).map_err(|e| Error::io("write", &p, e))?;
@@ -143,7 +179,7 @@ async fn workflow(
         "resourceGroupName": "asegpu-demo", "templateFile": t, "templateParameterFile": p,
         "parameters": { "vmName": "gpuvm1", "imageName": "ubuntu1804", "vmSize": "Standard_NC4as_T4_v3",
                         "vnetRG": "ASERG", "nicName": "gpuvm1-nic", "Password": format!("Vm-{}", uuid::Uuid::new_v4().simple()) } }))?;
-    let d = with_bar("deploy", async |p| deploy::deploy_template(&s, &deployment, p, cancel).await).await?;
+    let d = with_bar("deploy", async |p| deploy::deploy_template(s, &deployment, p, cancel).await).await?;
     print_preflight(&d.preflight, format);
     let vm_cols = [
         ("Name", "/name"),
@@ -153,14 +189,17 @@ async fn workflow(
         ("PrivateIP", "/privateIpAddresses/0"),
     ];
     output::print(format, &serde_json::to_value(&d.vms)?, &vm_cols);
+    Ok(())
+}
 
-    step(6, "Install the NVIDIA GPU extension (version chosen from the VM's OS and the device release)");
+/// Step 6: the NVIDIA GPU extension on the new VM.
+async fn install_extension(s: &Session, format: Format, cancel: &CancelToken) -> Result<()> {
     let req = extension::InstallRequest {
         resource_group_name: "asegpu-demo".into(),
         vm_name: "gpuvm1".into(),
         ..Default::default()
     };
-    let x = with_bar("extension", async |p| extension::install(&s, &req, p, cancel).await).await?;
+    let x = with_bar("extension", async |p| extension::install(s, &req, p, cancel).await).await?;
     let _ = &x.warnings; // shown by the progress display as they happen
     output::print(
         format,
@@ -173,21 +212,16 @@ async fn workflow(
             ("ProvisioningState", "/provisioningState"),
         ],
     );
-    let v = vm::get(&s, "asegpu-demo", "gpuvm1", cancel).await?;
+    let v = vm::get(s, "asegpu-demo", "gpuvm1", cancel).await?;
     println!("   The GPU VM is ready at {}", v.private_ip_addresses.join(", "));
+    Ok(())
+}
 
-    step(7, "Someone configures Kubernetes on the device: it claims the free GPU. Would a second GPU VM work?");
-    configure_kubernetes(sim).await?;
-    let mut o2 = s.options().clone();
-    o2.device.kubernetes_configured = Some(true);
-    let s2 = Session::connect(o2, password.clone(), &Progress::none(), cancel).await?;
-    let plan = gpu::Plan::of_size("Standard_NC4as_T4_v3", 1);
-    print_preflight(&gpu::preflight(&s2, &plan, cancel).await?, format);
-
-    step(8, "Before a device update: stop GPU VMs staying provisioned (they keep their GPUs), then start them");
-    let rec = with_bar("suspend", async |p| update::suspend(&s2, p, cancel).await).await?;
+/// Step 8: the update helper's suspend (stop, staying provisioned) and resume.
+async fn suspend_and_resume(s: &Session, cancel: &CancelToken) -> Result<()> {
+    let rec = with_bar("suspend", async |p| update::suspend(s, p, cancel).await).await?;
     println!("   stopped: {}", rec.stopped.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", "));
-    let started = with_bar("resume", async |p| update::resume(&s2, &rec, p, cancel).await).await?;
+    let started = with_bar("resume", async |p| update::resume(s, &rec, p, cancel).await).await?;
     println!(
         "   started again: {}",
         started
@@ -196,10 +230,6 @@ async fn workflow(
             .collect::<Vec<_>>()
             .join(", ")
     );
-
-    step(9, "Clean up: delete the resource group (a long-running operation)");
-    with_bar("delete", async |p| s.delete_resource_group("asegpu-demo", p, cancel).await).await?;
-    println!("\nDemo complete: the whole GPU VM workflow ran against the emulated device over HTTPS.");
     Ok(())
 }
 

@@ -4,11 +4,12 @@ use super::output::{self, with_bar, Format};
 use asegpu_core::arm::compute::VmAction;
 use asegpu_core::arm::Session;
 use asegpu_core::error::{Error, Result, Status};
-use asegpu_core::ops::{deploy, extension, gpu, update, vm};
+use asegpu_core::ops::{deploy, extension, fleet, gpu, update, vm};
 use asegpu_core::progress::CancelToken;
 use clap::{Args, Subcommand};
 use serde_json::Value;
 use std::path::PathBuf;
+use zeroize::Zeroizing;
 
 #[derive(Subcommand, Debug)]
 pub enum GpuCommand {
@@ -554,53 +555,14 @@ pub async fn fleet_cmd(
     format: Format,
     cancel: &CancelToken,
 ) -> Result<()> {
-    use asegpu_core::ops::fleet;
     let default_pw = pw.read(false)?;
-    let load = |path: &std::path::Path| -> Result<fleet::Fleet> {
-        let mut f = fleet::Fleet::load(path)?;
-        if let Some(secs) = timeout {
-            for d in &mut f.devices {
-                d.connect.retry.unreachable_deadline_ms = secs.saturating_mul(1000);
-            }
-        }
-        Ok(f)
-    };
     let (rows, failed) = match cmd {
         FleetCommand::Gpu { devices, concurrency } => {
-            let f = load(&devices)?;
-            let rows = with_bar("fleet", async |p| {
-                Ok(fleet::gpu_report(&f, default_pw.as_ref(), concurrency, p, cancel).await)
-            })
-            .await?;
-            let failed = rows.iter().filter(|r| !r.ok).count();
-            let table: Vec<Value> = rows
-                .iter()
-                .map(|r| {
-                    let rep = r.report.as_ref();
-                    serde_json::json!({
-                        "device": r.device, "ok": r.ok,
-                        "gpuModel": rep.and_then(|x| x.gpu_model).map(|m| format!("{m:?}")),
-                        "gpus": rep.and_then(|x| x.gpu_count), "heldByVms": rep.map(|x| x.gpus_held_by_vms),
-                        "kubernetes": rep.and_then(|x| x.gpus_claimed_by_kubernetes), "free": rep.and_then(|x| x.free_gpus),
-                        "error": r.error.as_ref().and_then(|e| e.get("message").cloned()),
-                        "report": rep,
-                    })
-                })
-                .collect();
-            let cols: &[(&str, &str)] = &[
-                ("Device", "/device"),
-                ("GpuModel", "/gpuModel"),
-                ("GPUs", "/gpus"),
-                ("HeldByVMs", "/heldByVms"),
-                ("Kubernetes", "/kubernetes"),
-                ("Free", "/free"),
-                ("Error", "/error"),
-            ];
-            output::print(format, &Value::Array(table), cols);
-            (rows.len(), failed)
+            let f = load_fleet(&devices, timeout)?;
+            fleet_gpu(&f, default_pw.as_ref(), concurrency, format, cancel).await?
         }
         FleetCommand::Rollout { devices, concurrency, deploy: a, extension } => {
-            let f = load(&devices)?;
+            let f = load_fleet(&devices, timeout)?;
             let r = fleet::Rollout {
                 deployment: deploy::TemplateDeployment {
                     resource_group_name: a.resource_group,
@@ -613,31 +575,88 @@ pub async fn fleet_cmd(
                 },
                 install_gpu_extension: extension,
             };
-            let rows = with_bar("rollout", async |p| {
-                Ok(fleet::rollout(&f, &r, default_pw.as_ref(), concurrency, p, cancel).await)
-            })
-            .await?;
-            let failed = rows.iter().filter(|r| !r.ok).count();
-            let mut v = serde_json::to_value(&rows)?;
-            for row in v.as_array_mut().into_iter().flatten() {
-                let msg = row.pointer("/error/message").cloned();
-                row["errorMessage"] = msg.unwrap_or(Value::Null);
-            }
-            let cols: &[(&str, &str)] = &[
-                ("Device", "/device"),
-                ("Ok", "/ok"),
-                ("Stage", "/stage"),
-                ("VM", "/vms/0"),
-                ("IP", "/ipAddresses/0"),
-                ("Extension", "/extension"),
-                ("Error", "/errorMessage"),
-            ];
-            output::print(format, &v, cols);
-            (rows.len(), failed)
+            fleet_rollout(&f, &r, default_pw.as_ref(), concurrency, format, cancel).await?
         }
     };
     if failed > 0 {
         return Err(Error::new(Status::OperationFailed, format!("{failed} of {rows} device(s) failed")));
     }
     Ok(())
+}
+
+/// The fleet file, every device given the `--timeout` deadline when one is set.
+fn load_fleet(path: &std::path::Path, timeout: Option<u64>) -> Result<fleet::Fleet> {
+    let mut f = fleet::Fleet::load(path)?;
+    if let Some(secs) = timeout {
+        for d in &mut f.devices {
+            d.connect.retry.unreachable_deadline_ms = secs.saturating_mul(1000);
+        }
+    }
+    Ok(f)
+}
+
+/// `fleet gpu`: one GPU table across the devices. Answers (devices, failed).
+async fn fleet_gpu(
+    f: &fleet::Fleet,
+    pw: Option<&Zeroizing<String>>,
+    concurrency: usize,
+    format: Format,
+    cancel: &CancelToken,
+) -> Result<(usize, usize)> {
+    let rows = with_bar("fleet", async |p| Ok(fleet::gpu_report(f, pw, concurrency, p, cancel).await)).await?;
+    let failed = rows.iter().filter(|r| !r.ok).count();
+    let table: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let rep = r.report.as_ref();
+            serde_json::json!({
+                "device": r.device, "ok": r.ok,
+                "gpuModel": rep.and_then(|x| x.gpu_model).map(|m| format!("{m:?}")),
+                "gpus": rep.and_then(|x| x.gpu_count), "heldByVms": rep.map(|x| x.gpus_held_by_vms),
+                "kubernetes": rep.and_then(|x| x.gpus_claimed_by_kubernetes), "free": rep.and_then(|x| x.free_gpus),
+                "error": r.error.as_ref().and_then(|e| e.get("message").cloned()),
+                "report": rep,
+            })
+        })
+        .collect();
+    let cols: &[(&str, &str)] = &[
+        ("Device", "/device"),
+        ("GpuModel", "/gpuModel"),
+        ("GPUs", "/gpus"),
+        ("HeldByVMs", "/heldByVms"),
+        ("Kubernetes", "/kubernetes"),
+        ("Free", "/free"),
+        ("Error", "/error"),
+    ];
+    output::print(format, &Value::Array(table), cols);
+    Ok((rows.len(), failed))
+}
+
+/// `fleet rollout`: the deployment (and GPU extension) on every device. Answers (devices, failed).
+async fn fleet_rollout(
+    f: &fleet::Fleet,
+    r: &fleet::Rollout,
+    pw: Option<&Zeroizing<String>>,
+    concurrency: usize,
+    format: Format,
+    cancel: &CancelToken,
+) -> Result<(usize, usize)> {
+    let rows = with_bar("rollout", async |p| Ok(fleet::rollout(f, r, pw, concurrency, p, cancel).await)).await?;
+    let failed = rows.iter().filter(|r| !r.ok).count();
+    let mut v = serde_json::to_value(&rows)?;
+    for row in v.as_array_mut().into_iter().flatten() {
+        let msg = row.pointer("/error/message").cloned();
+        row["errorMessage"] = msg.unwrap_or(Value::Null);
+    }
+    let cols: &[(&str, &str)] = &[
+        ("Device", "/device"),
+        ("Ok", "/ok"),
+        ("Stage", "/stage"),
+        ("VM", "/vms/0"),
+        ("IP", "/ipAddresses/0"),
+        ("Extension", "/extension"),
+        ("Error", "/errorMessage"),
+    ];
+    output::print(format, &v, cols);
+    Ok((rows.len(), failed))
 }

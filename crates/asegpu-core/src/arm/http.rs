@@ -207,38 +207,7 @@ pub async fn send_with_retry(
     let deadline = Duration::from_millis(policy.unreachable_deadline_ms);
     let mut retries = 0u32;
     loop {
-        let mut rb = client
-            .request(req.method.clone(), req.url.clone())
-            .header("Accept", "application/json")
-            .header("x-ms-client-request-id", &req.client_request_id)
-            .header("x-ms-correlation-request-id", &req.correlation_id)
-            .header("x-ms-return-client-request-id", "true");
-        if let Some(token) = &req.bearer {
-            rb = rb.bearer_auth(token);
-        }
-        for (k, v) in &req.extra_headers {
-            rb = rb.header(k.as_str(), v.as_str());
-        }
-        if let Some(body) = &req.body {
-            rb = rb.header("Content-Type", req.content_type).body(body.clone());
-        } else if matches!(req.method, Method::PUT | Method::POST | Method::PATCH) {
-            rb = rb.header("Content-Length", "0");
-        }
-        // Whether the failure happened before a connection existed (refused, DNS, no route, connect or TLS
-        // handshake timeout): the device cannot be reached at all.
-        let mut not_connected = false;
-        let outcome = cancel
-            .run(async {
-                let resp = rb.send().await.map_err(|e| {
-                    not_connected = e.is_connect();
-                    classify_transport(&e, req.url.as_str())
-                })?;
-                let status = resp.status();
-                let headers = resp.headers().clone();
-                let body = resp.bytes().await.map_err(|e| classify_transport(&e, req.url.as_str()))?;
-                Ok(HttpResponse { status, headers, body })
-            })
-            .await;
+        let (outcome, not_connected) = send_once(client, req, cancel).await;
         let tries = retries.saturating_add(1);
         let (retry_after, why, unreachable) = match &outcome {
             Ok(r) if is_retryable_status(r.status) => (
@@ -256,29 +225,12 @@ pub async fn send_with_retry(
         let elapsed = started.elapsed();
         let past_deadline = unreachable && elapsed.saturating_add(delay) >= deadline;
         if retries >= policy.max_retries || past_deadline {
-            return match outcome {
-                Ok(r) => Err(error_from_response(&r, &req.correlation_id).context(format!(
-                    "{} {} still failing after {tries} tries",
-                    req.method,
-                    redact_url(&req.url)
-                ))),
-                Err(e) if unreachable => {
-                    let limit = if past_deadline {
-                        format!("the deadline for a device that cannot be reached is {:.0} s", deadline.as_secs_f64())
-                    } else {
-                        format!("at most {} retries", policy.max_retries)
-                    };
-                    let mut e = e;
-                    e.message = format!(
-                        "{}; gave up after {tries} tries in {:.1} s ({limit}): check that the device is on and that \
-                         this machine reaches it (the endpoint's host and port, the device IP or host map, firewalls)",
-                        e.message,
-                        elapsed.as_secs_f64()
-                    );
-                    Err(e)
-                }
-                Err(e) => Err(e.context(format!("after {tries} tries"))),
+            let limit = if past_deadline {
+                format!("the deadline for a device that cannot be reached is {:.0} s", deadline.as_secs_f64())
+            } else {
+                format!("at most {} retries", policy.max_retries)
             };
+            return Err(give_up(req, outcome, tries, unreachable.then_some((elapsed, limit))));
         }
         let left = if unreachable {
             format!(", {:.1} s left before the deadline", deadline.saturating_sub(elapsed).as_secs_f64())
@@ -295,6 +247,69 @@ pub async fn send_with_retry(
         progress.emit("request", "retrying", note);
         cancel.sleep(delay).await?;
         retries += 1;
+    }
+}
+
+/// One attempt. Also answers whether a failure happened before a connection existed (refused, DNS, no
+/// route, connect or TLS handshake timeout): the device cannot be reached at all.
+async fn send_once(client: &reqwest::Client, req: &Request<'_>, cancel: &CancelToken) -> (Result<HttpResponse>, bool) {
+    let mut rb = client
+        .request(req.method.clone(), req.url.clone())
+        .header("Accept", "application/json")
+        .header("x-ms-client-request-id", &req.client_request_id)
+        .header("x-ms-correlation-request-id", &req.correlation_id)
+        .header("x-ms-return-client-request-id", "true");
+    if let Some(token) = &req.bearer {
+        rb = rb.bearer_auth(token);
+    }
+    for (k, v) in &req.extra_headers {
+        rb = rb.header(k.as_str(), v.as_str());
+    }
+    if let Some(body) = &req.body {
+        rb = rb.header("Content-Type", req.content_type).body(body.clone());
+    } else if matches!(req.method, Method::PUT | Method::POST | Method::PATCH) {
+        rb = rb.header("Content-Length", "0");
+    }
+    let mut not_connected = false;
+    let outcome = cancel
+        .run(async {
+            let resp = rb.send().await.map_err(|e| {
+                not_connected = e.is_connect();
+                classify_transport(&e, req.url.as_str())
+            })?;
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            let body = resp.bytes().await.map_err(|e| classify_transport(&e, req.url.as_str()))?;
+            Ok(HttpResponse { status, headers, body })
+        })
+        .await;
+    (outcome, not_connected)
+}
+
+/// The error once retries run out: the last answer's, or the transport error. A device that cannot be
+/// reached (`unreachable`: the time spent and the limit met) gets what to check.
+fn give_up(
+    req: &Request<'_>,
+    outcome: Result<HttpResponse>,
+    tries: u32,
+    unreachable: Option<(Duration, String)>,
+) -> Error {
+    match (outcome, unreachable) {
+        (Ok(r), _) => error_from_response(&r, &req.correlation_id).context(format!(
+            "{} {} still failing after {tries} tries",
+            req.method,
+            redact_url(&req.url)
+        )),
+        (Err(mut e), Some((elapsed, limit))) => {
+            e.message = format!(
+                "{}; gave up after {tries} tries in {:.1} s ({limit}): check that the device is on and that \
+                 this machine reaches it (the endpoint's host and port, the device IP or host map, firewalls)",
+                e.message,
+                elapsed.as_secs_f64()
+            );
+            e
+        }
+        (Err(e), None) => e.context(format!("after {tries} tries")),
     }
 }
 

@@ -27,13 +27,6 @@ fn poll_delay(resp: &HttpResponse) -> Duration {
     resp.retry_after().unwrap_or(DEFAULT_POLL).max(MIN_POLL)
 }
 
-enum Strategy {
-    AsyncOperation(String),
-    Location(String),
-    Resource,
-    Done,
-}
-
 pub(super) async fn wait(
     session: &Session,
     operation: &str,
@@ -44,88 +37,112 @@ pub(super) async fn wait(
     cancel: &CancelToken,
 ) -> Result<Value> {
     let initial_body = initial.json_value()?;
-    let strategy = if let Some(u) = initial.header("azure-asyncoperation") {
-        Strategy::AsyncOperation(u.to_string())
-    } else if let Some(u) = initial.header("location") {
-        Strategy::Location(u.to_string())
-    } else if matches!(*method, Method::PUT | Method::PATCH)
-        && provisioning_state(&initial_body).is_some_and(|s| !is_terminal(s))
-    {
-        Strategy::Resource
-    } else {
-        Strategy::Done
-    };
-    let mut delay = poll_delay(&initial);
-    let report = |state: &str, percent: Option<f64>| {
-        progress.emit_event(ProgressEvent {
-            operation: operation.into(),
+    let poll = Poll { session, operation, method, original, initial: &initial, progress, cancel };
+    if let Some(url) = initial.header("azure-asyncoperation") {
+        return poll.async_operation(url).await;
+    }
+    if let Some(url) = initial.header("location") {
+        return poll.location(url).await;
+    }
+    match provisioning_state(&initial_body) {
+        Some(s) if !is_terminal(s) && matches!(*method, Method::PUT | Method::PATCH) => poll.resource().await,
+        Some(s) if !s.eq_ignore_ascii_case("succeeded") => Err(failed(operation, s, &initial_body, &initial)),
+        _ => Ok(initial_body),
+    }
+}
+
+/// One long-running operation being polled: what started it and how to report on it.
+struct Poll<'a, 'p> {
+    session: &'a Session,
+    operation: &'a str,
+    method: &'a Method,
+    original: &'a url::Url,
+    initial: &'a HttpResponse,
+    progress: &'a Progress<'p>,
+    cancel: &'a CancelToken,
+}
+
+impl Poll<'_, '_> {
+    fn report(&self, state: &str, percent: Option<f64>) {
+        self.progress.emit_event(ProgressEvent {
+            operation: self.operation.into(),
             stage: "running".into(),
             message: state.into(),
             percent,
             ..Default::default()
         })
-    };
-    match strategy {
-        Strategy::Done => {
-            if let Some(state) = provisioning_state(&initial_body) {
-                if !state.eq_ignore_ascii_case("succeeded") {
-                    return Err(failed(operation, state, &initial_body, &initial));
-                }
-            }
-            Ok(initial_body)
-        }
-        Strategy::AsyncOperation(url) => loop {
-            cancel.sleep(delay).await?;
-            let resp = session.call(Method::GET, &url, None, progress, cancel).await?;
+    }
+
+    async fn get(&self, url: &str) -> Result<HttpResponse> {
+        self.session.call(Method::GET, url, None, self.progress, self.cancel).await
+    }
+
+    /// Poll the `Azure-AsyncOperation` status until it ends, then do the final GET.
+    async fn async_operation(&self, url: &str) -> Result<Value> {
+        let mut delay = poll_delay(self.initial);
+        loop {
+            self.cancel.sleep(delay).await?;
+            let resp = self.get(url).await?;
             let body = resp.json_value()?;
             let status = body.get("status").and_then(Value::as_str).unwrap_or("InProgress").to_string();
-            report(&status, body.get("percentComplete").and_then(Value::as_f64));
+            self.report(&status, body.get("percentComplete").and_then(Value::as_f64));
             if is_terminal(&status) {
                 if !status.eq_ignore_ascii_case("succeeded") {
-                    return Err(failed(operation, &status, &body, &resp));
+                    return Err(failed(self.operation, &status, &body, &resp));
                 }
-                return final_get(session, method, original, &initial, &body, progress, cancel).await;
+                let (s, m, o, i) = (self.session, self.method, self.original, self.initial);
+                return final_get(s, m, o, i, &body, self.progress, self.cancel).await;
             }
             delay = poll_delay(&resp);
-        },
-        Strategy::Location(url) => loop {
-            cancel.sleep(delay).await?;
-            let resp = session.call(Method::GET, &url, None, progress, cancel).await?;
+        }
+    }
+
+    /// Poll `Location` while it answers 202 or a resource still provisioning.
+    async fn location(&self, url: &str) -> Result<Value> {
+        let mut delay = poll_delay(self.initial);
+        loop {
+            self.cancel.sleep(delay).await?;
+            let resp = self.get(url).await?;
+            delay = poll_delay(&resp);
             if resp.status.as_u16() == 202 {
-                report("InProgress", None);
-                delay = poll_delay(&resp);
+                self.report("InProgress", None);
                 continue;
             }
             let body = resp.json_value()?;
-            if let Some(state) = provisioning_state(&body) {
-                if !is_terminal(state) {
-                    report(state, None);
-                    delay = poll_delay(&resp);
+            match provisioning_state(&body) {
+                Some(state) if !is_terminal(state) => {
+                    self.report(state, None);
                     continue;
                 }
-                if !state.eq_ignore_ascii_case("succeeded") {
-                    return Err(failed(operation, state, &body, &resp));
+                Some(state) if !state.eq_ignore_ascii_case("succeeded") => {
+                    return Err(failed(self.operation, state, &body, &resp))
                 }
+                _ => {}
             }
-            if matches!(*method, Method::PUT | Method::PATCH) {
-                return session.get_json(original.as_str(), cancel).await;
+            if matches!(*self.method, Method::PUT | Method::PATCH) {
+                return self.session.get_json(self.original.as_str(), self.cancel).await;
             }
             return Ok(body);
-        },
-        Strategy::Resource => loop {
-            cancel.sleep(delay).await?;
-            let resp = session.call(Method::GET, original.as_str(), None, progress, cancel).await?;
+        }
+    }
+
+    /// Poll the resource itself until its `provisioningState` ends.
+    async fn resource(&self) -> Result<Value> {
+        let mut delay = poll_delay(self.initial);
+        loop {
+            self.cancel.sleep(delay).await?;
+            let resp = self.get(self.original.as_str()).await?;
             let body = resp.json_value()?;
             let state = provisioning_state(&body).unwrap_or("Succeeded").to_string();
-            report(&state, None);
+            self.report(&state, None);
             if is_terminal(&state) {
                 if !state.eq_ignore_ascii_case("succeeded") {
-                    return Err(failed(operation, &state, &body, &resp));
+                    return Err(failed(self.operation, &state, &body, &resp));
                 }
                 return Ok(body);
             }
             delay = poll_delay(&resp);
-        },
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 use super::gpu::{self, Plan, PlannedVm, PreflightReport};
 use super::vm::{self, VmView};
+use crate::arm::resource_id::ResourceId;
 use crate::arm::{versions, Session};
 use crate::device;
 use crate::error::{Error, Result, Status};
@@ -96,14 +97,14 @@ pub fn load(req: &TemplateDeployment) -> Result<(Value, Map<String, Value>)> {
     Ok((template, params))
 }
 
-fn deployment_path(session: &Session, rg: &str, name: &str) -> String {
-    format!(
-        "subscriptions/{}/resourcegroups/{}/providers/Microsoft.Resources/deployments/{}?api-version={}",
-        session.subscription_id(),
-        percent_encoding::utf8_percent_encode(rg, percent_encoding::NON_ALPHANUMERIC),
-        percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC),
-        versions::RESOURCES
-    )
+/// A deployment's path (Microsoft.Resources spells `resourcegroups`), with `operations` after it when asked.
+fn deployment_path(session: &Session, rg: &str, name: &str, operations: bool) -> String {
+    let path = session
+        .subscription_path()
+        .types(&["resourcegroups", rg])
+        .provider("Microsoft.Resources")
+        .types(&["deployments", name]);
+    if operations { path.push("operations") } else { path }.api(versions::RESOURCES)
 }
 
 fn refuse(report: &PreflightReport) -> Error {
@@ -145,7 +146,7 @@ pub async fn deploy_template(
         return Err(refuse(&report));
     }
     let body = json!({ "properties": { "mode": "Incremental", "template": template, "parameters": params } });
-    let path = deployment_path(session, &req.resource_group_name, &name);
+    let path = deployment_path(session, &req.resource_group_name, &name, false);
     let outcome = session.call_lro("deployTemplate", Method::PUT, &path, Some(&body), progress, cancel).await;
     if let Err(e) = outcome {
         return Err(with_failed_operations(session, &req.resource_group_name, &name, e, cancel).await);
@@ -174,7 +175,7 @@ pub async fn deploy_template(
 
 /// Add the failed deployment operations (which resource failed, and why) to a deployment error.
 async fn with_failed_operations(session: &Session, rg: &str, name: &str, mut e: Error, cancel: &CancelToken) -> Error {
-    let path = deployment_path(session, rg, name).replace("?api-version", "/operations?api-version");
+    let path = deployment_path(session, rg, name, true);
     if let Ok(ops) = session.list_all(&path, cancel).await {
         let failed: Vec<Value> = ops
             .into_iter()
@@ -259,58 +260,19 @@ pub async fn create_vm(
     if admin_password.is_empty() {
         return Err(Error::invalid("the VM's admin password is empty"));
     }
-    let sub = session.subscription_id().to_string();
-    let image_id = if req.image.starts_with("/subscriptions/") {
-        req.image.clone()
-    } else {
-        format!(
-            "/subscriptions/{sub}/resourceGroups/{}/providers/Microsoft.Compute/images/{}",
-            req.resource_group_name, req.image
-        )
-    };
-    let subnet_id = format!(
-        "/subscriptions/{sub}/resourceGroups/{}/providers/Microsoft.Network/virtualNetworks/{}/subnets/{}",
-        req.vnet_resource_group, req.vnet_name, req.subnet_name
-    );
-    let nic_name = req.nic_name.clone().unwrap_or_else(|| format!("{}-nic", req.name));
-    let mut plan = Plan {
-        vms: vec![PlannedVm {
-            name: req.name.clone(),
-            vm_size: req.vm_size.clone(),
-            resource_group: Some(req.resource_group_name.clone()),
-            image_id: Some(image_id.clone()),
-        }],
-        static_ips: vec![],
-    };
-    if let Some(ip) = &req.private_ip_address {
-        plan.static_ips.push((nic_name.clone(), subnet_id.clone(), ip.clone()));
-    }
+    let ids = DirectVmIds::new(session.subscription_id(), req);
     progress.emit("createGpuVm", "running", "preflight: checking size, GPUs, image and network");
-    let report = gpu::preflight(session, &plan, cancel).await?;
+    let report = gpu::preflight(session, &ids.plan(req), cancel).await?;
     if !report.ok && !req.force {
         return Err(refuse(&report));
     }
-    let ip_cfg = match &req.private_ip_address {
-        Some(ip) => {
-            json!({ "privateIPAllocationMethod": "Static", "privateIPAddress": ip, "subnet": { "id": subnet_id } })
-        }
-        None => json!({ "privateIPAllocationMethod": "Dynamic", "subnet": { "id": subnet_id } }),
-    };
-    let nic = json!({ "location": device::LOCATION, "properties": { "ipConfigurations": [ { "name": "ipconfig1", "properties": ip_cfg } ] } });
-    progress.emit("createGpuVm", "running", format!("creating network interface '{nic_name}'"));
-    let nic = session.put_nic(&req.resource_group_name, &nic_name, &nic, progress, cancel).await?;
-    let nic_id = nic.get("id").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| {
-        format!(
-            "/subscriptions/{sub}/resourceGroups/{}/providers/Microsoft.Network/networkInterfaces/{nic_name}",
-            req.resource_group_name
-        )
-    });
+    let nic_id = put_direct_nic(session, req, &ids, progress, cancel).await?;
     let body = json!({
         "location": device::LOCATION,
         "properties": {
             "hardwareProfile": { "vmSize": req.vm_size },
             "osProfile": { "computerName": req.name, "adminUsername": req.admin_username, "adminPassword": admin_password },
-            "storageProfile": { "imageReference": { "id": image_id } },
+            "storageProfile": { "imageReference": { "id": ids.image } },
             "networkProfile": { "networkInterfaces": [ { "id": nic_id } ] },
         }
     });
@@ -324,6 +286,66 @@ pub async fn create_vm(
         .await
         .map_err(|e| e.context(format!("creating VM '{}'", req.name)))?;
     vm::get(session, &req.resource_group_name, &req.name, cancel).await
+}
+
+/// The ids a VM without a template refers to: its image, its subnet and the NIC made for it.
+struct DirectVmIds {
+    image: String,
+    subnet: String,
+    nic_name: String,
+    nic: String,
+}
+
+impl DirectVmIds {
+    fn new(sub: &str, req: &DirectVm) -> DirectVmIds {
+        let rg = &req.resource_group_name;
+        let image = if req.image.starts_with("/subscriptions/") {
+            req.image.clone()
+        } else {
+            ResourceId::in_group(sub, rg, "Microsoft.Compute", &["images", &req.image]).to_string()
+        };
+        let subnet = ResourceId::in_group(
+            sub,
+            &req.vnet_resource_group,
+            "Microsoft.Network",
+            &["virtualNetworks", &req.vnet_name, "subnets", &req.subnet_name],
+        )
+        .to_string();
+        let nic_name = req.nic_name.clone().unwrap_or_else(|| format!("{}-nic", req.name));
+        let nic = ResourceId::in_group(sub, rg, "Microsoft.Network", &["networkInterfaces", &nic_name]).to_string();
+        DirectVmIds { image, subnet, nic_name, nic }
+    }
+
+    fn plan(&self, req: &DirectVm) -> Plan {
+        let vm = PlannedVm {
+            name: req.name.clone(),
+            vm_size: req.vm_size.clone(),
+            resource_group: Some(req.resource_group_name.clone()),
+            image_id: Some(self.image.clone()),
+        };
+        let static_ips =
+            req.private_ip_address.iter().map(|ip| (self.nic_name.clone(), self.subnet.clone(), ip.clone()));
+        Plan { vms: vec![vm], static_ips: static_ips.collect() }
+    }
+}
+
+/// Create the VM's NIC (a static address when asked, else DHCP) and return its id.
+async fn put_direct_nic(
+    session: &Session,
+    req: &DirectVm,
+    ids: &DirectVmIds,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Result<String> {
+    let subnet = json!({ "id": ids.subnet });
+    let ip_cfg = match &req.private_ip_address {
+        Some(ip) => json!({ "privateIPAllocationMethod": "Static", "privateIPAddress": ip, "subnet": subnet }),
+        None => json!({ "privateIPAllocationMethod": "Dynamic", "subnet": subnet }),
+    };
+    let nic = json!({ "location": device::LOCATION, "properties": { "ipConfigurations": [ { "name": "ipconfig1", "properties": ip_cfg } ] } });
+    progress.emit("createGpuVm", "running", format!("creating network interface '{}'", ids.nic_name));
+    let nic = session.put_nic(&req.resource_group_name, &ids.nic_name, &nic, progress, cancel).await?;
+    Ok(nic.get("id").and_then(Value::as_str).map_or_else(|| ids.nic.clone(), str::to_string))
 }
 
 /// A preflight request: a template (file or inline) with parameters, or a size and count.

@@ -134,12 +134,7 @@ fn validate_compute_name(kind: &str, name: &str) -> Result<()> {
 }
 
 fn compute_path(session: &Session, rg: &str, kind: &str, name: &str) -> String {
-    format!(
-        "subscriptions/{}/resourceGroups/{}/providers/Microsoft.Compute/{kind}/{name}?api-version={}",
-        session.subscription_id(),
-        percent_encoding::utf8_percent_encode(rg, percent_encoding::NON_ALPHANUMERIC),
-        versions::COMPUTE_IMAGES_DISKS
-    )
+    session.provider_path(rg, "Microsoft.Compute").types(&[kind, name]).api(versions::COMPUTE_IMAGES_DISKS)
 }
 
 impl BringImageRequest {
@@ -204,50 +199,24 @@ pub async fn bring_image(
     let upload =
         upload_vhd_with(&client, &req.container, &blob_name, &req.vhd_path, &req.upload, progress, cancel).await?;
     let blob_uri = upload.blob_uri.clone();
-
-    let mut disk_id = None;
-    let os_disk = match req.source {
-        ImageSource::Blob => json!({
-            "osType": os, "osState": "Generalized", "blobUri": blob_uri,
-            "storageAccountType": "Standard_LRS", "caching": "ReadWrite",
-        }),
-        ImageSource::ManagedDisk => {
-            let name = req.disk_name.clone().unwrap_or_else(|| format!("{}-disk", req.image_name));
-            let body = json!({
-                "location": device::LOCATION,
-                "tags": req.tags,
-                "sku": { "name": "Standard_LRS" },
-                "properties": { "osType": os, "creationData": { "createOption": "Import", "sourceUri": blob_uri } },
-            });
-            let path = compute_path(session, &req.resource_group, "disks", &name);
-            let d = session
-                .call_lro("createDisk", Method::PUT, &path, Some(&body), progress, cancel)
-                .await
-                .map_err(|e| e.context(format!("creating managed disk '{name}' from {blob_uri}")))?;
-            let id = match d.get("id").and_then(Value::as_str) {
-                Some(id) => id.to_string(),
-                None => session.get_json::<Value>(&path, cancel).await?["id"].as_str().unwrap_or_default().to_string(),
-            };
-            disk_id = Some(id.clone());
+    let (os_disk, disk_id) = match req.source {
+        ImageSource::Blob => (
             json!({
+                "osType": os, "osState": "Generalized", "blobUri": blob_uri,
+                "storageAccountType": "Standard_LRS", "caching": "ReadWrite",
+            }),
+            None,
+        ),
+        ImageSource::ManagedDisk => {
+            let id = create_disk(session, req, os, &blob_uri, progress, cancel).await?;
+            let os_disk = json!({
                 "osType": os, "osState": "Generalized", "managedDisk": { "id": id },
                 "storageAccountType": "Standard_LRS", "caching": "ReadWrite",
-            })
+            });
+            (os_disk, Some(id))
         }
     };
-    let body = json!({
-        "location": device::LOCATION,
-        "tags": req.tags,
-        "properties": { "storageProfile": { "osDisk": os_disk } },
-    });
-    let path = compute_path(session, &req.resource_group, "images", &req.image_name);
-    let mut image = session
-        .call_lro("createImage", Method::PUT, &path, Some(&body), progress, cancel)
-        .await
-        .map_err(|e| e.context(format!("creating image '{}'", req.image_name)))?;
-    if image.get("id").is_none() {
-        image = session.get_json(&path, cancel).await?;
-    }
+    let image = create_image(session, req, os_disk, progress, cancel).await?;
     let image_id = image["id"].as_str().unwrap_or_default().to_string();
     Ok(BringImageResult {
         vhd,
@@ -260,6 +229,57 @@ pub async fn bring_image(
         image,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The managed disk an image is made through (`createOption: Import` from the uploaded blob); its id.
+async fn create_disk(
+    session: &Session,
+    req: &BringImageRequest,
+    os: &str,
+    blob_uri: &str,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Result<String> {
+    let name = req.disk_name.clone().unwrap_or_else(|| format!("{}-disk", req.image_name));
+    let body = json!({
+        "location": device::LOCATION,
+        "tags": req.tags,
+        "sku": { "name": "Standard_LRS" },
+        "properties": { "osType": os, "creationData": { "createOption": "Import", "sourceUri": blob_uri } },
+    });
+    let path = compute_path(session, &req.resource_group, "disks", &name);
+    let d = session
+        .call_lro("createDisk", Method::PUT, &path, Some(&body), progress, cancel)
+        .await
+        .map_err(|e| e.context(format!("creating managed disk '{name}' from {blob_uri}")))?;
+    Ok(match d.get("id").and_then(Value::as_str) {
+        Some(id) => id.to_string(),
+        None => session.get_json::<Value>(&path, cancel).await?["id"].as_str().unwrap_or_default().to_string(),
+    })
+}
+
+/// The image from its OS disk (a blob URI or a managed disk); the image as the device answers it.
+async fn create_image(
+    session: &Session,
+    req: &BringImageRequest,
+    os_disk: Value,
+    progress: &Progress<'_>,
+    cancel: &CancelToken,
+) -> Result<Value> {
+    let body = json!({
+        "location": device::LOCATION,
+        "tags": req.tags,
+        "properties": { "storageProfile": { "osDisk": os_disk } },
+    });
+    let path = compute_path(session, &req.resource_group, "images", &req.image_name);
+    let image = session
+        .call_lro("createImage", Method::PUT, &path, Some(&body), progress, cancel)
+        .await
+        .map_err(|e| e.context(format!("creating image '{}'", req.image_name)))?;
+    if image.get("id").is_some() {
+        return Ok(image);
+    }
+    session.get_json(&path, cancel).await
 }
 
 #[cfg(test)]

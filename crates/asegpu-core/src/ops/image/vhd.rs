@@ -156,30 +156,58 @@ pub fn check_vhd(path: &Path) -> Result<VhdInfo> {
     read_exact_at(&file, &mut footer, len - FOOTER).map_err(|e| Error::io("read the footer of", path, e))?;
     let f = parse_footer(&footer);
     if !f.cookie_ok {
-        let mut head = [0u8; 512];
-        read_exact_at(&file, &mut head, 0).map_err(|e| Error::io("read", path, e))?;
-        if &head[0..8] == b"conectix" {
-            return Err(Error::invalid(format!(
-                "{shown} is a dynamically expanding VHD (its footer copy is at the start and the file does not end with one): \
-                 the device needs a fixed-size VHD; convert it with `qemu-img convert -f vpc -O vpc -o subformat=fixed,force_size {shown} fixed.vhd` \
-                 (or `Convert-VHD -VHDType Fixed`)"
-            )));
-        }
-        if &head[0..8] == b"vhdxfile" {
-            return Err(Error::invalid(format!(
-                "{shown} is a VHDX: the device needs a fixed-size VHD; {CONVERT_HINT}"
-            )));
-        }
-        if &head[0..4] == b"QFI\xfb" {
-            return Err(Error::invalid(format!(
-                "{shown} is a qcow2 image: the device needs a fixed-size VHD; {CONVERT_HINT}"
-            )));
-        }
+        return Err(not_a_vhd(&file, path));
+    }
+    check_footer(&f, len, path)?;
+    if ext != "vhd" {
         return Err(Error::invalid(format!(
-            "{shown} has no VHD footer (no 'conectix' cookie in its last 512 bytes): it looks like a raw disk image; \
-             the device needs a fixed-size VHD: `qemu-img convert -f raw -O vpc -o subformat=fixed,force_size {shown} disk.vhd`"
+            "{shown} is a fixed-size VHD but its name does not end with '.vhd': the device refuses image blobs without the \
+             .vhd extension; rename it (e.g. `mv {shown} disk.vhd`)"
         )));
     }
+    let mbr_sig = check_generation_1(&file, path)?;
+    let u = f.unique_id;
+    Ok(VhdInfo {
+        path: path.display().to_string(),
+        file_size: len,
+        disk_size: f.current_size,
+        disk_size_gb: f.current_size.div_ceil(1 << 30),
+        creator_application: f.creator,
+        unique_id: uuid::Uuid::from_bytes(u).to_string(),
+        partitioning: if mbr_sig { "MBR".into() } else { "none".into() },
+        hyper_v_generation: "V1".into(),
+    })
+}
+
+/// What a file without a VHD footer is (a dynamic VHD, a VHDX, qcow2 or a raw disk), and how to convert it.
+fn not_a_vhd(file: &File, path: &Path) -> Error {
+    let shown = path.display();
+    let mut head = [0u8; 512];
+    if let Err(e) = read_exact_at(file, &mut head, 0) {
+        return Error::io("read", path, e);
+    }
+    let message = if &head[0..8] == b"conectix" {
+        format!(
+            "{shown} is a dynamically expanding VHD (its footer copy is at the start and the file does not end with one): \
+             the device needs a fixed-size VHD; convert it with `qemu-img convert -f vpc -O vpc -o subformat=fixed,force_size {shown} fixed.vhd` \
+             (or `Convert-VHD -VHDType Fixed`)"
+        )
+    } else if &head[0..8] == b"vhdxfile" {
+        format!("{shown} is a VHDX: the device needs a fixed-size VHD; {CONVERT_HINT}")
+    } else if &head[0..4] == b"QFI\xfb" {
+        format!("{shown} is a qcow2 image: the device needs a fixed-size VHD; {CONVERT_HINT}")
+    } else {
+        format!(
+            "{shown} has no VHD footer (no 'conectix' cookie in its last 512 bytes): it looks like a raw disk image; \
+             the device needs a fixed-size VHD: `qemu-img convert -f raw -O vpc -o subformat=fixed,force_size {shown} disk.vhd`"
+        )
+    };
+    Error::invalid(message)
+}
+
+/// The footer of a file of `len` bytes must be undamaged, of a fixed disk, of the file's size, 1 MiB aligned.
+fn check_footer(f: &Footer, len: u64, path: &Path) -> Result<()> {
+    let shown = path.display();
     if f.checksum != f.computed_checksum {
         return Err(Error::invalid(format!(
             "{shown}: the VHD footer checksum is wrong (stored {:#010x}, computed {:#010x}): the file is damaged or was \
@@ -217,32 +245,22 @@ pub fn check_vhd(path: &Path) -> Result<VhdInfo> {
             f.current_size
         )));
     }
-    if ext != "vhd" {
-        return Err(Error::invalid(format!(
-            "{shown} is a fixed-size VHD but its name does not end with '.vhd': the device refuses image blobs without the \
-             .vhd extension; rename it (e.g. `mv {shown} disk.vhd`)"
-        )));
-    }
-    // Generation 1 only: a GPT disk (protective MBR, type 0xEE, or an 'EFI PART' header at LBA 1) is a Gen2 disk.
+    Ok(())
+}
+
+/// Generation 1 only: a GPT disk (protective MBR, type 0xEE, or an 'EFI PART' header at LBA 1) is a Gen2
+/// disk. Answers whether the disk has an MBR signature.
+fn check_generation_1(file: &File, path: &Path) -> Result<bool> {
     let mut head = [0u8; 1024];
-    read_exact_at(&file, &mut head, 0).map_err(|e| Error::io("read", path, e))?;
+    read_exact_at(file, &mut head, 0).map_err(|e| Error::io("read", path, e))?;
     let mbr_sig = head[510] == 0x55 && head[511] == 0xAA;
     let protective = mbr_sig && (0..4).any(|i| head[446 + 16 * i + 4] == 0xEE);
     if protective || &head[512..520] == b"EFI PART" {
         return Err(Error::invalid(format!(
-            "{shown} is a GPT-partitioned (UEFI, Generation 2) disk: Azure Stack Edge GPU VMs need a Generation 1 disk \
-             (MBR partitioning, BIOS boot); prepare the image from a Generation 1 VM"
+            "{} is a GPT-partitioned (UEFI, Generation 2) disk: Azure Stack Edge GPU VMs need a Generation 1 disk \
+             (MBR partitioning, BIOS boot); prepare the image from a Generation 1 VM",
+            path.display()
         )));
     }
-    let u = f.unique_id;
-    Ok(VhdInfo {
-        path: path.display().to_string(),
-        file_size: len,
-        disk_size: f.current_size,
-        disk_size_gb: f.current_size.div_ceil(1 << 30),
-        creator_application: f.creator,
-        unique_id: uuid::Uuid::from_bytes(u).to_string(),
-        partitioning: if mbr_sig { "MBR".into() } else { "none".into() },
-        hyper_v_generation: "V1".into(),
-    })
+    Ok(mbr_sig)
 }
