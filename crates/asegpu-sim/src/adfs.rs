@@ -65,6 +65,7 @@ pub fn is_our_audience(shared: &Shared, aud: &str) -> bool {
     u.scheme() == "https" && host_ok && port_ok && (u.path() == "/" || u.path().is_empty())
 }
 
+/// The token endpoint: a password, client-credentials or refresh-token grant for the device's ARM.
 fn token(shared: &Shared, req: &Req) -> Resp {
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&req.body).into_owned().collect();
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
@@ -75,48 +76,9 @@ fn token(shared: &Shared, req: &Req) -> Resp {
         .map(str::to_string)
         .or_else(|| scope.as_deref()?.split(' ').find_map(|s| s.strip_suffix("/.default")).map(str::to_string));
     let now = now_ms() / 1000;
-    let (user, resource) = match get("grant_type") {
-        Some("password") => {
-            let user = get("username").unwrap_or_default();
-            let pass = get("password").unwrap_or_default();
-            let user_ok = user.eq_ignore_ascii_case(device::ARM_USER)
-                || user.eq_ignore_ascii_case(&format!("{}@localhost", device::ARM_USER));
-            if !(user_ok & same(pass, &shared.cfg.password)) {
-                return oauth_error(400, "invalid_grant", "MSIS9659: Invalid 'username' or 'password'.");
-            }
-            (device::ARM_USER.to_string(), resource)
-        }
-        Some("client_credentials") => {
-            let secret = get("client_secret").unwrap_or_default();
-            if !same(secret, &shared.cfg.password) {
-                return oauth_error(401, "invalid_client", "MSIS9622: Client authentication failed. Please verify the credential provided for client authentication is valid.");
-            }
-            (client_id.clone(), resource)
-        }
-        Some("refresh_token") => {
-            let rt = get("refresh_token").unwrap_or_default();
-            let st = shared.lock();
-            match st.refresh_tokens.get(rt) {
-                Some(g) if g.expires_at > now => (g.user.clone(), resource.or_else(|| Some(g.resource.clone()))),
-                _ => {
-                    return oauth_error(
-                        400,
-                        "invalid_grant",
-                        "MSIS9615: The refresh token received in 'refresh_token' parameter is invalid.",
-                    )
-                }
-            }
-        }
-        Some(other) => {
-            return oauth_error(
-                400,
-                "unsupported_grant_type",
-                &format!(
-                    "MSIS9611: The authorization server does not support the requested 'grant_type' value '{other}'."
-                ),
-            )
-        }
-        None => return oauth_error(400, "invalid_request", "MSIS9609: The 'grant_type' parameter is missing."),
+    let (user, resource) = match grant(shared, &form, &client_id, resource, now) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let Some(resource) = resource else {
         return oauth_error(400, "invalid_request", "MSIS9607: The 'resource' parameter is missing in the request.");
@@ -128,6 +90,65 @@ fn token(shared: &Shared, req: &Req) -> Resp {
             &format!("MSIS9602: The received 'resource' parameter is not a valid resource identifier: '{resource}'. Use the device's ARM endpoint, https://{}/.", shared.cfg.management_host()),
         );
     }
+    issue(shared, req, &client_id, &user, &resource, scope, now)
+}
+
+/// Check the grant: the user it is for, and the resource (a refresh token remembers its own).
+fn grant(
+    shared: &Shared,
+    form: &[(String, String)],
+    client_id: &str,
+    resource: Option<String>,
+    now: i64,
+) -> Result<(String, Option<String>), Resp> {
+    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    match get("grant_type") {
+        Some("password") => {
+            let user = get("username").unwrap_or_default();
+            let pass = get("password").unwrap_or_default();
+            let user_ok = user.eq_ignore_ascii_case(device::ARM_USER)
+                || user.eq_ignore_ascii_case(&format!("{}@localhost", device::ARM_USER));
+            if !(user_ok & same(pass, &shared.cfg.password)) {
+                return Err(oauth_error(400, "invalid_grant", "MSIS9659: Invalid 'username' or 'password'."));
+            }
+            Ok((device::ARM_USER.to_string(), resource))
+        }
+        Some("client_credentials") => {
+            if !same(get("client_secret").unwrap_or_default(), &shared.cfg.password) {
+                return Err(oauth_error(401, "invalid_client", "MSIS9622: Client authentication failed. Please verify the credential provided for client authentication is valid."));
+            }
+            Ok((client_id.to_string(), resource))
+        }
+        Some("refresh_token") => {
+            let st = shared.lock();
+            match st.refresh_tokens.get(get("refresh_token").unwrap_or_default()) {
+                Some(g) if g.expires_at > now => Ok((g.user.clone(), resource.or_else(|| Some(g.resource.clone())))),
+                _ => Err(oauth_error(
+                    400,
+                    "invalid_grant",
+                    "MSIS9615: The refresh token received in 'refresh_token' parameter is invalid.",
+                )),
+            }
+        }
+        Some(other) => Err(oauth_error(
+            400,
+            "unsupported_grant_type",
+            &format!("MSIS9611: The authorization server does not support the requested 'grant_type' value '{other}'."),
+        )),
+        None => Err(oauth_error(400, "invalid_request", "MSIS9609: The 'grant_type' parameter is missing.")),
+    }
+}
+
+/// Issue the access, ID and refresh tokens (the refresh token remembered for its lifetime).
+fn issue(
+    shared: &Shared,
+    req: &Req,
+    client_id: &str,
+    user: &str,
+    resource: &str,
+    scope: Option<String>,
+    now: i64,
+) -> Resp {
     let lifetime = shared.cfg.token_lifetime.as_secs().max(1) as i64;
     let issuer = format!("http://{}/adfs/services/trust", req.hostname());
     let access = shared.signer.sign(&json!({
@@ -147,7 +168,7 @@ fn token(shared: &Shared, req: &Req) -> Resp {
         st.refresh_tokens.retain(|_, g| g.expires_at > now);
         st.refresh_tokens.insert(
             refresh.clone(),
-            RefreshGrant { user: user.clone(), resource: resource.clone(), expires_at: now + rt_life },
+            RefreshGrant { user: user.to_string(), resource: resource.to_string(), expires_at: now + rt_life },
         );
     }
     let mut body = json!({

@@ -139,10 +139,10 @@ pub fn handle(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
         _ if sub_scope => {
             arm_error(404, "NotFound", &format!("The requested path '{}' is not found on this device.", req.path))
         }
-        ("virtualnetworks", 2) => vnet(shared, req, scope),
+        ("virtualnetworks", 2) => res::serve::<Vnets>(shared, req, scope),
         ("virtualnetworks", 3) if scope.kw(2) == "subnets" => subnets(shared, req, scope, None),
         ("virtualnetworks", 4) if scope.kw(2) == "subnets" => subnets(shared, req, scope, Some(&scope.rest[3])),
-        ("networkinterfaces", 2) => nic(shared, req, scope),
+        ("networkinterfaces", 2) => res::serve::<Nics>(shared, req, scope),
         ("networkinterfaces", 3) if scope.kw(2) == "ipconfigurations" => {
             let st = shared.lock();
             match res::get(&st, &scope.id(2)) {
@@ -184,95 +184,107 @@ fn subnets(shared: &Shared, req: &Req, scope: &Scope, name: Option<&str>) -> Res
     }
 }
 
-fn vnet(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
-    let id = scope.id(2);
-    let name = scope.rest[1].clone();
-    match req.method {
-        Method::GET => {
-            let st = shared.lock();
-            match res::get(&st, &id) {
-                Some(v) => json_resp(200, &render_vnet(&st, v)),
-                None => res::not_found(scope, VNET_TYPE, &name),
-            }
-        }
-        Method::PUT => {
-            let body = match req.json_body() {
-                Ok(b) => b,
-                Err(r) => return r,
-            };
-            let mut st = shared.lock();
-            let existing = res::get(&st, &id).cloned();
-            if let Err(r) = res::check_location(&body, existing.is_some()) {
-                return r;
-            }
-            if existing.is_none() {
-                if let Some(other) = res::list_of_type(&st, VNET_TYPE, None).first() {
-                    return arm_error(
-                        400,
-                        "VirtualNetworkLimitReached",
-                        &format!(
-                            "You can create only one virtual network on this device, even across resource groups, and '{}' already exists. Use it (its subnet is '{}').",
-                            other["id"].as_str().unwrap_or_default(),
-                            other["properties"]["subnets"][0]["id"].as_str().unwrap_or_default()
-                        ),
-                    );
-                }
-            }
-            let p = &body["properties"];
-            let prefixes: Vec<String> = p["addressSpace"]["addressPrefixes"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
-                .unwrap_or_default();
-            if prefixes.len() != 1 || parse_cidr(&prefixes[0]).is_none() {
-                return arm_error(400, "InvalidAddressPrefixFormat", "The virtual network needs exactly one address prefix (a.b.c.d/n), the address space of the device's compute network.");
-            }
-            let subnets = p["subnets"].as_array().cloned().unwrap_or_default();
-            if subnets.len() != 1 {
-                return arm_error(400, "InvalidSubnetCount", "The virtual network can have only one subnet, with exactly the same address space as the virtual network.");
-            }
-            let sname = subnets[0]["name"].as_str().unwrap_or("default").to_string();
-            let sprefix = subnets[0]["properties"]["addressPrefix"].as_str().unwrap_or(&prefixes[0]).to_string();
-            if parse_cidr(&sprefix).is_none_or(|(a, _)| !in_cidr(a, &prefixes[0])) {
-                return arm_error(
-                    400,
-                    "NetcfgInvalidSubnet",
-                    &format!(
-                        "Subnet '{sname}' is not valid in virtual network '{name}': '{sprefix}' is outside '{}'.",
-                        prefixes[0]
-                    ),
-                );
-            }
-            let stored_name = existing.as_ref().and_then(|e| e["name"].as_str().map(str::to_string)).unwrap_or(name);
-            let mut v = vnet_json(&scope.sub, scope.rg(), &stored_name, &prefixes[0], &sname, &sprefix);
-            if let Some(t) = body.get("tags").filter(|t| t.is_object()) {
-                v["tags"] = t.clone();
-            }
-            st.resources.insert(res::key(&id), v.clone());
-            let out = render_vnet(&st, &v);
-            json_resp(if existing.is_some() { 200 } else { 201 }, &out)
-        }
-        Method::DELETE => {
-            let mut st = shared.lock();
-            let Some(v) = res::get(&st, &id).cloned() else { return empty(204) };
-            let rendered = render_vnet(&st, &v);
-            if rendered["properties"]["subnets"]
-                .as_array()
-                .is_some_and(|s| s.iter().any(|s| s["properties"]["ipConfigurations"].is_array()))
-            {
-                return arm_error(
-                    400,
-                    "InUseSubnetCannotBeDeleted",
-                    &format!(
-                        "Subnet of virtual network '{}' is in use by network interfaces and cannot be deleted.",
-                        v["name"].as_str().unwrap_or("")
-                    ),
-                );
-            }
-            st.resources.remove(&res::key(&id));
-            empty(200)
-        }
-        _ => res::method_not_allowed(req),
+/// `Microsoft.Network/virtualNetworks`: one per device.
+struct Vnets;
+
+impl res::Stored for Vnets {
+    const TYPE: &'static str = VNET_TYPE;
+
+    fn show(st: &State, v: &Value) -> Value {
+        render_vnet(st, v)
     }
+
+    fn put(call: &res::Call, st: &mut State, body: Value, existing: Option<Value>) -> Resp {
+        put_vnet(st, call, &body, existing)
+    }
+
+    fn delete(call: &res::Call, st: &mut State, stored: Value) -> Resp {
+        delete_vnet(st, &call.id, &stored)
+    }
+}
+
+/// Create or update the one virtual network a device has: one address prefix, one subnet inside it.
+fn put_vnet(st: &mut State, call: &res::Call, body: &Value, existing: Option<Value>) -> Resp {
+    let (scope, id, name) = (call.scope, &call.id, call.name.clone());
+    if existing.is_none() {
+        if let Some(other) = res::list_of_type(st, VNET_TYPE, None).first() {
+            return arm_error(
+                400,
+                "VirtualNetworkLimitReached",
+                &format!(
+                    "You can create only one virtual network on this device, even across resource groups, and '{}' already exists. Use it (its subnet is '{}').",
+                    other["id"].as_str().unwrap_or_default(),
+                    other["properties"]["subnets"][0]["id"].as_str().unwrap_or_default()
+                ),
+            );
+        }
+    }
+    let (prefix, sname, sprefix) = match vnet_space(body, &name) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let stored_name = existing.as_ref().and_then(|e| e["name"].as_str().map(str::to_string)).unwrap_or(name);
+    let mut v = vnet_json(&scope.sub, scope.rg(), &stored_name, &prefix, &sname, &sprefix);
+    if let Some(t) = body.get("tags").filter(|t| t.is_object()) {
+        v["tags"] = t.clone();
+    }
+    st.resources.insert(res::key(id), v.clone());
+    let out = render_vnet(st, &v);
+    json_resp(if existing.is_some() { 200 } else { 201 }, &out)
+}
+
+/// The body's address space: its one prefix, and its one subnet's name and prefix (inside the first).
+fn vnet_space(body: &Value, name: &str) -> Result<(String, String, String), Resp> {
+    let p = &body["properties"];
+    let prefixes: Vec<String> = p["addressSpace"]["addressPrefixes"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    if prefixes.len() != 1 || parse_cidr(&prefixes[0]).is_none() {
+        return Err(arm_error(400, "InvalidAddressPrefixFormat", "The virtual network needs exactly one address prefix (a.b.c.d/n), the address space of the device's compute network."));
+    }
+    let subnets = p["subnets"].as_array().cloned().unwrap_or_default();
+    if subnets.len() != 1 {
+        return Err(arm_error(
+            400,
+            "InvalidSubnetCount",
+            "The virtual network can have only one subnet, with exactly the same address space as the virtual network.",
+        ));
+    }
+    let sname = subnets[0]["name"].as_str().unwrap_or("default").to_string();
+    let sprefix = subnets[0]["properties"]["addressPrefix"].as_str().unwrap_or(&prefixes[0]).to_string();
+    if parse_cidr(&sprefix).is_none_or(|(a, _)| !in_cidr(a, &prefixes[0])) {
+        return Err(arm_error(
+            400,
+            "NetcfgInvalidSubnet",
+            &format!(
+                "Subnet '{sname}' is not valid in virtual network '{name}': '{sprefix}' is outside '{}'.",
+                prefixes[0]
+            ),
+        ));
+    }
+    let prefix = prefixes.into_iter().next().expect("one prefix");
+    Ok((prefix, sname, sprefix))
+}
+
+/// Delete the virtual network, unless network interfaces use its subnet.
+fn delete_vnet(st: &mut State, id: &str, v: &Value) -> Resp {
+    let rendered = render_vnet(st, v);
+    if rendered["properties"]["subnets"]
+        .as_array()
+        .is_some_and(|s| s.iter().any(|s| s["properties"]["ipConfigurations"].is_array()))
+    {
+        return arm_error(
+            400,
+            "InUseSubnetCannotBeDeleted",
+            &format!(
+                "Subnet of virtual network '{}' is in use by network interfaces and cannot be deleted.",
+                v["name"].as_str().unwrap_or("")
+            ),
+        );
+    }
+    st.resources.remove(&res::key(id));
+    empty(200)
 }
 
 /// A MAC address in Hyper-V's range (`00-15-5D-xx-xx-xx`), derived from the NIC id.
@@ -282,43 +294,30 @@ fn mac_for(id: &str) -> String {
     format!("00-15-5D-{:02X}-{:02X}-{:02X}", b[0], b[1], b[2])
 }
 
-fn nic(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
-    let id = scope.id(2);
-    let name = scope.rest[1].clone();
-    match req.method {
-        Method::GET => {
-            let st = shared.lock();
-            match res::get(&st, &id) {
-                Some(v) => json_resp(200, &res::public(v)),
-                None => res::not_found(scope, NIC_TYPE, &name),
-            }
+/// `Microsoft.Network/networkInterfaces`.
+struct Nics;
+
+impl res::Stored for Nics {
+    const TYPE: &'static str = NIC_TYPE;
+
+    fn put(call: &res::Call, st: &mut State, body: Value, existing: Option<Value>) -> Resp {
+        match put_nic(st, call.scope, &call.id, &call.name, &body, existing.as_ref()) {
+            Ok(v) => json_resp(if existing.is_some() { 200 } else { 201 }, &res::public(&v)),
+            Err(r) => r,
         }
-        Method::PUT => {
-            let body = match req.json_body() {
-                Ok(b) => b,
-                Err(r) => return r,
-            };
-            let mut st = shared.lock();
-            let existing = res::get(&st, &id).cloned();
-            match put_nic(&mut st, scope, &id, &name, &body, existing.as_ref()) {
-                Ok(v) => json_resp(if existing.is_some() { 200 } else { 201 }, &res::public(&v)),
-                Err(r) => r,
-            }
+    }
+
+    /// A NIC attached to a VM cannot be deleted.
+    fn delete(call: &res::Call, st: &mut State, stored: Value) -> Resp {
+        if let Some(vm) = stored["properties"]["virtualMachine"]["id"].as_str() {
+            return arm_error(
+                400,
+                "NicInUse",
+                &format!("Network Interface {} is used by existing resource {vm}. In order to delete the network interface, it must be dissociated from the resource.", stored["id"].as_str().unwrap_or("")),
+            );
         }
-        Method::DELETE => {
-            let mut st = shared.lock();
-            let Some(v) = res::get(&st, &id).cloned() else { return empty(204) };
-            if let Some(vm) = v["properties"]["virtualMachine"]["id"].as_str() {
-                return arm_error(
-                    400,
-                    "NicInUse",
-                    &format!("Network Interface {} is used by existing resource {vm}. In order to delete the network interface, it must be dissociated from the resource.", v["id"].as_str().unwrap_or("")),
-                );
-            }
-            st.resources.remove(&res::key(&id));
-            empty(200)
-        }
-        _ => res::method_not_allowed(req),
+        st.resources.remove(&res::key(&call.id));
+        empty(200)
     }
 }
 
@@ -330,7 +329,6 @@ fn put_nic(
     body: &Value,
     existing: Option<&Value>,
 ) -> Result<Value, Resp> {
-    res::check_location(body, existing.is_some())?;
     let configs = body["properties"]["ipConfigurations"].as_array().cloned().unwrap_or_default();
     if configs.is_empty() {
         return Err(arm_error(
@@ -344,90 +342,144 @@ fn put_nic(
     let mut used = ips_in_use(st, &nic_id);
     let mut out_configs = Vec::new();
     for (i, c) in configs.iter().enumerate() {
-        let cname = c["name"].as_str().map(str::to_string).unwrap_or_else(|| format!("ipconfig{}", i + 1));
-        let cid = format!("{nic_id}/ipConfigurations/{cname}");
-        let p = &c["properties"];
-        let Some(subnet_id) = p["subnet"]["id"].as_str() else {
-            return Err(arm_error(
-                400,
-                "InvalidRequestFormat",
-                &format!("IP configuration {cid} must reference a subnet (properties.subnet.id)."),
-            ));
-        };
-        let Some((_, _, prefix)) = find_subnet(st, subnet_id) else {
-            return Err(arm_error(
-                400,
-                "InvalidResourceReference",
-                &format!("Resource {subnet_id} referenced by resource {nic_id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region."),
-            ));
-        };
-        let requested = p["privateIPAddress"].as_str().map(str::trim).filter(|s| !s.is_empty());
-        let method =
-            p["privateIPAllocationMethod"].as_str().unwrap_or(if requested.is_some() { "Static" } else { "Dynamic" });
-        let is_static = method.eq_ignore_ascii_case("Static");
-        let ip: Ipv4Addr = if is_static {
-            let Some(r) = requested else {
-                return Err(arm_error(
-                    400,
-                    "PrivateIPAddressIsMissing",
-                    &format!("IP configuration {cid} uses the Static allocation method, so it needs privateIPAddress."),
-                ));
-            };
-            let Ok(ip) = r.parse::<Ipv4Addr>() else {
-                return Err(arm_error(
-                    400,
-                    "PrivateIPAddressInvalid",
-                    &format!("Private static IP address {r} of IP configuration {cid} is not a valid IPv4 address."),
-                ));
-            };
-            if !in_cidr(ip, &prefix) {
-                return Err(arm_error(
-                    400,
-                    "PrivateIPAddressNotInSubnet",
-                    &format!("IP configuration {cid} is using the private IP address {ip} which does not belong to the address range {prefix} of subnet {subnet_id}."),
-                ));
-            }
-            if let Some((_, holder)) = used.iter().find(|(u, _)| *u == ip) {
-                return Err(arm_error(
-                    400,
-                    "PrivateIPAddressInUse",
-                    &format!("IP configuration {cid} is using the private IP address {ip} which is already allocated to resource {holder}."),
-                ));
-            }
-            ip
-        } else {
-            // Keep the address a dynamic configuration already has.
-            let previous = existing
-                .and_then(|e| e["properties"]["ipConfigurations"].as_array())
-                .and_then(|a| a.iter().find(|x| x["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&cname))))
-                .and_then(|x| x["properties"]["privateIPAddress"].as_str())
-                .and_then(|s| s.parse::<Ipv4Addr>().ok())
-                .filter(|ip| in_cidr(*ip, &prefix));
-            match previous.or_else(|| hosts(&prefix).find(|h| !used.iter().any(|(u, _)| u == h))) {
-                Some(ip) => ip,
-                None => return Err(arm_error(400, "SubnetIsFull", &format!("Subnet {subnet_id} with address prefix {prefix} does not have enough capacity for 1 IP address."))),
-            }
-        };
-        used.push((ip, cid.clone()));
-        out_configs.push(json!({
-            "id": cid, "name": cname, "etag": res::etag(),
-            "properties": {
-                "provisioningState": "Succeeded", "privateIPAddress": ip.to_string(),
-                "privateIPAllocationMethod": if is_static { "Static" } else { "Dynamic" },
-                "privateIPAddressVersion": "IPv4", "primary": i == 0,
-                "subnet": { "id": subnet_id },
-            },
-        }));
+        out_configs.push(ip_configuration(st, &nic_id, i, c, existing, &mut used)?);
     }
+    let v = nic_json(&nic_id, &stored_name, body, existing, out_configs);
+    st.resources.insert(res::key(&nic_id), v.clone());
+    Ok(v)
+}
+
+/// IP configuration `i` of a NIC being put: its subnet must exist, and its address is the static one asked
+/// for (in the subnet and free) or a dynamic one (kept from before, else the first free). `used` gains it.
+fn ip_configuration(
+    st: &State,
+    nic_id: &str,
+    i: usize,
+    c: &Value,
+    existing: Option<&Value>,
+    used: &mut Vec<(Ipv4Addr, String)>,
+) -> Result<Value, Resp> {
+    let cname = c["name"].as_str().map(str::to_string).unwrap_or_else(|| format!("ipconfig{}", i + 1));
+    let cid = format!("{nic_id}/ipConfigurations/{cname}");
+    let p = &c["properties"];
+    let Some(subnet_id) = p["subnet"]["id"].as_str() else {
+        return Err(arm_error(
+            400,
+            "InvalidRequestFormat",
+            &format!("IP configuration {cid} must reference a subnet (properties.subnet.id)."),
+        ));
+    };
+    let Some((_, _, prefix)) = find_subnet(st, subnet_id) else {
+        return Err(arm_error(
+            400,
+            "InvalidResourceReference",
+            &format!("Resource {subnet_id} referenced by resource {nic_id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region."),
+        ));
+    };
+    let requested = p["privateIPAddress"].as_str().map(str::trim).filter(|s| !s.is_empty());
+    let method =
+        p["privateIPAllocationMethod"].as_str().unwrap_or(if requested.is_some() { "Static" } else { "Dynamic" });
+    let is_static = method.eq_ignore_ascii_case("Static");
+    let subnet = Subnet { id: subnet_id, prefix: &prefix };
+    let ip = if is_static {
+        static_ip(&cid, requested, &subnet, used)?
+    } else {
+        dynamic_ip(&cname, existing, &subnet, used)?
+    };
+    used.push((ip, cid.clone()));
+    Ok(json!({
+        "id": cid, "name": cname, "etag": res::etag(),
+        "properties": {
+            "provisioningState": "Succeeded", "privateIPAddress": ip.to_string(),
+            "privateIPAllocationMethod": if is_static { "Static" } else { "Dynamic" },
+            "privateIPAddressVersion": "IPv4", "primary": i == 0,
+            "subnet": { "id": subnet_id },
+        },
+    }))
+}
+
+/// The subnet an IP configuration is in: its id and address prefix.
+struct Subnet<'a> {
+    id: &'a str,
+    prefix: &'a str,
+}
+
+/// A static address: given, a valid IPv4 address, in the subnet and not held by another configuration.
+fn static_ip(
+    cid: &str,
+    requested: Option<&str>,
+    subnet: &Subnet,
+    used: &[(Ipv4Addr, String)],
+) -> Result<Ipv4Addr, Resp> {
+    let Some(r) = requested else {
+        return Err(arm_error(
+            400,
+            "PrivateIPAddressIsMissing",
+            &format!("IP configuration {cid} uses the Static allocation method, so it needs privateIPAddress."),
+        ));
+    };
+    let Ok(ip) = r.parse::<Ipv4Addr>() else {
+        return Err(arm_error(
+            400,
+            "PrivateIPAddressInvalid",
+            &format!("Private static IP address {r} of IP configuration {cid} is not a valid IPv4 address."),
+        ));
+    };
+    let (prefix, subnet_id) = (subnet.prefix, subnet.id);
+    if !in_cidr(ip, prefix) {
+        return Err(arm_error(
+            400,
+            "PrivateIPAddressNotInSubnet",
+            &format!("IP configuration {cid} is using the private IP address {ip} which does not belong to the address range {prefix} of subnet {subnet_id}."),
+        ));
+    }
+    if let Some((_, holder)) = used.iter().find(|(u, _)| *u == ip) {
+        return Err(arm_error(
+            400,
+            "PrivateIPAddressInUse",
+            &format!("IP configuration {cid} is using the private IP address {ip} which is already allocated to resource {holder}."),
+        ));
+    }
+    Ok(ip)
+}
+
+/// A dynamic address: the one this configuration already has, else the subnet's first free host.
+fn dynamic_ip(
+    cname: &str,
+    existing: Option<&Value>,
+    subnet: &Subnet,
+    used: &[(Ipv4Addr, String)],
+) -> Result<Ipv4Addr, Resp> {
+    let previous = existing
+        .and_then(|e| e["properties"]["ipConfigurations"].as_array())
+        .and_then(|a| a.iter().find(|x| x["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(cname))))
+        .and_then(|x| x["properties"]["privateIPAddress"].as_str())
+        .and_then(|s| s.parse::<Ipv4Addr>().ok())
+        .filter(|ip| in_cidr(*ip, subnet.prefix));
+    previous.or_else(|| hosts(subnet.prefix).find(|h| !used.iter().any(|(u, _)| u == h))).ok_or_else(|| {
+        arm_error(
+            400,
+            "SubnetIsFull",
+            &format!(
+                "Subnet {} with address prefix {} does not have enough capacity for 1 IP address.",
+                subnet.id, subnet.prefix
+            ),
+        )
+    })
+}
+
+/// The NIC resource as stored: what stays from before (GUID, MAC, tags, the VM it is attached to) and
+/// the new configurations and settings.
+fn nic_json(nic_id: &str, name: &str, body: &Value, existing: Option<&Value>, configs: Vec<Value>) -> Value {
     let prev_props = existing.map(|e| e["properties"].clone()).unwrap_or(json!({}));
     let mut v = json!({
-        "id": nic_id, "name": stored_name, "type": NIC_TYPE, "location": device::LOCATION, "etag": res::etag(),
+        "id": nic_id, "name": name, "type": NIC_TYPE, "location": device::LOCATION, "etag": res::etag(),
         "tags": body.get("tags").filter(|t| t.is_object()).cloned().or_else(|| existing.map(|e| e["tags"].clone())).unwrap_or(json!({})),
         "properties": {
             "provisioningState": "Succeeded",
             "resourceGuid": prev_props["resourceGuid"].as_str().map(str::to_string).unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
-            "macAddress": prev_props["macAddress"].as_str().map(str::to_string).unwrap_or_else(|| mac_for(&nic_id)),
-            "ipConfigurations": out_configs,
+            "macAddress": prev_props["macAddress"].as_str().map(str::to_string).unwrap_or_else(|| mac_for(nic_id)),
+            "ipConfigurations": configs,
             "dnsSettings": { "dnsServers": body["properties"]["dnsSettings"]["dnsServers"].as_array().cloned().unwrap_or_default(), "appliedDnsServers": [] },
             "enableAcceleratedNetworking": body["properties"]["enableAcceleratedNetworking"].as_bool().unwrap_or(false),
             "enableIPForwarding": body["properties"]["enableIPForwarding"].as_bool().unwrap_or(false),
@@ -437,8 +489,7 @@ fn put_nic(
         v["properties"]["virtualMachine"] = vm.clone();
         v["properties"]["primary"] = prev_props["primary"].clone();
     }
-    st.resources.insert(res::key(&nic_id), v.clone());
-    Ok(v)
+    v
 }
 
 /// Attach a NIC to a VM (or detach with `vm_id` None). Returns false when the NIC does not exist.

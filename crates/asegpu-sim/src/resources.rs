@@ -1,11 +1,80 @@
 //! Plumbing shared by the emulated resource providers (network, compute, storage, deployments): where a
 //! request points, resource ids, the stored resources, and ARM's long-running-operation responses.
 
-use super::http::{arm_error, json_resp, with_header, Req, Resp};
+use super::http::{arm_error, empty, json_resp, with_header, Req, Resp};
 use super::server::Shared;
 use super::state::State;
 use asegpu_core::arm::resource_id::ResourceId;
+use hyper::Method;
 use serde_json::{json, Map, Value};
+
+/// One request on a stored resource of a provider, as its handlers get it.
+pub struct Call<'a> {
+    pub shared: &'a Shared,
+    pub req: &'a Req,
+    pub scope: &'a Scope,
+    /// The resource's id and name, as the request names them.
+    pub id: String,
+    pub name: String,
+}
+
+/// A resource type the emulator stores at `…/providers/{ns}/{type}/{name}`. [`serve`] answers GET, PUT
+/// (PATCH too when `PATCH`) and DELETE the same way for every such type; the type says only what is its own.
+pub trait Stored {
+    /// `Microsoft.Compute/images`...
+    const TYPE: &'static str;
+    /// Whether PATCH updates an existing resource (with the PUT handler).
+    const PATCH: bool = false;
+    /// The resource as GET answers it.
+    fn show(_st: &State, v: &Value) -> Value {
+        public(v)
+    }
+    /// Create or update from `body`, whose location was checked; `existing` is the stored resource, if any.
+    fn put(call: &Call, st: &mut State, body: Value, existing: Option<Value>) -> Resp;
+    /// Delete `stored`, the resource as stored.
+    fn delete(call: &Call, st: &mut State, stored: Value) -> Resp;
+}
+
+/// GET answers the stored resource or ResourceNotFound; PUT parses the body, checks its location and
+/// calls the type's `put`; DELETE calls its `delete`, or answers 204 when there is nothing to delete.
+pub fn serve<T: Stored>(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
+    let call = Call { shared, req, scope, id: scope.id(2), name: scope.rest[1].clone() };
+    match req.method {
+        Method::GET => {
+            let st = shared.lock();
+            match get(&st, &call.id) {
+                Some(v) => json_resp(200, &T::show(&st, v)),
+                None => not_found(scope, T::TYPE, &call.name),
+            }
+        }
+        Method::PUT => put::<T>(&call),
+        Method::PATCH if T::PATCH => put::<T>(&call),
+        Method::DELETE => {
+            let mut st = shared.lock();
+            match get(&st, &call.id).cloned() {
+                Some(v) => T::delete(&call, &mut st, v),
+                None => empty(204),
+            }
+        }
+        _ => method_not_allowed(req),
+    }
+}
+
+fn put<T: Stored>(call: &Call) -> Resp {
+    let body = match call.req.json_body() {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let mut st = call.shared.lock();
+    let existing = get(&st, &call.id).cloned();
+    if let Err(r) = check_location(&body, existing.is_some()) {
+        return r;
+    }
+    if existing.is_none() && call.req.method == Method::PATCH {
+        return not_found(call.scope, T::TYPE, &call.name);
+    }
+    T::put(call, &mut st, body, existing)
+}
 
 /// Emulator-only bookkeeping kept inside a stored resource; never sent to clients.
 pub const INTERNAL: &str = "_sim";

@@ -329,16 +329,7 @@ where
     let has_body = announces_body(&parts.headers);
     let mut req = Req::new(parts.method, &parts.uri, parts.headers, Bytes::new());
     shared.requests.fetch_add(1, Ordering::Relaxed);
-    let first = req.kw(0);
-    let route = if first == "_sim" {
-        Route::Control
-    } else if first == "adfs" {
-        Route::Adfs
-    } else if let Some((account, segs)) = super::blob::route(&shared, &req) {
-        Route::Blob(account, segs)
-    } else {
-        Route::Arm
-    };
+    let route = route_of(&shared, &req);
     let early = |r: Resp| if has_body { with_header(r, "connection", "close") } else { r };
     if let Route::Control = route {
         if let Err(r) = check_control(&shared, &req) {
@@ -353,34 +344,14 @@ where
                 // Answered without looking at the body, which is discarded (never kept in memory).
                 let mut body = body;
                 drain_body(&mut body, limits::PUT_BLOB, shared.cfg.body_timeout).await;
-                let (c, m) = if code == 429 {
-                    ("TooManyRequests", "The request is being throttled.")
-                } else if code == 503 {
-                    ("ServiceUnavailable", "The service is temporarily unavailable (ArmStsPool is restarting).")
-                } else {
-                    ("InternalServerError", "Encountered internal server error.")
-                };
-                let mut r = arm_error(code, c, m);
-                if code != 500 {
-                    r = with_header(r, "retry-after", &ra.to_string());
-                }
-                return Ok(finish(&shared, &req, r));
+                return Ok(finish(&shared, &req, fault_answer(code, ra)));
             }
         }
     }
     // Who the client is decides how much it may send; refusals are answered before the body is read.
-    let limit = match &route {
-        Route::Control => limits::CONTROL,
-        Route::Adfs => limits::UNAUTHENTICATED,
-        Route::Blob(account, _) => match super::blob::admit(&shared, &req, account) {
-            Ok(l) => l,
-            Err(r) => return Ok(finish(&shared, &req, early(r))),
-        },
-        Route::Arm if req.kw(0) == "metadata" => limits::UNAUTHENTICATED,
-        Route::Arm => match super::adfs::check_bearer(&shared, &req) {
-            Ok(_) => limits::ARM,
-            Err(r) => return Ok(finish(&shared, &req, early(r))),
-        },
+    let limit = match body_limit(&shared, &req, &route) {
+        Ok(l) => l,
+        Err(r) => return Ok(finish(&shared, &req, early(r))),
     };
     let mut body = body;
     req.body = match read_body(&mut body, limit, declared, shared.cfg.body_timeout).await {
@@ -409,6 +380,44 @@ where
         shared.save();
     }
     Ok(finish(&shared, &req, resp))
+}
+
+/// Which endpoint a request is for: the control API, AD FS, a storage account's blobs, or ARM.
+fn route_of(shared: &Shared, req: &Req) -> Route {
+    match req.kw(0).as_str() {
+        "_sim" => Route::Control,
+        "adfs" => Route::Adfs,
+        _ => match super::blob::route(shared, req) {
+            Some((account, segs)) => Route::Blob(account, segs),
+            None => Route::Arm,
+        },
+    }
+}
+
+/// An injected failure's answer, as ARM gives it (with Retry-After for 429 and 503).
+fn fault_answer(code: u16, retry_after: u64) -> Resp {
+    let (c, m) = match code {
+        429 => ("TooManyRequests", "The request is being throttled."),
+        503 => ("ServiceUnavailable", "The service is temporarily unavailable (ArmStsPool is restarting)."),
+        _ => ("InternalServerError", "Encountered internal server error."),
+    };
+    let r = arm_error(code, c, m);
+    if code == 500 {
+        r
+    } else {
+        with_header(r, "retry-after", &retry_after.to_string())
+    }
+}
+
+/// How much the client may send, by who it is; or the refusal, answered before the body is read.
+fn body_limit(shared: &Shared, req: &Req, route: &Route) -> std::result::Result<usize, Resp> {
+    Ok(match route {
+        Route::Control => limits::CONTROL,
+        Route::Adfs => limits::UNAUTHENTICATED,
+        Route::Blob(account, _) => super::blob::admit(shared, req, account)?,
+        Route::Arm if req.kw(0) == "metadata" => limits::UNAUTHENTICATED,
+        Route::Arm => super::adfs::check_bearer(shared, req).map(|_| limits::ARM)?,
+    })
 }
 
 fn finish(shared: &Shared, req: &Req, mut resp: Resp) -> Resp {

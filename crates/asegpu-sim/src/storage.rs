@@ -69,7 +69,7 @@ pub fn handle(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
         _ if sub_scope => {
             arm_error(404, "NotFound", &format!("The requested path '{}' is not found on this device.", req.path))
         }
-        ("storageaccounts", 2) => account(shared, req, scope),
+        ("storageaccounts", 2) => res::serve::<Accounts>(shared, req, scope),
         ("storageaccounts", 3) if req.method == Method::POST && scope.kw(2) == "listkeys" => list_keys(shared, scope),
         ("storageaccounts", 3) if req.method == Method::POST && scope.kw(2) == "regeneratekey" => {
             regenerate(shared, req, scope)
@@ -139,111 +139,102 @@ fn query(req: &Req) -> String {
     url::form_urlencoded::Serializer::new(String::new()).extend_pairs(req.query.iter()).finish()
 }
 
-fn account(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
-    let name = scope.rest[1].clone();
-    let id = scope.id(2);
-    match req.method {
-        Method::GET => {
-            let st = shared.lock();
-            match res::get(&st, &id) {
-                Some(a) => json_resp(200, &res::public(a)),
-                None => res::not_found(scope, ACCOUNT_TYPE, &name),
-            }
-        }
-        Method::PUT | Method::PATCH => {
-            let body = match req.json_body() {
-                Ok(b) => b,
-                Err(r) => return r,
-            };
-            let mut st = shared.lock();
-            let existing = res::get(&st, &id).cloned();
-            if let Err(r) = res::check_location(&body, existing.is_some()) {
-                return r;
-            }
-            if existing.is_none() && req.method == Method::PATCH {
-                return res::not_found(scope, ACCOUNT_TYPE, &name);
-            }
-            if !valid_name(&name) {
-                return arm_error(
-                    400,
-                    "AccountNameInvalid",
-                    &format!("{name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only."),
-                );
-            }
-            let sku = body["sku"]["name"]
-                .as_str()
-                .map(str::to_string)
-                .or_else(|| existing.as_ref().and_then(|e| e["sku"]["name"].as_str().map(str::to_string)));
-            let Some(sku) = sku else {
-                return arm_error(400, "MissingRequiredProperty", "The sku property is required for this definition.");
-            };
-            let Some(sku) = SKUS.iter().find(|s| s.eq_ignore_ascii_case(&sku)) else {
-                return arm_error(
-                    400,
-                    "SkuNotSupported",
-                    &format!("The SKU '{sku}' is not supported on this device. Only local storage accounts (Standard_LRS or Premium_LRS) can be created via Azure Resource Manager."),
-                );
-            };
-            if let Some(e) = existing {
-                let mut a = e.clone();
-                a["sku"] = json!({ "name": sku, "tier": sku.split('_').next().unwrap_or("Standard") });
-                if let Some(t) = body.get("tags").filter(|t| t.is_object()) {
-                    a["tags"] = t.clone();
-                }
-                st.resources.insert(res::key(&id), a.clone());
-                return json_resp(200, &res::public(&a));
-            }
-            if let Some(other) = find_account(&st, &name) {
-                return arm_error(
-                    409,
-                    "StorageAccountAlreadyTaken",
-                    &format!(
-                        "The storage account named {name} is already taken (in '{}').",
-                        other["id"].as_str().unwrap_or("")
-                    ),
-                );
-            }
-            let kind = body["kind"].as_str().unwrap_or("Storage").to_string();
-            let blob = blob_endpoint(shared, &name);
-            let a = json!({
-                "id": id, "name": name, "type": ACCOUNT_TYPE, "location": device::LOCATION,
-                "tags": body.get("tags").filter(|t| t.is_object()).cloned().unwrap_or(json!({})),
-                "sku": { "name": sku, "tier": sku.split('_').next().unwrap_or("Standard") }, "kind": kind,
-                "properties": {
-                    "provisioningState": "Creating", "creationTime": super::http::timestamp(),
-                    "primaryEndpoints": { "blob": blob },
-                    "primaryLocation": device::LOCATION, "statusOfPrimary": "available",
-                    "supportsHttpsTrafficOnly": body["properties"]["supportsHttpsTrafficOnly"].as_bool().unwrap_or(false),
-                    "encryption": { "services": { "blob": { "enabled": true } }, "keySource": "Microsoft.Storage" },
-                },
-                res::INTERNAL: { "keys": [new_key(), new_key()] },
-            });
-            st.resources.insert(res::key(&id), a);
-            let op = st.start_operation(
-                "createStorageAccount",
-                Effect::Provision { id, state: "Succeeded".into(), power: None, error: None },
-                now_ms(),
-                shared.scaled_ms(CREATE_SECS),
+/// `Microsoft.Storage/storageAccounts`: local accounts, Standard_LRS or Premium_LRS, names unique on the device.
+struct Accounts;
+
+impl res::Stored for Accounts {
+    const TYPE: &'static str = ACCOUNT_TYPE;
+    const PATCH: bool = true;
+
+    fn put(call: &res::Call, st: &mut State, body: Value, existing: Option<Value>) -> Resp {
+        let name = &call.name;
+        if !valid_name(name) {
+            return arm_error(
+                400,
+                "AccountNameInvalid",
+                &format!("{name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only."),
             );
-            let version = req.q("api-version").unwrap_or("2019-06-01");
-            let loc = format!(
-                "{}subscriptions/{}/providers/Microsoft.Storage/locations/{}/asyncoperations/{op}?monitor=true&api-version={version}",
-                req.base(),
-                scope.sub,
-                device::LOCATION
+        }
+        let sku = body["sku"]["name"]
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| existing.as_ref().and_then(|e| e["sku"]["name"].as_str().map(str::to_string)));
+        let Some(sku) = sku else {
+            return arm_error(400, "MissingRequiredProperty", "The sku property is required for this definition.");
+        };
+        let Some(sku) = SKUS.iter().find(|s| s.eq_ignore_ascii_case(&sku)) else {
+            return arm_error(
+                400,
+                "SkuNotSupported",
+                &format!("The SKU '{sku}' is not supported on this device. Only local storage accounts (Standard_LRS or Premium_LRS) can be created via Azure Resource Manager."),
             );
-            let r = with_header(empty(202), "location", &loc);
-            with_header(r, "retry-after", &shared.cfg.retry_after_secs.to_string())
+        };
+        match existing {
+            Some(e) => update_account(st, &call.id, e, sku, &body),
+            None => create_account(call, st, sku, &body),
         }
-        Method::DELETE => {
-            let mut st = shared.lock();
-            if st.resources.remove(&res::key(&id)).is_none() {
-                return empty(204);
-            }
-            empty(200)
-        }
-        _ => res::method_not_allowed(req),
     }
+
+    fn delete(call: &res::Call, st: &mut State, _stored: Value) -> Resp {
+        st.resources.remove(&res::key(&call.id));
+        empty(200)
+    }
+}
+
+fn sku_json(sku: &str) -> Value {
+    json!({ "name": sku, "tier": sku.split('_').next().unwrap_or("Standard") })
+}
+
+/// An update changes the SKU and the tags.
+fn update_account(st: &mut State, id: &str, mut a: Value, sku: &str, body: &Value) -> Resp {
+    a["sku"] = sku_json(sku);
+    if let Some(t) = body.get("tags").filter(|t| t.is_object()) {
+        a["tags"] = t.clone();
+    }
+    st.resources.insert(res::key(id), a.clone());
+    json_resp(200, &res::public(&a))
+}
+
+/// Create the account (with two new keys) and answer 202 with the operation to poll, as the device does.
+fn create_account(call: &res::Call, st: &mut State, sku: &str, body: &Value) -> Resp {
+    let (shared, name) = (call.shared, &call.name);
+    if let Some(other) = find_account(st, name) {
+        return arm_error(
+            409,
+            "StorageAccountAlreadyTaken",
+            &format!(
+                "The storage account named {name} is already taken (in '{}').",
+                other["id"].as_str().unwrap_or("")
+            ),
+        );
+    }
+    let kind = body["kind"].as_str().unwrap_or("Storage").to_string();
+    let blob = blob_endpoint(shared, name);
+    let a = json!({
+        "id": call.id, "name": name, "type": ACCOUNT_TYPE, "location": device::LOCATION,
+        "tags": body.get("tags").filter(|t| t.is_object()).cloned().unwrap_or(json!({})),
+        "sku": sku_json(sku), "kind": kind,
+        "properties": {
+            "provisioningState": "Creating", "creationTime": super::http::timestamp(),
+            "primaryEndpoints": { "blob": blob },
+            "primaryLocation": device::LOCATION, "statusOfPrimary": "available",
+            "supportsHttpsTrafficOnly": body["properties"]["supportsHttpsTrafficOnly"].as_bool().unwrap_or(false),
+            "encryption": { "services": { "blob": { "enabled": true } }, "keySource": "Microsoft.Storage" },
+        },
+        res::INTERNAL: { "keys": [new_key(), new_key()] },
+    });
+    st.resources.insert(res::key(&call.id), a);
+    let effect = Effect::Provision { id: call.id.clone(), state: "Succeeded".into(), power: None, error: None };
+    let op = st.start_operation("createStorageAccount", effect, now_ms(), shared.scaled_ms(CREATE_SECS));
+    let version = call.req.q("api-version").unwrap_or("2019-06-01");
+    let loc = format!(
+        "{}subscriptions/{}/providers/Microsoft.Storage/locations/{}/asyncoperations/{op}?monitor=true&api-version={version}",
+        call.req.base(),
+        call.scope.sub,
+        device::LOCATION
+    );
+    let r = with_header(empty(202), "location", &loc);
+    with_header(r, "retry-after", &shared.cfg.retry_after_secs.to_string())
 }
 
 fn keys_json(a: &Value) -> Value {

@@ -39,112 +39,89 @@ pub(super) fn check_vhd_uri(shared: &Shared, st: &State, uri: &str, gen2_ok: boo
     }
 }
 
-pub(super) fn image(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
-    let id = scope.id(2);
-    let name = scope.rest[1].clone();
-    match req.method {
-        Method::GET => {
-            let st = shared.lock();
-            match res::get(&st, &id) {
-                Some(v) => json_resp(200, &res::public(v)),
-                None => res::not_found(scope, IMAGE_TYPE, &name),
-            }
-        }
-        Method::PUT => {
-            let body = match req.json_body() {
-                Ok(b) => b,
-                Err(r) => return r,
-            };
-            let mut st = shared.lock();
-            let existing = res::get(&st, &id).cloned();
-            if let Err(r) = res::check_location(&body, existing.is_some()) {
-                return r;
-            }
-            let od = &body["properties"]["storageProfile"]["osDisk"];
-            let Some(os_type) = od["osType"].as_str().and_then(extension::OsType::parse) else {
-                return bad(
-                    "InvalidParameter",
-                    "Required parameter 'storageProfile.osDisk.osType' is missing or not Windows/Linux.",
-                );
-            };
-            let generation = body["properties"]["hyperVGeneration"].as_str().unwrap_or("V1").to_string();
-            let mut size_gb = od["diskSizeGB"].as_u64();
-            if let Some(uri) = od["blobUri"].as_str() {
-                match check_vhd_uri(shared, &st, uri, generation.eq_ignore_ascii_case("V2")) {
-                    Ok(Some(bytes)) => size_gb = size_gb.or(Some(bytes.div_ceil(1 << 30))),
-                    Ok(None) => {}
-                    Err(r) => return r,
-                }
-            } else if let Some(did) = od["managedDisk"]["id"].as_str() {
-                let Some(d) = res::get(&st, did) else {
-                    return arm_error(404, "NotFound", &format!("Disk '{did}' could not be found."));
-                };
-                let dgb = d["properties"]["diskSizeGB"].as_u64();
-                if let (Some(want), Some(have)) = (size_gb, dgb) {
-                    if want < have {
-                        return bad(
-                            "InvalidParameter",
-                            &format!(
-                                "The image disk size {want} GB is smaller than the source managed disk ({have} GB)."
-                            ),
-                        );
-                    }
-                }
-                size_gb = size_gb.or(dgb);
-            } else {
-                return bad(
-                    "InvalidParameter",
-                    "The image OS disk needs a blobUri (a VHD page blob) or managedDisk.id.",
-                );
-            }
-            let mut os_disk = od.clone();
-            os_disk["osType"] = json!(os_type.as_str());
-            if os_disk["osState"].is_null() {
-                os_disk["osState"] = json!("Generalized");
-            }
-            if os_disk["caching"].is_null() {
-                os_disk["caching"] = json!("ReadWrite");
-            }
-            if os_disk["storageAccountType"].is_null() {
-                os_disk["storageAccountType"] = json!("Standard_LRS");
-            }
-            if let Some(gb) = size_gb {
-                os_disk["diskSizeGB"] = json!(gb);
-            }
-            let stored_name = existing.as_ref().and_then(|e| e["name"].as_str().map(str::to_string)).unwrap_or(name);
-            let img_id = res::rid(&scope.sub, scope.rg(), NS, &["images", &stored_name]);
-            let mut props =
-                json!({ "storageProfile": { "osDisk": os_disk, "dataDisks": [] }, "provisioningState": "Creating" });
-            if body["properties"]["hyperVGeneration"].is_string() {
-                props["hyperVGeneration"] = json!(generation);
-            }
-            let v = json!({
-                "id": img_id, "name": stored_name, "type": IMAGE_TYPE, "location": device::LOCATION,
-                "tags": body.get("tags").filter(|t| t.is_object()).cloned().unwrap_or(json!({})),
-                "properties": props,
-            });
-            st.resources.insert(res::key(&img_id), v.clone());
-            let op = start_op(
-                shared,
-                &mut st,
-                "createImage",
-                Effect::Provision { id: img_id, state: "Succeeded".into(), power: None, error: None },
-                IMAGE_SECS,
+/// `Microsoft.Compute/images`.
+pub(super) struct Images;
+
+impl res::Stored for Images {
+    const TYPE: &'static str = IMAGE_TYPE;
+
+    fn put(call: &res::Call, st: &mut State, body: Value, existing: Option<Value>) -> Resp {
+        let od = &body["properties"]["storageProfile"]["osDisk"];
+        let Some(os_type) = od["osType"].as_str().and_then(extension::OsType::parse) else {
+            return bad(
+                "InvalidParameter",
+                "Required parameter 'storageProfile.osDisk.osType' is missing or not Windows/Linux.",
             );
-            res::created_async(shared, req, if existing.is_some() { 200 } else { 201 }, &v, &scope.sub, NS, &op)
+        };
+        let generation = body["properties"]["hyperVGeneration"].as_str().unwrap_or("V1").to_string();
+        let size_gb = match source_size_gb(call.shared, st, od, generation.eq_ignore_ascii_case("V2")) {
+            Ok(gb) => gb,
+            Err(r) => return r,
+        };
+        let stored_name =
+            existing.as_ref().and_then(|e| e["name"].as_str().map(str::to_string)).unwrap_or(call.name.clone());
+        let img_id = res::rid(&call.scope.sub, call.scope.rg(), NS, &["images", &stored_name]);
+        let mut props = json!({ "storageProfile": { "osDisk": os_disk(od, os_type, size_gb), "dataDisks": [] }, "provisioningState": "Creating" });
+        if body["properties"]["hyperVGeneration"].is_string() {
+            props["hyperVGeneration"] = json!(generation);
         }
-        Method::DELETE => {
-            let mut st = shared.lock();
-            let Some(v) = res::get(&st, &id).cloned() else { return super::super::http::empty(204) };
-            let op = start_op(
-                shared,
-                &mut st,
-                "deleteImage",
-                Effect::DeleteResource { id: v["id"].as_str().unwrap_or(&id).to_string() },
-                IMAGE_SECS / 2.0,
-            );
-            res::accepted_async(shared, req, &scope.sub, NS, &op)
-        }
-        _ => res::method_not_allowed(req),
+        let v = json!({
+            "id": img_id, "name": stored_name, "type": IMAGE_TYPE, "location": device::LOCATION,
+            "tags": body.get("tags").filter(|t| t.is_object()).cloned().unwrap_or(json!({})),
+            "properties": props,
+        });
+        st.resources.insert(res::key(&img_id), v.clone());
+        let effect = Effect::Provision { id: img_id, state: "Succeeded".into(), power: None, error: None };
+        let op = start_op(call.shared, st, "createImage", effect, IMAGE_SECS);
+        let status = if existing.is_some() { 200 } else { 201 };
+        res::created_async(call.shared, call.req, status, &v, &call.scope.sub, NS, &op)
     }
+
+    fn delete(call: &res::Call, st: &mut State, stored: Value) -> Resp {
+        let effect = Effect::DeleteResource { id: stored["id"].as_str().unwrap_or(&call.id).to_string() };
+        let op = start_op(call.shared, st, "deleteImage", effect, IMAGE_SECS / 2.0);
+        res::accepted_async(call.shared, call.req, &call.scope.sub, NS, &op)
+    }
+}
+
+/// The image's size in GB from its source: a VHD blob (checked as the device does) or a managed disk
+/// (which the image may not be smaller than). None when neither says.
+fn source_size_gb(shared: &Shared, st: &State, od: &Value, gen2_ok: bool) -> Result<Option<u64>, Resp> {
+    let size_gb = od["diskSizeGB"].as_u64();
+    if let Some(uri) = od["blobUri"].as_str() {
+        let bytes = check_vhd_uri(shared, st, uri, gen2_ok)?;
+        return Ok(size_gb.or(bytes.map(|b| b.div_ceil(1 << 30))));
+    }
+    let Some(did) = od["managedDisk"]["id"].as_str() else {
+        return Err(bad("InvalidParameter", "The image OS disk needs a blobUri (a VHD page blob) or managedDisk.id."));
+    };
+    let Some(d) = res::get(st, did) else {
+        return Err(arm_error(404, "NotFound", &format!("Disk '{did}' could not be found.")));
+    };
+    let dgb = d["properties"]["diskSizeGB"].as_u64();
+    if let (Some(want), Some(have)) = (size_gb, dgb) {
+        if want < have {
+            return Err(bad(
+                "InvalidParameter",
+                &format!("The image disk size {want} GB is smaller than the source managed disk ({have} GB)."),
+            ));
+        }
+    }
+    Ok(size_gb.or(dgb))
+}
+
+/// The image's OS disk as stored: the request's, with the device's defaults filled in.
+fn os_disk(od: &Value, os_type: extension::OsType, size_gb: Option<u64>) -> Value {
+    let mut os_disk = od.clone();
+    os_disk["osType"] = json!(os_type.as_str());
+    for (key, default) in [("osState", "Generalized"), ("caching", "ReadWrite"), ("storageAccountType", "Standard_LRS")]
+    {
+        if os_disk[key].is_null() {
+            os_disk[key] = json!(default);
+        }
+    }
+    if let Some(gb) = size_gb {
+        os_disk["diskSizeGB"] = json!(gb);
+    }
+    os_disk
 }

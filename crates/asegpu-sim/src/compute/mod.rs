@@ -187,8 +187,8 @@ pub fn handle(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
             _ => res::method_not_allowed(req),
         },
         ("virtualmachines", 4) if scope.kw(2) == "extensions" => ext(shared, req, scope),
-        ("images", 2) => image(shared, req, scope),
-        ("disks", 2) => disk(shared, req, scope),
+        ("images", 2) => res::serve::<images::Images>(shared, req, scope),
+        ("disks", 2) => res::serve::<disks::Disks>(shared, req, scope),
         _ => arm_error(
             400,
             "InvalidResourceType",

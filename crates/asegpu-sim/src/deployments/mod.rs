@@ -130,7 +130,7 @@ fn duration(ms: i64) -> String {
 
 /// Deployments are stored under their lower-case id.
 pub fn deployment_id(sub: &str, rg: &str, name: &str) -> String {
-    format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{TYPE}/{name}")
+    res::rid(sub, rg, "Microsoft.Resources", &["deployments", name])
 }
 
 // HTTP
@@ -185,42 +185,8 @@ pub fn handle(shared: &Shared, req: &Req, scope: &Scope) -> Resp {
                 None => not_found(&name),
             }
         }
-        (4, Method::GET, "operations") => {
-            let st = shared.lock();
-            let Some(d) = st.deployments.get(&key) else { return not_found(&name) };
-            match d.steps.iter().find(|s| s.op_id.eq_ignore_ascii_case(&scope.rest[3])) {
-                Some(s) => json_resp(200, &operation_json(d, s)),
-                None => arm_error(
-                    404,
-                    "DeploymentOperationNotFound",
-                    &format!("Deployment operation '{}' of deployment '{name}' could not be found.", scope.rest[3]),
-                ),
-            }
-        }
-        (4, Method::GET, "operationstatuses") => {
-            let st = shared.lock();
-            let Some(d) = st.deployments.get(&key).filter(|d| d.op_id.eq_ignore_ascii_case(&scope.rest[3])) else {
-                return arm_error(
-                    404,
-                    "OperationNotFound",
-                    &format!("The operation '{}' could not be found.", scope.rest[3]),
-                );
-            };
-            let status = match d.state.as_str() {
-                "Accepted" => "Running",
-                s => s,
-            };
-            let mut v = json!({ "status": status });
-            if let Some(e) = &d.error {
-                v["error"] = e.clone();
-            }
-            let r = json_resp(200, &v);
-            if active(d) {
-                with_header(r, "retry-after", &shared.cfg.retry_after_secs.to_string())
-            } else {
-                r
-            }
-        }
+        (4, Method::GET, "operations") => operation(shared, &key, &name, &scope.rest[3]),
+        (4, Method::GET, "operationstatuses") => operation_status(shared, &key, &scope.rest[3]),
         _ => res::method_not_allowed(req),
     }
 }
@@ -229,9 +195,42 @@ fn not_found(name: &str) -> Resp {
     arm_error(404, "DeploymentNotFound", &format!("Deployment '{name}' could not be found."))
 }
 
+/// One operation of deployment `key` (`name`), by its id.
+fn operation(shared: &Shared, key: &str, name: &str, op_id: &str) -> Resp {
+    let st = shared.lock();
+    let Some(d) = st.deployments.get(key) else { return not_found(name) };
+    match d.steps.iter().find(|s| s.op_id.eq_ignore_ascii_case(op_id)) {
+        Some(s) => json_resp(200, &operation_json(d, s)),
+        None => arm_error(
+            404,
+            "DeploymentOperationNotFound",
+            &format!("Deployment operation '{op_id}' of deployment '{name}' could not be found."),
+        ),
+    }
+}
+
+/// The Azure-AsyncOperation status of deployment `key`: Running while it runs (with Retry-After).
+fn operation_status(shared: &Shared, key: &str, op_id: &str) -> Resp {
+    let st = shared.lock();
+    let Some(d) = st.deployments.get(key).filter(|d| d.op_id.eq_ignore_ascii_case(op_id)) else {
+        return arm_error(404, "OperationNotFound", &format!("The operation '{op_id}' could not be found."));
+    };
+    let status = if d.state == "Accepted" { "Running" } else { d.state.as_str() };
+    let mut v = json!({ "status": status });
+    if let Some(e) = &d.error {
+        v["error"] = e.clone();
+    }
+    let r = json_resp(200, &v);
+    if active(d) {
+        with_header(r, "retry-after", &shared.cfg.retry_after_secs.to_string())
+    } else {
+        r
+    }
+}
+
 fn list(shared: &Shared, scope: &Scope) -> Resp {
     let st = shared.lock();
-    let prefix = res::key(&format!("/subscriptions/{}/resourceGroups/{}/providers/{TYPE}/", scope.sub, scope.rg()));
+    let prefix = res::key(&res::rid(&scope.sub, scope.rg(), "Microsoft.Resources", &["deployments"])) + "/";
     res::list_resp(
         st.deployments.iter().filter(|(k, _)| k.starts_with(&prefix)).map(|(_, d)| deployment_json(d)).collect(),
     )

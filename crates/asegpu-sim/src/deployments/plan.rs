@@ -139,6 +139,50 @@ pub(super) fn too_deep(what: &str) -> Resp {
     )
 }
 
+/// `properties.mode`: only Incremental (Complete would delete what the template does not declare).
+fn deployment_mode(props: &Value) -> Result<String, Resp> {
+    match get_ci(props, "mode").and_then(Value::as_str) {
+        Some(m) if m.eq_ignore_ascii_case("Incremental") => Ok("Incremental".to_string()),
+        Some(m) if m.eq_ignore_ascii_case("Complete") => Err(arm_error(
+            400,
+            "InvalidDeploymentMode",
+            "The deployment mode 'Complete' is not supported by this device: it would delete every resource of the resource group that the template does not declare. Use the 'Incremental' mode.",
+        )),
+        Some(m) => Err(arm_error(400, "InvalidRequestContent", &format!("The request content was invalid and could not be deserialized: 'Error converting value \"{m}\" to type 'DeploymentMode'. Path 'properties.mode'.'"))),
+        None => Err(arm_error(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'Required property 'mode' not found in JSON. Path 'properties'.'")),
+    }
+}
+
+/// A `templateLink` or `parametersLink`: the device has no internet access to fetch it.
+fn unreachable_link(what: &str, link: &Value) -> Resp {
+    let uri = link.get("uri").and_then(Value::as_str).unwrap_or("");
+    arm_error(
+        400,
+        "InvalidContentLink",
+        &format!("Unable to download deployment content from '{uri}': this device has no internet access and cannot fetch a {what} link. Send the {what} inline (properties.{what}) instead, e.g. with --template-file/--parameters @file."),
+    )
+}
+
+/// `properties.template`: an object, or a JSON string of one (JSONC, as the Azure CLI may send).
+fn inline_template(props: &Value) -> Result<Value, Resp> {
+    match (get_ci(props, "template"), get_ci(props, "templateLink")) {
+        (Some(Value::String(s)), _) if nests_deeper_than(s, MAX_JSON_DEPTH) => Err(too_deep("template")),
+        (Some(Value::String(s)), _) => jsonc::parse_template(s).map_err(|e| template_error(&e)),
+        (Some(t @ Value::Object(_)), _) => Ok(t.clone()),
+        (Some(_), _) => Err(arm_error(
+            400,
+            "InvalidTemplate",
+            "Deployment template validation failed: the template must be a JSON object.",
+        )),
+        (None, Some(link)) => Err(unreachable_link("template", link)),
+        (None, None) => Err(arm_error(
+            400,
+            "InvalidDeployment",
+            "The deployment must have either 'template' or 'templateLink' in its properties.",
+        )),
+    }
+}
+
 pub(super) fn prepare(shared: &Shared, req: &Req, scope: &Scope, name: &str) -> Result<Prepared, Resp> {
     let text = String::from_utf8_lossy(&req.body);
     if text.trim().is_empty() {
@@ -155,53 +199,13 @@ pub(super) fn prepare(shared: &Shared, req: &Req, scope: &Scope, name: &str) -> 
     let Some(props) = get_ci(&body, "properties").filter(|p| p.is_object()) else {
         return Err(arm_error(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'Required property 'properties' not found in JSON.'"));
     };
-    let mode = match get_ci(props, "mode").and_then(Value::as_str) {
-        Some(m) if m.eq_ignore_ascii_case("Incremental") => "Incremental".to_string(),
-        Some(m) if m.eq_ignore_ascii_case("Complete") => {
-            return Err(arm_error(
-                400,
-                "InvalidDeploymentMode",
-                "The deployment mode 'Complete' is not supported by this device: it would delete every resource of the resource group that the template does not declare. Use the 'Incremental' mode.",
-            ))
-        }
-        Some(m) => {
-            return Err(arm_error(400, "InvalidRequestContent", &format!("The request content was invalid and could not be deserialized: 'Error converting value \"{m}\" to type 'DeploymentMode'. Path 'properties.mode'.'")))
-        }
-        None => return Err(arm_error(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'Required property 'mode' not found in JSON. Path 'properties'.'")),
-    };
-    let unreachable = |what: &str, link: &Value| {
-        let uri = link.get("uri").and_then(Value::as_str).unwrap_or("");
-        arm_error(
-            400,
-            "InvalidContentLink",
-            &format!("Unable to download deployment content from '{uri}': this device has no internet access and cannot fetch a {what} link. Send the {what} inline (properties.{what}) instead, e.g. with --template-file/--parameters @file."),
-        )
-    };
-    let template = match (get_ci(props, "template"), get_ci(props, "templateLink")) {
-        (Some(Value::String(s)), _) if nests_deeper_than(s, MAX_JSON_DEPTH) => return Err(too_deep("template")),
-        (Some(Value::String(s)), _) => jsonc::parse_template(s).map_err(|e| template_error(&e))?,
-        (Some(t @ Value::Object(_)), _) => t.clone(),
-        (Some(_), _) => {
-            return Err(arm_error(
-                400,
-                "InvalidTemplate",
-                "Deployment template validation failed: the template must be a JSON object.",
-            ))
-        }
-        (None, Some(link)) => return Err(unreachable("template", link)),
-        (None, None) => {
-            return Err(arm_error(
-                400,
-                "InvalidDeployment",
-                "The deployment must have either 'template' or 'templateLink' in its properties.",
-            ))
-        }
-    };
+    let mode = deployment_mode(props)?;
+    let template = inline_template(props)?;
     let parameters = match (get_ci(props, "parameters"), get_ci(props, "parametersLink")) {
         (Some(Value::String(s)), _) if nests_deeper_than(s, MAX_JSON_DEPTH) => return Err(too_deep("parameters")),
         (Some(Value::String(s)), _) => jsonc::parse_template(s).map_err(|e| template_error(&e))?,
         (Some(p), _) => p.clone(),
-        (None, Some(link)) => return Err(unreachable("parameters", link)),
+        (None, Some(link)) => return Err(unreachable_link("parameters", link)),
         (None, None) => json!({}),
     };
     let mut ctx = DeploymentContext::new(&scope.sub, scope.rg(), asegpu_core::device::LOCATION, name);
