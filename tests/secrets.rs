@@ -25,7 +25,7 @@ use asegpu::*;
 use asegpu_core::arm::{ConnectOptions, Session};
 use asegpu_core::progress::{CancelToken, Progress};
 use asegpu_core::Status;
-use asegpu_sim::{Sim, SimConfig};
+use asegpu_testkit::Sim;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::ffi::{CStr, CString};
@@ -162,7 +162,7 @@ impl SimProcess {
     fn start() -> SimProcess {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("sim.log");
-        let mut child = Command::new(sim_bin())
+        let mut child = Command::new(asegpu_testkit::sim_bin())
             .args(["--work-dir", dir.path().to_str().unwrap(), "--time-scale", "100000", "--retry-after", "0"])
             .env("ASEGPU_SIM_PASSWORD", PW)
             .env("ASEGPU_LOG", "trace")
@@ -372,17 +372,8 @@ fn cli_and_emulator_never_show_the_password() {
 // -------------------------------------------------------------------------------------------------
 // (b) error messages and error JSON: library and C ABI; (c) panic messages.
 
-fn sim_config(dir: &tempfile::TempDir) -> SimConfig {
-    let mut c = SimConfig::new(PW, dir.path().to_path_buf());
-    c.time_scale = 100_000.0;
-    c.retry_after_secs = 0;
-    c
-}
-
 fn options(sim: &Sim) -> ConnectOptions {
-    let mut o = ConnectOptions::new(&sim.info.arm_endpoint);
-    o.tls.ca_cert_file = Some(sim.info.ca_cert.clone().into());
-    o.device_ip = Some("127.0.0.1".into());
+    let mut o = asegpu_testkit::options_of(sim);
     o.retry.max_retries = 1;
     o.retry.base_delay_ms = 10;
     o.retry.max_delay_ms = 20;
@@ -418,7 +409,7 @@ fn ffi_connect(options: &ConnectOptions, password: &str) -> (Status, String, *mu
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_and_panics_never_show_the_password() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::start(sim_config(&dir)).await.unwrap();
+    let sim = Sim::start(asegpu_testkit::test_config(PW, dir.path())).await.unwrap();
     let good = options(&sim);
     let mut other_user = good.clone();
     other_user.username = "SomeoneElse".into();
@@ -581,16 +572,4 @@ fn password_buffers_are_zeroised_before_they_are_freed() {
             "{n} unwiped copies freed by {k}:\n{reports:#?}"
         );
     }
-}
-
-/// The emulator's binary, built with the workspace next to this test's (`target/<profile>/asegpu-sim`).
-fn sim_bin() -> std::path::PathBuf {
-    if let Ok(p) = std::env::var("ASEGPU_SIM_BIN") {
-        return p.into();
-    }
-    let exe = std::env::current_exe().expect("the test's path");
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target/<profile>");
-    let bin = dir.join(format!("asegpu-sim{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "{} is not built: run cargo test --workspace (or cargo build -p asegpu-sim)", bin.display());
-    bin
 }

@@ -1,4 +1,4 @@
-// AseStatus: the C# mirror of the header's AsegpuStatus (tests/csharp_status.rs fails when the two differ).
+// AseStatus: the C# mirror of the header's AsegpuStatus (tests/integration/csharp_status.rs fails when the two differ).
 
 namespace AseGpu
 {

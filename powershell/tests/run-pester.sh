@@ -71,7 +71,7 @@ start_sim() {  # name, options...
     pids+=($!)
 }
 # FAST hosts the VMs of most test files at once: more memory than one device's 96 GiB (the memory rule has
-# its own tests, in tests/device_knowledge.rs and on FACTS).
+# its own tests, in tests/integration/device_knowledge.rs and on FACTS).
 start_sim fast --time-scale 100000 --retry-after 0 --memory-gib 1024 --record-traffic "$work/fast.traffic.jsonl"
 start_sim slow --record-traffic "$work/slow.traffic.jsonl"
 start_sim faults --time-scale 100000 --retry-after 0

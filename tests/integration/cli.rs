@@ -2,7 +2,7 @@
 //! saved), groups, GPU availability and preflight, a GPU VM, the GPU extension, power, the update helper,
 //! exit codes and JSON output.
 
-use asegpu_sim::{Sim, SimConfig};
+use asegpu_testkit::{Device, DirGuard, Sim};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -60,9 +60,7 @@ impl Cli {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_workflow() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = SimConfig::new(PW, dir.path().to_path_buf());
-    cfg.time_scale = 100_000.0;
-    cfg.retry_after_secs = 0;
+    let cfg = asegpu_testkit::test_config(PW, dir.path());
     let sim = Sim::start(cfg).await.unwrap();
     let cli = Cli::new();
     let connect = |pw: &str| {
@@ -197,12 +195,8 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-async fn start_sim() -> (Sim, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cfg = SimConfig::new(PW, dir.path().to_path_buf());
-    cfg.time_scale = 100_000.0;
-    cfg.retry_after_secs = 0;
-    (Sim::start(cfg).await.unwrap(), dir)
+async fn start_sim() -> (Sim, DirGuard) {
+    Device::start(PW).await.into_parts()
 }
 
 /// `asegpu connect` to the emulator; `extra` may replace the default device facts.

@@ -1,6 +1,6 @@
 //! The C# binding's `AseStatus` (powershell/src/AseStatus.cs) must name and number exactly the statuses of the
 //! header's `AsegpuStatus` (include/asegpu.h, generated from the Rust `Status`): `ASEGPU_STATUS_NOT_FOUND = 30`
-//! is `NotFound = 30`. Both files are read as text, as `tests/header.rs` reads the header. The names the library
+//! is `NotFound = 30`. Both files are read as text, as `header.rs` reads the header. The names the library
 //! gives at run time (`asegpu_status_name`, which `AseGpuException.StatusName` shows) are the header's too.
 
 use std::collections::BTreeMap;

@@ -5,38 +5,26 @@
 //! `crates/asegpu-core/src/device/`.
 
 use asegpu_core::arm::compute::VmAction;
-use asegpu_core::arm::{ConnectOptions, Session};
+use asegpu_core::arm::Session;
 use asegpu_core::device::custom_sizes::CustomSize;
 use asegpu_core::ops::{deploy, extension, gpu, update, vm};
 use asegpu_core::progress::{CancelToken, Progress, ProgressEvent};
-use asegpu_sim::{Sim, SimConfig};
+use asegpu_testkit::{Device, SimConfig};
 use serde_json::{json, Value};
 use std::sync::Mutex;
-use zeroize::Zeroizing;
 
 const PW: &str = "Facts-Passw0rd!";
 const T4: &str = "Standard_NC4as_T4_v3";
 const CUSTOM_T4: &str = "Custom_GPU_T4_v3";
 
 struct Env {
-    sim: Sim,
-    _dir: tempfile::TempDir,
-    ctl: reqwest::Client,
+    dev: Device,
 }
 
 /// An emulated device (changed by `device` before it starts) with a resource group `rg` and an Ubuntu
 /// 18.04 image `ubuntu1804`.
 async fn device(change: impl FnOnce(&mut SimConfig)) -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let mut c = SimConfig::new(PW, dir.path().to_path_buf());
-    c.time_scale = 100_000.0;
-    c.retry_after_secs = 0;
-    change(&mut c);
-    let sim = Sim::start(c).await.unwrap();
-    let ca = std::fs::read(&sim.info.ca_cert).unwrap();
-    let ctl =
-        reqwest::Client::builder().tls_certs_only(vec![reqwest::Certificate::from_pem(&ca).unwrap()]).build().unwrap();
-    let e = Env { sim, _dir: dir, ctl };
+    let e = Env { dev: Device::start_with(PW, change).await };
     let s = e.session(|_| {}).await;
     s.create_resource_group(
         &asegpu_core::arm::resources::NewResourceGroup { name: "rg".into(), location: None, tags: Default::default() },
@@ -51,14 +39,14 @@ async fn device(change: impl FnOnce(&mut SimConfig)) -> Env {
 impl Env {
     /// A session whose profile holds the device facts `facts` sets (2 GPUs, no Kubernetes, 2309 by default).
     async fn session(&self, facts: impl FnOnce(&mut asegpu_core::device::DeviceFacts)) -> Session {
-        let mut o = ConnectOptions::new(&self.sim.info.arm_endpoint);
-        o.tls.ca_cert_file = Some(self.sim.info.ca_cert.clone().into());
-        o.device_ip = Some("127.0.0.1".into());
-        o.device.gpu_count = Some(2);
-        o.device.kubernetes_configured = Some(false);
-        o.device.release = Some("2309".into());
-        facts(&mut o.device);
-        Session::connect(o, Zeroizing::new(PW.into()), &Progress::none(), &CancelToken::new()).await.unwrap()
+        self.dev
+            .connect_with(|o| {
+                o.device.gpu_count = Some(2);
+                o.device.kubernetes_configured = Some(false);
+                o.device.release = Some("2309".into());
+                facts(&mut o.device);
+            })
+            .await
     }
 
     async fn image(&self, s: &Session, name: &str, vhd: &str, os: &str, generation: Option<&str>) {
@@ -84,32 +72,17 @@ impl Env {
     }
 
     async fn control(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
-        let r = self
-            .ctl
-            .request(method, format!("{}{path}", self.sim.info.control_endpoint))
-            .bearer_auth(&self.sim.info.control_token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success(), "{path}: {}", r.status());
-        r.json().await.unwrap()
+        let r = self.dev.control(method, path, body).await;
+        assert!((200..300).contains(&r.status), "{path}: {}", r.status);
+        r.body
     }
 
     /// A control call that the emulator refuses: its status, and its error code and message.
     async fn control_refused(&self, method: reqwest::Method, path: &str, body: Value) -> (u16, String) {
-        let r = self
-            .ctl
-            .request(method, format!("{}{path}", self.sim.info.control_endpoint))
-            .bearer_auth(&self.sim.info.control_token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        let v: Value = r.json().await.unwrap();
+        let r = self.dev.control(method, path, body).await;
+        let v = &r.body;
         (
-            status,
+            r.status,
             format!("{} {}", v["error"]["code"].as_str().unwrap_or(""), v["error"]["message"].as_str().unwrap_or("")),
         )
     }
@@ -157,7 +130,7 @@ async fn custom_sizes_exist_once_set_and_take_their_gpus() {
     assert!(!f.message.contains("not a size Azure Stack Edge offers"), "{f:?}");
     let e = plain.vm(&s, "c1", "ubuntu1804", CUSTOM_T4).await.unwrap_err();
     assert!(e.message.contains("custom size") && e.message.contains("Set-HcsVMCustomSizes"), "{e}");
-    plain.sim.stop().await;
+    plain.dev.sim.stop().await;
 
     // A device with Custom_GPU_T4_v3 taking 2 GPUs: ARM lists it with its cores and memory.
     let custom = device(|c| c.device.custom_sizes = vec![CustomSize::parse("Custom_GPU_T4_v3:8:28:2").unwrap()]).await;
@@ -185,7 +158,7 @@ async fn custom_sizes_exist_once_set_and_take_their_gpus() {
         extension::InstallRequest { resource_group_name: "rg".into(), vm_name: "c1".into(), ..Default::default() };
     let r = extension::install(&known, &req, &Progress::none(), &CancelToken::new()).await.unwrap();
     assert_eq!(r.extension.provisioning_state, "Succeeded");
-    custom.sim.stop().await;
+    custom.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -206,7 +179,7 @@ async fn gen2_images_cannot_be_gpu_vms() {
     let err = e.vm(&s, "g2", "ubuntu-gen2", T4).await.unwrap_err();
     assert!(err.message.contains("Gen2 VMs are not supported for GPU"), "{err}");
     e.vm(&s, "g2cpu", "ubuntu-gen2", "Standard_D2_v2").await.unwrap();
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -230,7 +203,7 @@ async fn stopped_gpu_vms_may_lose_their_gpu_to_kubernetes() {
     let no_k8s = e.session(|_| {}).await;
     let (_, warnings) = with_warnings(async |p| vm::act(&no_k8s, "rg", "vm1", VmAction::PowerOff, p, &c).await).await;
     assert!(warnings.is_empty(), "{warnings:?}");
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 
     // The opt-in takeover (release notes 2102 to 2205): Kubernetes takes the stopped VM's GPU.
     let e = device(|c| c.device.stopped_vm_takeover = true).await;
@@ -242,7 +215,7 @@ async fn stopped_gpu_vms_may_lose_their_gpu_to_kubernetes() {
     assert_eq!(dev["kubernetesGpus"], 2, "{dev}");
     let err = vm::act(&s, "rg", "vm1", VmAction::Start, &Progress::none(), &c).await.unwrap_err();
     assert!(err.message.contains("claimed by Kubernetes"), "{err}");
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -274,7 +247,7 @@ async fn a_gpu_freed_after_kubernetes_may_be_free_or_kubernetes() {
         let r = preflight(&exact, T4, 1).await;
         assert!(!r.availability.kubernetes_share_estimated);
         assert!(!r.ok, "takeover {takeover}: every GPU is taken now: {:#?}", r.findings);
-        e.sim.stop().await;
+        e.dev.sim.stop().await;
     }
 }
 
@@ -322,7 +295,7 @@ async fn gpu_extension_needs_and_failures() {
     assert!(refused.unwrap_err().message.contains("RHEL 7 custom install is for Linux VMs"));
     let old = extension::InstallRequest { rhel_custom_install: true, release: Some("2203".into()), ..req("rhel") };
     assert!(extension::choose(&s, &old, &c).await.is_err(), "before 2205 the custom install does not apply");
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -354,7 +327,7 @@ async fn untested_oses_are_warned_not_refused_and_old_releases_get_their_setting
         (Some("1.3"), Some("10.0.130"))
     );
     assert_eq!(r.extension.public_settings["InstallCUDA"], "true");
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -368,7 +341,7 @@ async fn the_device_runs_at_most_24_vms() {
     assert_eq!(codes(&r, gpu::Severity::Error), vec!["VmLimitReached"], "{:#?}", r.findings);
     let err = e.vm(&s, "cpu24", "ubuntu1804", "Standard_D1_v2").await.unwrap_err();
     assert!(err.message.contains("at most 24"), "{err}");
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -392,7 +365,7 @@ async fn kubernetes_vms_take_memory_and_the_catalog_is_the_2023_one() {
     assert!(err.message.contains("insufficient memory") && err.message.contains("Kubernetes"), "{err}");
     e.control(reqwest::Method::PATCH, "device", json!({ "kubernetesConfigured": false })).await;
     e.vm(&s, "cpu", "ubuntu1804", "Standard_D12_v2").await.unwrap();
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -402,9 +375,9 @@ async fn blob_storage_refuses_newer_x_ms_versions() {
     let req: asegpu_core::arm::storage::NewStorageAccount =
         serde_json::from_value(json!({ "resourceGroup": "rg", "name": "sa1" })).unwrap();
     s.create_storage_account(&req, &Progress::none(), &CancelToken::new()).await.unwrap();
-    let port = e.sim.info.listen.rsplit(':').next().unwrap().to_string();
+    let port = e.dev.sim.info.listen.rsplit(':').next().unwrap().to_string();
     let list = |version: &'static str| {
-        e.ctl.get(format!("https://127.0.0.1:{port}/sa1?comp=list")).header("x-ms-version", version).send()
+        e.dev.https().get(format!("https://127.0.0.1:{port}/sa1?comp=list")).header("x-ms-version", version).send()
     };
     let refused = list("2020-04-08").await.unwrap();
     assert_eq!(refused.status(), 400);
@@ -413,7 +386,7 @@ async fn blob_storage_refuses_newer_x_ms_versions() {
     // The documented version gets past the check (and is then asked for its signature).
     let unsigned = list("2019-07-07").await.unwrap();
     assert_eq!(unsigned.status(), 403);
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -442,5 +415,5 @@ async fn device_updates_turn_mps_off_and_start_stopped_gpu_vms() {
     let (started, warnings) = with_warnings(async |p| update::resume(&s, &rec, p, &c).await).await;
     assert_eq!(started.unwrap()[0].power_state.as_deref(), Some("running"));
     assert!(warnings.iter().any(|w| w.contains("Start-HcsGpuMPS")), "{warnings:?}");
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }

@@ -6,7 +6,8 @@ use asegpu_core::arm::{ConnectOptions, Session};
 use asegpu_core::ops::{deploy, extension, gpu, image, vm};
 use asegpu_core::progress::{CancelToken, Progress};
 use asegpu_core::Status;
-use asegpu_sim::{Faults, Sim, SimConfig};
+use asegpu_sim::Faults;
+use asegpu_testkit::Sim;
 use serde_json::json;
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -14,18 +15,12 @@ use zeroize::Zeroizing;
 const PW: &str = "Faults-Passw0rd";
 
 fn templates() -> std::path::PathBuf {
-    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/ase-templates/VmTemplates");
-    if shared.exists() {
-        shared
-    } else {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/template/ase-templates/VmTemplates")
-    }
+    asegpu_testkit::templates_dir().join("VmTemplates")
 }
 
+/// The harness's options with the device facts and retries for a faulty device.
 fn options(sim: &Sim) -> ConnectOptions {
-    let mut o = ConnectOptions::new(&sim.info.arm_endpoint);
-    o.tls.ca_cert_file = Some(sim.info.ca_cert.clone().into());
-    o.device_ip = Some("127.0.0.1".into());
+    let mut o = asegpu_testkit::options_of(sim);
     o.device.gpu_count = Some(2);
     o.device.kubernetes_configured = Some(false);
     o.device.release = Some("2309".into());
@@ -54,9 +49,8 @@ fn vhd(dir: &std::path::Path) -> std::path::PathBuf {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn whole_workflow_completes_under_faults() {
     let dir = tempfile::tempdir().unwrap();
-    let mut c = SimConfig::new(PW, dir.path().join("sim"));
+    let mut c = asegpu_testkit::test_config(PW, &dir.path().join("sim"));
     c.time_scale = 3_000.0; // a 15-minute VM creation takes 0.3 s, the extension 0.2 s
-    c.retry_after_secs = 0;
     c.token_lifetime = Duration::from_secs(3);
     let sim = Sim::start(c).await.unwrap();
     let cancel = CancelToken::new();
@@ -177,7 +171,7 @@ async fn emulator_restart_mid_operation_resumes() {
     let state = dir.path().join("state.json");
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let cfg = |scale: f64| {
-        let mut c = SimConfig::new(PW, dir.path().join("sim"));
+        let mut c = asegpu_testkit::test_config(PW, &dir.path().join("sim"));
         c.port = port;
         c.state_file = Some(state.clone());
         c.time_scale = scale;

@@ -1,27 +1,22 @@
 //! Fleet operations across several emulated devices: one GPU table, a concurrent rollout, and a device
 //! that fails without stopping the others.
 
-use asegpu_core::arm::ConnectOptions;
 use asegpu_core::ops::fleet::{self, Fleet, FleetDevice, Rollout};
 use asegpu_core::progress::{CancelToken, Progress};
-use asegpu_sim::{Sim, SimConfig};
+use asegpu_testkit::Sim;
 use serde_json::json;
 use zeroize::Zeroizing;
 
 const PW: &str = "Fleet-Passw0rd";
 
 async fn device(dir: &std::path::Path, name: &str, gpus: u32, kubernetes: bool) -> (Sim, FleetDevice) {
-    let mut c = SimConfig::new(PW, dir.join(name));
-    c.time_scale = 100_000.0;
-    c.retry_after_secs = 0;
+    let mut c = asegpu_testkit::test_config(PW, &dir.join(name));
     c.device_name = name.into();
     c.device.gpu_count = gpus;
     c.device.kubernetes_configured = kubernetes;
     c.device.kubernetes_gpus = if kubernetes { gpus } else { 0 };
     let sim = Sim::start(c).await.unwrap();
-    let mut o = ConnectOptions::new(&sim.info.arm_endpoint);
-    o.tls.ca_cert_file = Some(sim.info.ca_cert.clone().into());
-    o.device_ip = Some("127.0.0.1".into());
+    let mut o = asegpu_testkit::options_of(&sim);
     o.device.gpu_count = Some(gpus);
     o.device.kubernetes_configured = Some(kubernetes);
     o.device.release = Some("2309".into());
@@ -58,9 +53,7 @@ async fn gpu_table_and_rollout_across_devices() {
 
     // Roll out the real CreateVM template (an image first, on each device) and the GPU extension.
     for s in &sims {
-        let mut o = ConnectOptions::new(&s.info.arm_endpoint);
-        o.tls.ca_cert_file = Some(s.info.ca_cert.clone().into());
-        o.device_ip = Some("127.0.0.1".into());
+        let o = asegpu_testkit::options_of(s);
         let sess = asegpu_core::arm::Session::connect(o, pw.clone(), &Progress::none(), &c).await.unwrap();
         sess.create_resource_group(
             &asegpu_core::arm::resources::NewResourceGroup {
@@ -77,16 +70,7 @@ async fn gpu_table_and_rollout_across_devices() {
             .await
             .unwrap();
     }
-    let templates = {
-        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/fixtures/ase-templates/VmTemplates/CreateVM");
-        if shared.exists() {
-            shared
-        } else {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/data/template/ase-templates/VmTemplates/CreateVM")
-        }
-    };
+    let templates = asegpu_testkit::templates_dir().join("VmTemplates/CreateVM");
     let r: Rollout = serde_json::from_value(json!({
         "deployment": {
             "resourceGroupName": "rg", "templateFile": templates.join("CreateVM.json"), "templateParameterFile": templates.join("CreateVM.parameters.json"),

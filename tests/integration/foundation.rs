@@ -5,33 +5,21 @@ use asegpu_core::arm::resources::NewResourceGroup;
 use asegpu_core::arm::{ConnectOptions, Session};
 use asegpu_core::progress::{CancelToken, Progress, ProgressEvent};
 use asegpu_core::Status;
-use asegpu_sim::{CertMode, Faults, Sim, SimConfig};
+use asegpu_sim::{CertMode, Faults};
+use asegpu_testkit::{Device, DirGuard, Sim, SimConfig};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 const PW: &str = "Sim-Passw0rd!x";
 
-fn config(dir: &tempfile::TempDir) -> SimConfig {
-    let mut c = SimConfig::new(PW, dir.path().to_path_buf());
-    c.time_scale = 100_000.0;
-    c.retry_after_secs = 0;
-    c
+async fn sim_with(f: impl FnOnce(&mut SimConfig)) -> (Sim, DirGuard) {
+    Device::start_with(PW, f).await.into_parts()
 }
 
-async fn sim_with(f: impl FnOnce(&mut SimConfig)) -> (Sim, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut c = config(&dir);
-    f(&mut c);
-    (Sim::start(c).await.expect("emulator starts"), dir)
-}
-
-/// Options that reach the emulator by its device host names, mapped to loopback, trusting its CA.
+/// The harness's options (the device host names mapped to loopback, trusting only its CA), retrying fast.
 fn options(sim: &Sim) -> ConnectOptions {
-    let mut o = ConnectOptions::new(&sim.info.arm_endpoint);
-    o.tls.ca_cert_file = Some(sim.info.ca_cert.clone().into());
-    o.tls.ca_only = true;
-    o.device_ip = Some("127.0.0.1".into());
+    let mut o = asegpu_testkit::options_of(sim);
     o.retry.base_delay_ms = 20;
     o.retry.max_delay_ms = 200;
     o

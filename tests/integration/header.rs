@@ -1,5 +1,5 @@
 //! `include/asegpu.h` must be exactly what cbindgen generates from the sources.
-//! Regenerate with `ASEGPU_BLESS=1 cargo test --test header`.
+//! Regenerate with `ASEGPU_BLESS=1 cargo test --test integration header`.
 
 #[test]
 fn header_is_fresh() {
@@ -26,7 +26,7 @@ fn header_is_fresh() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "include/asegpu.h is stale: run `ASEGPU_BLESS=1 cargo test --test header` and commit it"
+        "include/asegpu.h is stale: run `ASEGPU_BLESS=1 cargo test --test integration header` and commit it"
     );
     for sym in
         ["asegpu_session_connect", "asegpu_error_free", "asegpu_string_free", "ASEGPU_STATUS_OK", "ASEGPU_ABI_VERSION"]

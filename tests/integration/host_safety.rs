@@ -9,7 +9,7 @@ use asegpu::*;
 use asegpu_core::arm::ConnectOptions;
 use asegpu_core::template::{jsonc, Deployment, DeploymentContext, TemplateError};
 use asegpu_core::Status;
-use asegpu_sim::{Sim, SimConfig};
+use asegpu_testkit::Sim;
 use serde_json::{json, Value};
 use std::ffi::{c_char, CStr, CString};
 use std::process::Command;
@@ -217,17 +217,10 @@ fn engine_documented_arm_limits() {
 // ---------------------------------------------------------------------------------------------------------
 // The emulator: a deployment PUT with such a template gets an ARM error and the emulator keeps serving.
 
-fn sim_config(dir: &tempfile::TempDir) -> SimConfig {
-    let mut c = SimConfig::new(PW, dir.path().to_path_buf());
-    c.time_scale = 100_000.0;
-    c.retry_after_secs = 0;
-    c
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn emulator_refuses_deep_deployments_and_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::start(sim_config(&dir)).await.unwrap();
+    let sim = Sim::start(asegpu_testkit::test_config(PW, dir.path())).await.unwrap();
     asegpu_core::arm::tls::install_crypto_provider();
     let pem = std::fs::read(&sim.info.ca_cert).unwrap();
     let http =
@@ -283,9 +276,7 @@ async fn emulator_refuses_deep_deployments_and_keeps_serving() {
 // The C ABI, called as a C host would (from a plain thread, outside any async runtime).
 
 fn options(sim: &Sim) -> ConnectOptions {
-    let mut o = ConnectOptions::new(&sim.info.arm_endpoint);
-    o.tls.ca_cert_file = Some(sim.info.ca_cert.clone().into());
-    o.device_ip = Some("127.0.0.1".into());
+    let mut o = asegpu_testkit::options_of(sim);
     o.retry.max_retries = 1;
     o.retry.base_delay_ms = 10;
     o.retry.max_delay_ms = 20;
@@ -339,7 +330,7 @@ fn ffi_call(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn c_abi_preflight_and_deploy_refuse_deep_and_huge_inputs() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::start(sim_config(&dir)).await.unwrap();
+    let sim = Sim::start(asegpu_testkit::test_config(PW, dir.path())).await.unwrap();
     let o = options(&sim);
     let files = tempfile::tempdir().unwrap();
     let write = |name: &str, text: &str| {
@@ -450,7 +441,7 @@ fn cli(config: &std::path::Path, args: &[&str]) -> (i32, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_preflight_and_deploy_refuse_deep_and_huge_inputs() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::start(sim_config(&dir)).await.unwrap();
+    let sim = Sim::start(asegpu_testkit::test_config(PW, dir.path())).await.unwrap();
     let config = tempfile::tempdir().unwrap();
     let cfg = config.path();
     let w = |name: &str, text: &str| {

@@ -2,11 +2,11 @@
 //! Kubernetes/GPU scenarios), GPU VMs without a template, the GPU extension, VM lifecycle, and the
 //! device-update helper.
 
-use asegpu_core::arm::{ConnectOptions, Session};
+use asegpu_core::arm::Session;
 use asegpu_core::ops::{deploy, extension, gpu, update, vm};
 use asegpu_core::progress::{CancelToken, Progress, ProgressEvent};
 use asegpu_core::Status;
-use asegpu_sim::{Sim, SimConfig};
+use asegpu_testkit::Device;
 use serde_json::json;
 use std::sync::Mutex;
 use zeroize::Zeroizing;
@@ -15,32 +15,26 @@ const PW: &str = "Ops-Passw0rd!";
 const T4: &str = "Standard_NC4as_T4_v3";
 
 struct Env {
-    sim: Sim,
+    dev: Device,
     s: Session,
-    _dir: tempfile::TempDir,
     ctl: reqwest::Client,
 }
 
 async fn env(gpus: u32, kubernetes: bool, release: &str) -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let mut c = SimConfig::new(PW, dir.path().to_path_buf());
-    c.time_scale = 100_000.0;
-    c.retry_after_secs = 0;
-    c.device.gpu_count = gpus;
-    c.device.release = release.into();
-    let sim = Sim::start(c).await.unwrap();
-    let mut o = ConnectOptions::new(&sim.info.arm_endpoint);
-    o.tls.ca_cert_file = Some(sim.info.ca_cert.clone().into());
-    o.device_ip = Some("127.0.0.1".into());
-    o.device.gpu_count = Some(gpus);
-    o.device.kubernetes_configured = Some(kubernetes);
-    o.device.release = Some(release.into());
-    let s = Session::connect(o, Zeroizing::new(PW.into()), &Progress::none(), &CancelToken::new()).await.unwrap();
-    let ctl = reqwest::Client::builder()
-        .tls_certs_only(vec![reqwest::Certificate::from_pem(&std::fs::read(&sim.info.ca_cert).unwrap()).unwrap()])
-        .build()
-        .unwrap();
-    let e = Env { sim, s, _dir: dir, ctl };
+    let dev = Device::start_with(PW, |c| {
+        c.device.gpu_count = gpus;
+        c.device.release = release.into();
+    })
+    .await;
+    let s = dev
+        .connect_with(|o| {
+            o.device.gpu_count = Some(gpus);
+            o.device.kubernetes_configured = Some(kubernetes);
+            o.device.release = Some(release.into());
+        })
+        .await;
+    let ctl = dev.https();
+    let e = Env { dev, s, ctl };
     if kubernetes {
         e.configure_kubernetes().await;
     }
@@ -70,8 +64,8 @@ async fn env(gpus: u32, kubernetes: bool, release: &str) -> Env {
 impl Env {
     async fn configure_kubernetes(&self) {
         self.ctl
-            .patch(format!("{}device", self.sim.info.control_endpoint))
-            .bearer_auth(&self.sim.info.control_token)
+            .patch(format!("{}device", self.dev.sim.info.control_endpoint))
+            .bearer_auth(&self.dev.sim.info.control_token)
             .json(&json!({ "kubernetesConfigured": true }))
             .send()
             .await
@@ -164,7 +158,7 @@ async fn gpu_vm_lifecycle_extension_and_availability() {
     assert_eq!(all.len(), 2);
     vm::delete(&e.s, "rg", "gpuvm1", &Progress::none(), &c).await.unwrap();
     assert_eq!(vm::get(&e.s, "rg", "gpuvm1", &c).await.unwrap_err().status, Status::NotFound);
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -181,7 +175,7 @@ async fn one_gpu_device_vm_then_kubernetes() {
     );
     let r = gpu::preflight(&s, &gpu::Plan::of_size(T4, 1), &CancelToken::new()).await.unwrap();
     assert!(!r.ok);
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -195,7 +189,7 @@ async fn one_gpu_device_kubernetes_then_vm_fails_in_preflight_and_on_the_device(
     // Forced past the preflight, the device itself refuses, with the same cause.
     let err = e.new_vm(&e.s, "vm1", T4, true).await.unwrap_err();
     assert_eq!(err.arm_code.as_deref(), Some("InsufficientGpuResources"), "{err}");
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -208,7 +202,7 @@ async fn two_gpu_device_scenarios() {
     let a = gpu::availability(&s, &CancelToken::new()).await.unwrap();
     assert_eq!((a.gpus_held_by_vms, a.gpus_claimed_by_kubernetes, a.free_gpus), (1, Some(1), Some(0)));
     assert_eq!(e.new_vm(&s, "vm2", T4, true).await.unwrap_err().arm_code.as_deref(), Some("InsufficientGpuResources"));
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 
     // Two VMs, then Kubernetes: Kubernetes has none.
     let e = env(2, false, "2309").await;
@@ -217,7 +211,7 @@ async fn two_gpu_device_scenarios() {
     e.configure_kubernetes().await;
     let a = gpu::availability(&e.with_kubernetes_fact(), &CancelToken::new()).await.unwrap();
     assert_eq!((a.gpus_held_by_vms, a.gpus_claimed_by_kubernetes, a.free_gpus), (2, Some(0), Some(0)));
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 
     // Kubernetes, then a VM: fails.
     let e = env(2, true, "2309").await;
@@ -227,7 +221,7 @@ async fn two_gpu_device_scenarios() {
         e.new_vm(&e.s, "vm1", T4, true).await.unwrap_err().arm_code.as_deref(),
         Some("InsufficientGpuResources")
     );
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -247,7 +241,7 @@ async fn wrong_gpu_model_and_old_release_extension() {
     .unwrap();
     let err = extension::install(&e.s, &req, &Progress::none(), &CancelToken::new()).await.unwrap_err();
     assert_eq!(err.status, Status::OperationFailed, "{err}");
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -271,7 +265,7 @@ async fn update_helper_stops_and_restarts_gpu_vms() {
     assert_eq!(vm::get(&e.s, "rg", "cpu", &c).await.unwrap().power_state.as_deref(), Some("running"));
     let started = update::resume(&e.s, &rec, &Progress::none(), &c).await.unwrap();
     assert!(started.iter().all(|v| v.power_state.as_deref() == Some("running")));
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -292,16 +286,11 @@ async fn static_ip_conflicts_are_caught_before_sending() {
     .unwrap();
     let err = deploy::create_vm(&e.s, &req, "VmAdmin-Passw0rd", &Progress::none(), &c).await.unwrap_err();
     assert!(err.message.contains("does not exist"), "{err}");
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }
 
 fn templates() -> std::path::PathBuf {
-    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/ase-templates");
-    if shared.exists() {
-        shared
-    } else {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/template/ase-templates")
-    }
+    asegpu_testkit::templates_dir()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -362,5 +351,5 @@ async fn real_templates_deploy_a_gpu_vm_after_the_preflight() {
         deploy::deploy_template(&e.s, &bad, &Progress::none(), &c).await.unwrap_err().status,
         Status::InvalidArgument
     );
-    e.sim.stop().await;
+    e.dev.sim.stop().await;
 }

@@ -2,11 +2,12 @@
 //! parallel, resumable, verified, cancellable, with progress) and image creation from a blob or a disk.
 
 use asegpu_core::arm::blob::BlobClient;
-use asegpu_core::arm::{ConnectOptions, Session};
+use asegpu_core::arm::Session;
 use asegpu_core::ops::image::{self, AccountRef, BringImageRequest, ImageSource, UploadOptions};
 use asegpu_core::progress::{CancelToken, Progress, ProgressEvent};
 use asegpu_core::Status;
-use asegpu_sim::{Faults, Sim, SimConfig};
+use asegpu_sim::Faults;
+use asegpu_testkit::Sim;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -87,14 +88,9 @@ fn standard_vhd(dir: &Path, name: &str) -> (PathBuf, u64) {
 
 async fn start() -> (Sim, Session, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let mut c = SimConfig::new(PW, dir.path().join("sim"));
-    c.time_scale = 100_000.0;
-    c.retry_after_secs = 0;
+    let c = asegpu_testkit::test_config(PW, &dir.path().join("sim"));
     let sim = Sim::start(c).await.expect("emulator starts");
-    let mut o = ConnectOptions::new(&sim.info.arm_endpoint);
-    o.tls.ca_cert_file = Some(sim.info.ca_cert.clone().into());
-    o.tls.ca_only = true;
-    o.device_ip = Some("127.0.0.1".into());
+    let mut o = asegpu_testkit::options_of(&sim);
     o.retry.base_delay_ms = 10;
     o.retry.max_delay_ms = 50;
     let s =
@@ -465,9 +461,7 @@ mod c_abi {
     #[test]
     fn vhd_check_upload_and_image_create() {
         let dir = tempfile::tempdir().unwrap();
-        let mut c = SimConfig::new(PW, dir.path().join("sim"));
-        c.time_scale = 100_000.0;
-        c.retry_after_secs = 0;
+        let c = asegpu_testkit::test_config(PW, &dir.path().join("sim"));
         let sim = SimThread::start(c).unwrap();
         let (path, nonzero) = standard_vhd(dir.path(), "c.vhd");
         let cpath = CString::new(path.to_str().unwrap()).unwrap();

@@ -12,7 +12,7 @@ BeforeAll {
     $null = New-Item -ItemType Directory -Path $simWork
     $simPassword = 'Behaviour-' + [guid]::NewGuid().ToString('N').Substring(0, 10) + '!'
     # More memory than one device's 96 GiB: this file's VMs add up, and the memory rule is tested elsewhere
-    # (tests/device_knowledge.rs); here the GPU preflight is.
+    # (tests/integration/device_knowledge.rs); here the GPU preflight is.
     $psi = [System.Diagnostics.ProcessStartInfo]::new($simBin, "--work-dir `"$simWork`" --time-scale 100000 --retry-after 0 --memory-gib 1024")
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true

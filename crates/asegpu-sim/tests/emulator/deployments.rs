@@ -3,9 +3,9 @@
 //! (image → GPU VM → GPU extension) by templates, the Azure CLI's JSONC body, per-resource failures the ARM
 //! way, validate, template errors; and blob data surviving an emulator restart.
 
-use asegpu_sim::{Sim, SimConfig};
+use asegpu_testkit::{templates_dir, Answer as R, Device, Rest, SimConfig};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 const PW: &str = "Sim-Passw0rd!x";
@@ -14,66 +14,28 @@ const STG: &str = "api-version=2019-06-01";
 const CMP: &str = "api-version=2017-12-01";
 const T4: &str = "Standard_NC4as_T4_v3";
 
+/// The emulated device and raw REST signed in to it, from the shared harness (asegpu-testkit).
 struct Api {
-    sim: Sim,
-    http: reqwest::Client,
-    base: String,
-    token: String,
-    sub: String,
+    dev: Device,
+    rest: Rest,
 }
 
-struct R {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Value,
-}
-
-impl R {
-    fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+impl std::ops::Deref for Api {
+    type Target = Rest;
+    fn deref(&self) -> &Rest {
+        &self.rest
     }
 }
 
+/// A device at test pace whose files are in `dir`, which the test keeps (to restart on the same state).
 fn config(dir: &Path) -> SimConfig {
-    let mut c = SimConfig::new(PW, dir.to_path_buf());
-    c.time_scale = 100_000.0;
-    c.retry_after_secs = 0;
-    c
+    asegpu_testkit::test_config(PW, dir)
 }
 
 async fn start_cfg(c: SimConfig) -> Api {
-    let sim = Sim::start(c).await.expect("emulator starts");
-    asegpu_core::arm::tls::install_crypto_provider();
-    let pem = std::fs::read(&sim.info.ca_cert).unwrap();
-    let http = reqwest::Client::builder()
-        .tls_certs_only(vec![reqwest::Certificate::from_pem(&pem).unwrap()])
-        .timeout(Duration::from_secs(60))
-        .build()
-        .unwrap();
-    let base = sim.info.arm_endpoint_ip.clone();
-    let form = [
-        ("grant_type", "password"),
-        ("client_id", asegpu_core::device::POWERSHELL_CLIENT_ID),
-        ("username", asegpu_core::device::ARM_USER),
-        ("password", PW),
-        ("resource", base.as_str()),
-    ];
-    let t: Value =
-        http.post(format!("{base}adfs/oauth2/token")).form(&form).send().await.unwrap().json().await.unwrap();
-    let token = t["access_token"].as_str().expect("token").to_string();
-    let sub = sim.info.subscription_id.clone();
-    Api { sim, http, base, token, sub }
-}
-
-/// The sample templates: `../shared/fixtures/ase-templates` next to the repository, else its verbatim copy.
-fn templates_dir() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let shared = root.join("../shared/fixtures/ase-templates");
-    if shared.join("VmTemplates").is_dir() {
-        shared
-    } else {
-        root.join("tests/data/template/ase-templates")
-    }
+    let dev = Device::start_config(c).await;
+    let rest = dev.rest().await;
+    Api { dev, rest }
 }
 
 fn read_json(rel: &str) -> Value {
@@ -99,36 +61,6 @@ fn params(rel: &str, set: &[(&str, Value)]) -> Value {
 }
 
 impl Api {
-    fn url(&self, path: &str) -> String {
-        let path = path.replace("{sub}", &self.sub);
-        format!("{}{}", self.base, path.trim_start_matches('/'))
-    }
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Vec<u8>>) -> R {
-        let mut rb = self.http.request(method, self.url(path)).bearer_auth(&self.token);
-        if let Some(b) = body {
-            rb = rb.header("content-type", "application/json").body(b);
-        }
-        let resp = rb.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let bytes = resp.bytes().await.unwrap();
-        R { status, headers, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
-    }
-    async fn get(&self, path: &str) -> R {
-        self.send(reqwest::Method::GET, path, None).await
-    }
-    async fn put(&self, path: &str, body: Value) -> R {
-        self.send(reqwest::Method::PUT, path, Some(serde_json::to_vec(&body).unwrap())).await
-    }
-    async fn post(&self, path: &str, body: Option<Value>) -> R {
-        self.send(reqwest::Method::POST, path, body.map(|b| serde_json::to_vec(&b).unwrap())).await
-    }
-    async fn group(&self, name: &str) {
-        let r = self
-            .put(&format!("subscriptions/{{sub}}/resourcegroups/{name}?{RES}"), json!({"location": "dbelocal"}))
-            .await;
-        assert!(r.status == 201 || r.status == 200, "{}", r.body);
-    }
     fn dep_path(rg: &str, name: &str) -> String {
         format!("subscriptions/{{sub}}/resourcegroups/{rg}/providers/Microsoft.Resources/deployments/{name}")
     }
@@ -183,7 +115,7 @@ impl Api {
     }
 }
 
-// Blob upload (Shared Key), as in sim_providers.rs.
+// Blob upload (Shared Key), as in providers.rs.
 
 fn vhd_footer(disk_bytes: u64, disk_type: u32) -> Vec<u8> {
     let mut f = vec![0u8; 512];
@@ -566,7 +498,7 @@ async fn every_sample_template_deploys() {
         .get(&format!("subscriptions/{{sub}}/resourcegroups/rg1/providers/Microsoft.Resources/deployments?{RES}"))
         .await;
     assert!(list.body["value"].as_array().unwrap().len() >= 10, "{}", list.body);
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -630,7 +562,7 @@ async fn gpu_vm_by_templates_then_gpu_extension() {
         status["error"]["details"][0]["target"].as_str().unwrap().ends_with("LinuxGPUVM/extensions/gpuLinux13"),
         "{status}"
     );
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -641,7 +573,7 @@ async fn gpu_vm_deployment_fails_when_kubernetes_holds_the_gpus() {
     let r = api
         .http
         .patch(format!("{}_sim/device", api.base))
-        .bearer_auth(&api.sim.info.control_token)
+        .bearer_auth(&api.dev.sim.info.control_token)
         .json(&json!({"kubernetesConfigured": true}))
         .send()
         .await
@@ -695,7 +627,7 @@ async fn gpu_vm_deployment_fails_when_kubernetes_holds_the_gpus() {
         vm_params("CpuVM", "Linuximage1", "Standard_D2_v2", "niccpu"),
     )
     .await;
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -803,7 +735,7 @@ async fn az_cli_jsonc_body_validate_and_template_errors() {
     let r = api.send(reqwest::Method::DELETE, &format!("{}?{RES}", Api::dep_path("rg1", "d1")), None).await;
     assert!(r.status == 202 || r.status == 204, "{}", r.status);
     assert_eq!(api.get(&format!("{}?{RES}", Api::dep_path("rg1", "d1"))).await.status, 404);
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -827,7 +759,7 @@ async fn cancel_a_running_deployment() {
     assert_eq!(r.status, 204, "{}", r.body);
     let s: Value = api.http.get(&url).bearer_auth(&api.token).send().await.unwrap().json().await.unwrap();
     assert_eq!(s["status"], "Canceled");
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -871,7 +803,7 @@ async fn blob_data_survives_a_restart_stored_sparsely() {
         .await;
     assert_eq!(s, 201);
     drop(b);
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 
     // Stored sparsely: a few MiB on disk, not 30 GiB.
     let side = asegpu_sim::blob_persist::sidecar(&state);
@@ -911,7 +843,7 @@ async fn blob_data_survives_a_restart_stored_sparsely() {
     .await;
     // Deployments are persisted with the state too.
     drop(b);
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
     let api = start_cfg({
         let mut c = config(dir.path());
         c.state_file = Some(state.clone());
@@ -920,5 +852,5 @@ async fn blob_data_survives_a_restart_stored_sparsely() {
     .await;
     let d = api.get(&format!("{}?{RES}", Api::dep_path("rg1", "image"))).await;
     assert_eq!(d.body["properties"]["provisioningState"], "Succeeded", "{}", d.body);
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }

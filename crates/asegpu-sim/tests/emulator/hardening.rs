@@ -16,10 +16,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 const PW: &str = "Hardening-Passw0rd!";
 const MIB: usize = 1 << 20;
 
-fn sim_bin() -> String {
-    std::env::var("ASEGPU_SIM_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_asegpu-sim").to_string())
-}
-
 /// A running `asegpu-sim` in a temporary directory (its work dir is `<dir>/work`, created by it).
 struct Proc {
     child: Child,
@@ -33,7 +29,7 @@ impl Proc {
     }
     fn start_in(dir: tempfile::TempDir, args: impl FnOnce(&Path) -> Vec<String>) -> Proc {
         use std::os::unix::process::CommandExt;
-        let mut cmd = Command::new(sim_bin());
+        let mut cmd = Command::new(asegpu_testkit::sim_bin());
         cmd.env("ASEGPU_SIM_PASSWORD", PW)
             .arg("--work-dir")
             .arg(dir.path().join("work"))

@@ -2,142 +2,33 @@
 //! power operations, vmSizes, GPU extension), the device's GPU rules with Kubernetes (the five documented
 //! scenarios), storage and blobs, and template deployments.
 
-use asegpu_sim::{Sim, SimConfig};
+use asegpu_testkit::{Answer as R, Device, Rest, SimConfig};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 const PW: &str = "Sim-Passw0rd!x";
 
+/// The emulated device and raw REST signed in to it, from the shared harness (asegpu-testkit).
 struct Api {
-    sim: Sim,
-    _dir: tempfile::TempDir,
-    http: reqwest::Client,
-    base: String,
-    token: String,
-    sub: String,
+    dev: Device,
+    rest: Rest,
 }
 
-struct R {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Value,
-}
-
-impl R {
-    fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+impl std::ops::Deref for Api {
+    type Target = Rest;
+    fn deref(&self) -> &Rest {
+        &self.rest
     }
 }
 
 async fn start_with(f: impl FnOnce(&mut SimConfig)) -> Api {
-    let dir = tempfile::tempdir().unwrap();
-    let mut c = SimConfig::new(PW, dir.path().to_path_buf());
-    c.time_scale = 100_000.0;
-    c.retry_after_secs = 0;
-    f(&mut c);
-    let sim = Sim::start(c).await.expect("emulator starts");
-    asegpu_core::arm::tls::install_crypto_provider();
-    let pem = std::fs::read(&sim.info.ca_cert).unwrap();
-    let http = reqwest::Client::builder()
-        .tls_certs_only(vec![reqwest::Certificate::from_pem(&pem).unwrap()])
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap();
-    let base = sim.info.arm_endpoint_ip.clone();
-    let form = [
-        ("grant_type", "password"),
-        ("client_id", asegpu_core::device::POWERSHELL_CLIENT_ID),
-        ("username", asegpu_core::device::ARM_USER),
-        ("password", PW),
-        ("resource", base.as_str()),
-    ];
-    let t: Value =
-        http.post(format!("{base}adfs/oauth2/token")).form(&form).send().await.unwrap().json().await.unwrap();
-    let token = t["access_token"].as_str().expect("token").to_string();
-    let sub = sim.info.subscription_id.clone();
-    Api { sim, _dir: dir, http, base, token, sub }
+    let dev = Device::start_with(PW, f).await;
+    let rest = dev.rest().await;
+    Api { dev, rest }
 }
 
 async fn start() -> Api {
     start_with(|_| {}).await
-}
-
-impl Api {
-    fn url(&self, path: &str) -> String {
-        let path = path.replace("{sub}", &self.sub);
-        format!("{}{}", self.base, path.trim_start_matches('/'))
-    }
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> R {
-        let mut rb = self.http.request(method, self.url(path)).bearer_auth(&self.token);
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
-        let resp = rb.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let bytes = resp.bytes().await.unwrap();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        R { status, headers, body }
-    }
-    async fn get(&self, path: &str) -> R {
-        self.call(reqwest::Method::GET, path, None).await
-    }
-    async fn put(&self, path: &str, body: Value) -> R {
-        self.call(reqwest::Method::PUT, path, Some(body)).await
-    }
-    async fn post(&self, path: &str) -> R {
-        self.call(reqwest::Method::POST, path, None).await
-    }
-    async fn delete(&self, path: &str) -> R {
-        self.call(reqwest::Method::DELETE, path, None).await
-    }
-    /// Control API call.
-    async fn control(&self, method: reqwest::Method, path: &str, body: Value) -> R {
-        let resp = self
-            .http
-            .request(method, format!("{}_sim/{path}", self.base))
-            .bearer_auth(&self.sim.info.control_token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let body = resp.json().await.unwrap_or(Value::Null);
-        R { status, headers, body }
-    }
-    /// Poll an Azure-AsyncOperation URL until the operation is terminal; returns the final status document.
-    async fn wait(&self, r: &R) -> Value {
-        let Some(url) = r.header("azure-asyncoperation").or_else(|| r.header("location")) else {
-            return json!({ "status": "Succeeded" });
-        };
-        for _ in 0..400 {
-            let resp = self.http.get(&url).bearer_auth(&self.token).send().await.unwrap();
-            let code = resp.status().as_u16();
-            let v: Value = resp.json().await.unwrap_or(Value::Null);
-            if code == 202 {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                continue;
-            }
-            match v["status"].as_str() {
-                Some("InProgress") | Some("Running") | Some("Accepted") => {
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                }
-                Some(_) => return v,
-                None => return json!({ "status": if code < 300 { "Succeeded" } else { "Failed" }, "body": v }),
-            }
-        }
-        panic!("operation did not finish: {url}");
-    }
-    async fn group(&self, name: &str) {
-        let r = self
-            .put(
-                &format!("subscriptions/{{sub}}/resourcegroups/{name}?api-version=2018-05-01"),
-                json!({"location": "dbelocal"}),
-            )
-            .await;
-        assert!(r.status == 201 || r.status == 200, "{}", r.body);
-    }
 }
 
 fn subnet_id(sub: &str) -> String {
@@ -285,7 +176,7 @@ async fn network_vnet_and_nics() {
         )
         .await;
     assert_eq!(nic3.status, 201);
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 const CMP: &str = "api-version=2017-12-01";
@@ -333,7 +224,7 @@ impl Api {
         r
     }
     async fn vm_action(&self, rg: &str, name: &str, action: &str) -> R {
-        let r = self.post(&format!("subscriptions/{{sub}}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}/{action}?{CMP}")).await;
+        let r = self.post(&format!("subscriptions/{{sub}}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}/{action}?{CMP}"), None).await;
         if r.status == 202 {
             assert_eq!(self.wait(&r).await["status"], "Succeeded");
         }
@@ -518,7 +409,7 @@ async fn compute_vm_lifecycle_and_gpu_extension() {
     assert!(nic.body["properties"].get("virtualMachine").is_none());
     let disk = api.get(&format!("{}?{IMG}", disk_id.trim_start_matches('/'))).await;
     assert!(disk.body.get("managedBy").is_none());
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -567,7 +458,7 @@ async fn managed_disk_import_image_and_attach() {
         .delete(&format!("subscriptions/{{sub}}/resourceGroups/rg1/providers/Microsoft.Compute/disks/d1?{IMG}"))
         .await;
     assert_eq!(del.status, 409, "attached disks cannot be deleted");
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 // The five documented Kubernetes/GPU scenarios, end to end.
@@ -580,7 +471,7 @@ async fn gpu_scenario_1gpu_vm_then_kubernetes() {
     let d = api.kubernetes().await;
     assert_eq!(d["kubernetesGpus"], 0, "Kubernetes will not have access to the GPU");
     assert_eq!(api.power("rg", "vm1").await, "PowerState/running");
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -595,7 +486,7 @@ async fn gpu_scenario_1gpu_kubernetes_then_vm() {
     assert!(m.contains("0 free") && m.contains("Kubernetes"), "{m}");
     // CPU VMs still work.
     assert_eq!(api.vm("rg", "cpu", "Standard_D2_v2").await.status, 201);
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -606,7 +497,7 @@ async fn gpu_scenario_2gpu_one_vm_then_kubernetes() {
     assert_eq!(api.kubernetes().await["kubernetesGpus"], 1, "the VM has 1 GPU, Kubernetes the other");
     let r = api.vm("rg", "vm2", T4).await;
     assert_eq!(r.status, 409);
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -627,7 +518,7 @@ async fn gpu_scenario_2gpu_two_vms_then_kubernetes() {
     let s = api.vm_action("rg", "vm1", "start").await;
     assert_eq!(s.status, 409);
     assert_eq!(s.body["error"]["code"], "InsufficientGpuResources");
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -641,7 +532,7 @@ async fn gpu_scenario_2gpu_kubernetes_then_vm() {
     // Removing Kubernetes gives the GPUs back.
     api.device(json!({"kubernetesConfigured": false})).await;
     assert_eq!(api.vm("rg", "vm2", T4).await.status, 201);
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -658,7 +549,7 @@ async fn memory_is_finite_and_a2_devices_offer_a2_sizes() {
     assert_eq!(r.body["error"]["code"], "InsufficientMemoryResources");
     let t4 = api.vm("rg", "vm3", T4).await;
     assert_eq!(t4.status, 400);
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 // Storage accounts and the blob endpoint.
@@ -770,7 +661,7 @@ async fn storage_account<'a>(api: &'a Api, rg: &str, name: &str) -> BlobClient<'
         .as_str()
         .unwrap()
         .starts_with(&format!("https://{name}.blob.dbe-asesim.microsoftdatabox.com")));
-    let keys = api.post(&format!("subscriptions/{{sub}}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{name}/listKeys?{STG}")).await;
+    let keys = api.post(&format!("subscriptions/{{sub}}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{name}/listKeys?{STG}"), None).await;
     assert_eq!(keys.status, 200);
     let key =
         base64::engine::general_purpose::STANDARD.decode(keys.body["keys"][0]["value"].as_str().unwrap()).unwrap();
@@ -921,7 +812,7 @@ async fn storage_blobs_and_image_from_a_fixed_vhd() {
     assert!(dynamic.body["error"]["message"].as_str().unwrap().contains("fixed"), "{}", dynamic.body);
     let missing = api.image("rg1", "missing", "https://sa1.blob.dbe-asesim.microsoftdatabox.com/vhds/nope.vhd").await;
     assert_eq!(missing.status, 400);
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 /// An upload interrupted before its last pages, as AzCopy, Storage Explorer and `az storage blob upload`
@@ -1029,7 +920,7 @@ async fn interrupted_or_damaged_vhd_uploads_are_refused_by_image_and_disk_creati
     assert_eq!(s, 201);
     let img = api.image("rg1", "cut", &uri("cut.vhd")).await;
     assert_eq!(img.status, 201, "after the upload finished: {}", img.body);
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
 
 /// A sparse page blob may be as large as the device allows with nothing written; reading it costs memory
@@ -1067,5 +958,5 @@ async fn reading_a_huge_sparse_blob_whole_is_refused_and_ranges_work() {
         .send(reqwest::Method::GET, "vhds/huge.vhd", &[("x-ms-range", format!("bytes=0-{}", (32 << 20) - 1))], vec![])
         .await;
     assert_eq!((s, body.len()), (206, 32 << 20));
-    api.sim.stop().await;
+    api.dev.sim.stop().await;
 }
