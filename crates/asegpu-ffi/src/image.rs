@@ -1,14 +1,12 @@
 //! Bring an image: the VHD check, storage accounts, the VHD upload and the whole image flow.
 
-use super::session::session_of;
 use super::{
-    arg_json, arg_str, block_on, check_out, guard, progress_sink, put_json, token_of, AsegpuCancelToken, AsegpuError,
-    AsegpuProgressCallback, AsegpuSession,
+    arg_str, check_out, guard, put_json, AsegpuCancelToken, AsegpuError, AsegpuProgressCallback, AsegpuSession,
 };
+use crate::job::Job;
 use asegpu_core::arm::storage::NewStorageAccount;
 use asegpu_core::error::Status;
 use asegpu_core::ops::image::{self, BringImageRequest, UploadRequest};
-use asegpu_core::progress::Progress;
 use std::ffi::{c_char, c_void};
 
 /// Check that a file is what the device accepts for an image: a fixed-size VHD (`.vhd`, valid footer,
@@ -53,12 +51,10 @@ pub unsafe extern "C" fn asegpu_storage_account_create(
 ) -> Status {
     ffi_boundary! {
         guard(out_error, || {
-            check_out(out_json, "out_json")?;
-            let s = session_of(session)?;
-            let req: NewStorageAccount = arg_json(request_json, "request_json")?;
-            let sink = progress_sink(callback, userdata);
-            let a = block_on(s.create_storage_account(&req, &Progress::new(&sink), &token_of(cancel)))??;
-            put_json(out_json, &a)
+            let job = Job { session, callback, userdata, cancel };
+            job.json(request_json, out_json, async |s, req: NewStorageAccount, p, c| {
+                s.create_storage_account(&req, p, c).await
+            })
         })
     }
 }
@@ -85,12 +81,8 @@ pub unsafe extern "C" fn asegpu_vhd_upload(
 ) -> Status {
     ffi_boundary! {
         guard(out_error, || {
-            check_out(out_json, "out_json")?;
-            let s = session_of(session)?;
-            let req: UploadRequest = arg_json(request_json, "request_json")?;
-            let sink = progress_sink(callback, userdata);
-            let summary = block_on(req.run(s, &Progress::new(&sink), &token_of(cancel)))??;
-            put_json(out_json, &summary)
+            let job = Job { session, callback, userdata, cancel };
+            job.json(request_json, out_json, async |s, req: UploadRequest, p, c| req.run(s, p, c).await)
         })
     }
 }
@@ -116,12 +108,8 @@ pub unsafe extern "C" fn asegpu_image_create(
 ) -> Status {
     ffi_boundary! {
         guard(out_error, || {
-            check_out(out_json, "out_json")?;
-            let s = session_of(session)?;
-            let req: BringImageRequest = arg_json(request_json, "request_json")?;
-            let sink = progress_sink(callback, userdata);
-            let r = block_on(image::bring_image(s, &req, &Progress::new(&sink), &token_of(cancel)))??;
-            put_json(out_json, &r)
+            let job = Job { session, callback, userdata, cancel };
+            job.json(request_json, out_json, async |s, req: BringImageRequest, p, c| image::bring_image(s, &req, p, c).await)
         })
     }
 }

@@ -30,6 +30,7 @@ macro_rules! ffi_boundary {
 mod cancel;
 mod error;
 mod image;
+mod job;
 mod ops;
 mod runtime;
 mod session;

@@ -2,13 +2,13 @@
 //! lifecycle, the GPU extension, and the device-update helper. Same conventions as every function.
 
 use super::{
-    arg_json, arg_str, block_on, check_out, guard, progress_sink, put_json, session_of, token_of, AsegpuCancelToken,
-    AsegpuError, AsegpuProgressCallback, AsegpuSession,
+    arg_json, arg_str, block_on, check_out, guard, put_json, session_of, token_of, AsegpuCancelToken, AsegpuError,
+    AsegpuProgressCallback, AsegpuSession,
 };
+use crate::job::Job;
 use asegpu_core::arm::compute::VmAction;
 use asegpu_core::error::{Error, Status};
 use asegpu_core::ops::{deploy, extension, gpu, update, vm};
-use asegpu_core::progress::Progress;
 use std::ffi::{c_char, c_void};
 
 /// GPU availability: the device's GPUs (model, count), the GPU VMs holding them and their power states,
@@ -77,11 +77,8 @@ pub unsafe extern "C" fn asegpu_deployment_create(
 ) -> Status {
     ffi_boundary! {
         guard(out_error, || {
-            check_out(out_json, "out_json")?;
-            let s = session_of(session)?;
-            let req: deploy::TemplateDeployment = arg_json(request_json, "request_json")?;
-            let sink = progress_sink(callback, userdata);
-            put_json(out_json, &block_on(deploy::deploy_template(s, &req, &Progress::new(&sink), &token_of(cancel)))??)
+            let job = Job { session, callback, userdata, cancel };
+            job.json(request_json, out_json, async |s, req: deploy::TemplateDeployment, p, c| deploy::deploy_template(s, &req, p, c).await)
         })
     }
 }
@@ -106,11 +103,11 @@ pub unsafe extern "C" fn asegpu_vm_create(
     ffi_boundary! {
         guard(out_error, || {
             check_out(out_json, "out_json")?;
-            let s = session_of(session)?;
+            session_of(session)?;
             let req: deploy::DirectVm = arg_json(request_json, "request_json")?;
             let pw = zeroize::Zeroizing::new(arg_str(admin_password, "admin_password")?.to_string());
-            let sink = progress_sink(callback, userdata);
-            put_json(out_json, &block_on(deploy::create_vm(s, &req, &pw, &Progress::new(&sink), &token_of(cancel)))??)
+            let job = Job { session, callback, userdata, cancel };
+            put_json(out_json, &job.run(async |s, p, c| deploy::create_vm(s, &req, &pw, p, c).await)?)
         })
     }
 }
@@ -181,7 +178,7 @@ pub unsafe extern "C" fn asegpu_vm_power(
     ffi_boundary! {
         guard(out_error, || {
             check_out(out_json, "out_json")?;
-            let s = session_of(session)?;
+            session_of(session)?;
             let (rg, name) = (arg_str(resource_group, "resource_group")?, arg_str(name, "name")?);
             let action = match arg_str(action, "action")?.to_ascii_lowercase().as_str() {
                 "start" => VmAction::Start,
@@ -192,8 +189,8 @@ pub unsafe extern "C" fn asegpu_vm_power(
                     return Err(Error::invalid(format!("action '{other}' is not one of start, stop, deallocate, restart")))
                 }
             };
-            let sink = progress_sink(callback, userdata);
-            put_json(out_json, &block_on(vm::act(s, rg, name, action, &Progress::new(&sink), &token_of(cancel)))??)
+            let job = Job { session, callback, userdata, cancel };
+            put_json(out_json, &job.run(async |s, p, c| vm::act(s, rg, name, action, p, c).await)?)
         })
     }
 }
@@ -214,10 +211,9 @@ pub unsafe extern "C" fn asegpu_vm_delete(
 ) -> Status {
     ffi_boundary! {
         guard(out_error, || {
-            let s = session_of(session)?;
+            session_of(session)?;
             let (rg, name) = (arg_str(resource_group, "resource_group")?, arg_str(name, "name")?);
-            let sink = progress_sink(callback, userdata);
-            block_on(vm::delete(s, rg, name, &Progress::new(&sink), &token_of(cancel)))?
+            Job { session, callback, userdata, cancel }.run(async |s, p, c| vm::delete(s, rg, name, p, c).await)
         })
     }
 }
@@ -244,11 +240,8 @@ pub unsafe extern "C" fn asegpu_gpu_extension_install(
 ) -> Status {
     ffi_boundary! {
         guard(out_error, || {
-            check_out(out_json, "out_json")?;
-            let s = session_of(session)?;
-            let req: extension::InstallRequest = arg_json(request_json, "request_json")?;
-            let sink = progress_sink(callback, userdata);
-            put_json(out_json, &block_on(extension::install(s, &req, &Progress::new(&sink), &token_of(cancel)))??)
+            let job = Job { session, callback, userdata, cancel };
+            job.json(request_json, out_json, async |s, req: extension::InstallRequest, p, c| extension::install(s, &req, p, c).await)
         })
     }
 }
@@ -299,11 +292,11 @@ pub unsafe extern "C" fn asegpu_vm_extension_remove(
 ) -> Status {
     ffi_boundary! {
         guard(out_error, || {
-            let s = session_of(session)?;
+            session_of(session)?;
             let (rg, vm, name) =
                 (arg_str(resource_group, "resource_group")?, arg_str(vm_name, "vm_name")?, arg_str(name, "name")?);
-            let sink = progress_sink(callback, userdata);
-            block_on(extension::remove(s, rg, vm, name, &Progress::new(&sink), &token_of(cancel)))?
+            let job = Job { session, callback, userdata, cancel };
+            job.run(async |s, p, c| extension::remove(s, rg, vm, name, p, c).await)
         })
     }
 }
@@ -325,9 +318,8 @@ pub unsafe extern "C" fn asegpu_update_suspend(
     ffi_boundary! {
         guard(out_error, || {
             check_out(out_json, "out_json")?;
-            let s = session_of(session)?;
-            let sink = progress_sink(callback, userdata);
-            put_json(out_json, &block_on(update::suspend(s, &Progress::new(&sink), &token_of(cancel)))??)
+            let job = Job { session, callback, userdata, cancel };
+            put_json(out_json, &job.run(async |s, p, c| update::suspend(s, p, c).await)?)
         })
     }
 }
@@ -357,8 +349,8 @@ pub unsafe extern "C" fn asegpu_update_resume(
                     "this record was made on another device (its subscription differs)",
                 ));
             }
-            let sink = progress_sink(callback, userdata);
-            put_json(out_json, &block_on(update::resume(s, &rec, &Progress::new(&sink), &token_of(cancel)))??)
+            let job = Job { session, callback, userdata, cancel };
+            put_json(out_json, &job.run(async |s, p, c| update::resume(s, &rec, p, c).await)?)
         })
     }
 }

@@ -4,6 +4,7 @@ use super::{
     arg_json, arg_str, block_on, check_out, guard, progress_sink, put_json, token_of, AsegpuCancelToken, AsegpuError,
     AsegpuProgressCallback,
 };
+use crate::job::Job;
 use asegpu_core::arm::resources::NewResourceGroup;
 use asegpu_core::arm::{ConnectOptions, Session};
 use asegpu_core::error::{Error, Result, Status};
@@ -178,10 +179,9 @@ pub unsafe extern "C" fn asegpu_resource_group_delete(
 ) -> Status {
     ffi_boundary! {
         guard(out_error, || {
-            let s = session_of(session)?;
+            session_of(session)?;
             let name = arg_str(name, "name")?;
-            let sink = progress_sink(callback, userdata);
-            block_on(s.delete_resource_group(name, &Progress::new(&sink), &token_of(cancel)))?
+            Job { session, callback, userdata, cancel }.run(async |s, p, c| s.delete_resource_group(name, p, c).await)
         })
     }
 }

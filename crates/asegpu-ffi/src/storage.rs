@@ -4,12 +4,12 @@
 
 use super::session::session_of;
 use super::{
-    arg_json, block_on, check_out, guard, progress_sink, put_json, put_string, token_of, AsegpuCancelToken,
-    AsegpuError, AsegpuProgressCallback, AsegpuSession,
+    arg_json, block_on, check_out, guard, put_json, put_string, token_of, AsegpuCancelToken, AsegpuError,
+    AsegpuProgressCallback, AsegpuSession,
 };
+use crate::job::Job;
 use asegpu_core::error::Status;
 use asegpu_core::ops::{rest, storage};
-use asegpu_core::progress::Progress;
 use std::ffi::{c_char, c_void};
 
 /// One ARM request: `{"method", "path", "apiVersion", "body"?, "longRunning"?}`. `path` is a path on the
@@ -31,11 +31,8 @@ pub unsafe extern "C" fn asegpu_arm_request(
 ) -> Status {
     ffi_boundary! {
         guard(out_error, || {
-            check_out(out_json, "out_json")?;
-            let s = session_of(session)?;
-            let req: rest::ArmRequest = arg_json(request_json, "request_json")?;
-            let sink = progress_sink(callback, userdata);
-            put_json(out_json, &block_on(rest::send(s, &req, &Progress::new(&sink), &token_of(cancel)))??)
+            let job = Job { session, callback, userdata, cancel };
+            job.json(request_json, out_json, async |s, req: rest::ArmRequest, p, c| rest::send(s, &req, p, c).await)
         })
     }
 }
@@ -104,11 +101,8 @@ pub unsafe extern "C" fn asegpu_storage_page_blob_upload(
 ) -> Status {
     ffi_boundary! {
         guard(out_error, || {
-            check_out(out_json, "out_json")?;
-            let s = session_of(session)?;
-            let req: storage::PageBlobUpload = arg_json(request_json, "request_json")?;
-            let sink = progress_sink(callback, userdata);
-            put_json(out_json, &block_on(storage::upload_page_blob(s, &req, &Progress::new(&sink), &token_of(cancel)))??)
+            let job = Job { session, callback, userdata, cancel };
+            job.json(request_json, out_json, async |s, req: storage::PageBlobUpload, p, c| storage::upload_page_blob(s, &req, p, c).await)
         })
     }
 }
