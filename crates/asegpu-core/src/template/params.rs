@@ -76,18 +76,7 @@ pub fn bind(template: &Value, supplied: Option<&Value>, scope: &Scope) -> TResul
     };
     super::limits::check_count(decls.len(), super::limits::MAX_PARAMETERS, "parameters", "/parameters")?;
     let supplied = normalize_supplied(supplied)?;
-
-    let unknown: Vec<&String> = supplied.keys().filter(|k| !decls.keys().any(|d| d.eq_ignore_ascii_case(k))).collect();
-    if !unknown.is_empty() {
-        let names: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
-        let allowed: Vec<&str> = decls.keys().map(String::as_str).collect();
-        return Err(TemplateError::invalid_template(format!(
-            "Deployment template validation failed: 'The template parameters '{}' in the parameters file are not valid; they are not present in the original template and can therefore not be provided at deployment time. The only supported parameters for this template are '{}'. {PARAMS_HELP}'.",
-            names.join(", "),
-            allowed.join(", ")
-        )).with_target(names.join(", ")));
-    }
-
+    refuse_unknown(&decls, &supplied)?;
     let mut store = Store::new("parameter");
     let mut types = Vec::new();
     for (name, decl) in &decls {
@@ -99,58 +88,78 @@ pub fn bind(template: &Value, supplied: Option<&Value>, scope: &Scope) -> TResul
         })?;
         types.push((name.clone(), canon));
         let given = supplied.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v);
-        match given {
-            Some(entry) => {
-                let value = match entry.as_object() {
-                    Some(o) if o.contains_key("value") => o["value"].clone(),
-                    Some(o) if o.contains_key("reference") => {
-                        return Err(TemplateError::invalid_deployment(format!(
-                            "The parameter '{name}' uses a Key Vault reference, which is not supported by this engine."
-                        )))
-                    }
-                    _ => {
-                        return Err(TemplateError::invalid_template(format!(
-                            "Deployment template validation failed: 'The value for the template parameter '{name}' must be an object with a 'value' property. {PARAMS_HELP}'."
-                        )).with_target(name.clone()))
-                    }
-                };
-                store.set_value(name, value);
+        match (given, decl.get("defaultValue")) {
+            (Some(entry), _) => store.set_value(name, supplied_value(name, entry)?),
+            (None, Some(d)) => store.set_def(name, Def::Plain(d.clone())),
+            (None, None) => {
+                return Err(TemplateError::invalid_template(format!(
+                    "Deployment template validation failed: 'The value for the template parameter '{name}' is not provided. {PARAMS_HELP}'."
+                )).with_target(name.clone()))
             }
-            None => match decl.get("defaultValue") {
-                Some(d) => store.set_def(name, Def::Plain(d.clone())),
-                None => {
-                    return Err(TemplateError::invalid_template(format!(
-                        "Deployment template validation failed: 'The value for the template parameter '{name}' is not provided. {PARAMS_HELP}'."
-                    )).with_target(name.clone()))
-                }
-            },
         }
     }
-
-    let mut infos = Vec::new();
-    {
-        let s = Scope { params: &store, ..scope.clone() };
-        for (name, canon) in &types {
-            let value = store.get(name, &s).map_err(|f| match f {
-                Fail::Err(e) => e.in_template_element("parameter", name, &format!("/parameters/{name}")),
-                Fail::Unknown => TemplateError::invalid_template(format!(
-                    "Deployment template validation failed: 'The template parameter '{name}' default value uses a runtime function, which is not allowed.'"
-                )),
-            })?;
-            validate(name, canon, &decls[name], &value)?;
-            infos.push(ParamInfo {
-                name: name.clone(),
-                type_name: canon.to_string(),
-                secure: canon.starts_with("Secure"),
-                value,
-            });
-        }
-    }
+    let infos = evaluate(&store, &types, &decls, scope)?;
     let mut final_store = Store::new("parameter");
     for info in &infos {
         final_store.set_value(&info.name, info.value.clone());
     }
     Ok((final_store, infos))
+}
+
+/// Parameters supplied that the template does not declare are refused, as ARM does.
+fn refuse_unknown(decls: &Map<String, Value>, supplied: &Map<String, Value>) -> TResult<()> {
+    let unknown: Vec<&str> =
+        supplied.keys().filter(|k| !decls.keys().any(|d| d.eq_ignore_ascii_case(k))).map(String::as_str).collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let allowed: Vec<&str> = decls.keys().map(String::as_str).collect();
+    Err(TemplateError::invalid_template(format!(
+        "Deployment template validation failed: 'The template parameters '{}' in the parameters file are not valid; they are not present in the original template and can therefore not be provided at deployment time. The only supported parameters for this template are '{}'. {PARAMS_HELP}'.",
+        unknown.join(", "),
+        allowed.join(", ")
+    )).with_target(unknown.join(", ")))
+}
+
+/// A supplied parameter's value: `{"value": ...}` (a Key Vault `reference` is not supported).
+fn supplied_value(name: &str, entry: &Value) -> TResult<Value> {
+    match entry.as_object() {
+        Some(o) if o.contains_key("value") => Ok(o["value"].clone()),
+        Some(o) if o.contains_key("reference") => Err(TemplateError::invalid_deployment(format!(
+            "The parameter '{name}' uses a Key Vault reference, which is not supported by this engine."
+        ))),
+        _ => Err(TemplateError::invalid_template(format!(
+            "Deployment template validation failed: 'The value for the template parameter '{name}' must be an object with a 'value' property. {PARAMS_HELP}'."
+        )).with_target(name.to_string())),
+    }
+}
+
+/// Every parameter's value (defaults evaluated, which may use other parameters), validated against its
+/// declaration.
+fn evaluate(
+    store: &Store,
+    types: &[(String, &'static str)],
+    decls: &Map<String, Value>,
+    scope: &Scope,
+) -> TResult<Vec<ParamInfo>> {
+    let s = Scope { params: store, ..scope.clone() };
+    let mut infos = Vec::new();
+    for (name, canon) in types {
+        let value = store.get(name, &s).map_err(|f| match f {
+            Fail::Err(e) => e.in_template_element("parameter", name, &format!("/parameters/{name}")),
+            Fail::Unknown => TemplateError::invalid_template(format!(
+                "Deployment template validation failed: 'The template parameter '{name}' default value uses a runtime function, which is not allowed.'"
+            )),
+        })?;
+        validate(name, canon, &decls[name], &value)?;
+        infos.push(ParamInfo {
+            name: name.clone(),
+            type_name: canon.to_string(),
+            secure: canon.starts_with("Secure"),
+            value,
+        });
+    }
+    Ok(infos)
 }
 
 fn invalid(name: &str, msg: String) -> TemplateError {

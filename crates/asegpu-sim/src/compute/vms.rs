@@ -484,51 +484,14 @@ pub(super) fn update_vm(
         v["tags"] = t.clone();
     }
     if let Some(new_size) = p["hardwareProfile"]["vmSize"].as_str() {
-        let old = v["properties"]["hardwareProfile"]["vmSize"].as_str().unwrap_or("").to_string();
-        if !new_size.eq_ignore_ascii_case(&old) {
-            let size = match device_size(st, new_size) {
-                Ok(s) => s,
-                Err(r) => return r,
-            };
-            if vm_holds(&existing) {
-                // Check the new size with this VM's current allocation released.
-                let mut probe = existing.clone();
-                res::internal(&mut probe).insert("powerState".into(), json!("deallocated"));
-                let key = res::key(&id);
-                let saved = st.resources.insert(key.clone(), probe);
-                let placed = check_placement(st, &scope.rest[1], &size);
-                if let Some(s) = saved {
-                    st.resources.insert(key, s);
-                }
-                if let Err(r) = placed {
-                    return r;
-                }
-            }
-            v["properties"]["hardwareProfile"]["vmSize"] = json!(size.name);
-            let i = res::internal(&mut v);
-            i.insert("gpus".into(), json!(size.gpus));
-            i.insert("memoryGib".into(), json!(size.memory_gib));
+        if let Err(r) = resize(st, scope, &existing, &mut v, new_size) {
+            return r;
         }
     }
     if let Some(dd) = p["storageProfile"]["dataDisks"].as_array() {
-        let before = v["properties"]["storageProfile"]["dataDisks"].as_array().cloned().unwrap_or_default();
-        for d in dd {
-            if let Some(did) = d["managedDisk"]["id"].as_str() {
-                match res::get(st, did) {
-                    None => return arm_error(404, "NotFound", &format!("Disk '{did}' could not be found.")),
-                    Some(disk) if disk["managedBy"].as_str().is_some_and(|b| !b.eq_ignore_ascii_case(&id)) => {
-                        return arm_error(
-                            409,
-                            "OperationNotAllowed",
-                            &format!("Disk '{did}' is attached to VM '{}'.", disk["managedBy"].as_str().unwrap_or("")),
-                        );
-                    }
-                    _ => {}
-                }
-            }
+        if let Err(r) = set_data_disks(st, &id, &mut v, dd) {
+            return r;
         }
-        v["properties"]["storageProfile"]["dataDisks"] = json!(dd);
-        set_data_disks_owner(st, &id, &before, &json!(dd));
     }
     if let Some(gb) = p["storageProfile"]["osDisk"]["diskSizeGB"].as_u64() {
         v["properties"]["storageProfile"]["osDisk"]["diskSizeGB"] = json!(gb);
@@ -549,6 +512,53 @@ pub(super) fn update_vm(
         VM_UPDATE_SECS,
     );
     res::created_async(shared, req, 200, &render_vm(st, &v, false), &scope.sub, NS, &op)
+}
+
+/// A new size for the VM, placed as if its current allocation were released (a running GPU VM keeps its
+/// GPUs only if the new size fits).
+fn resize(st: &mut State, scope: &Scope, existing: &Value, v: &mut Value, new_size: &str) -> Result<(), Resp> {
+    let old = v["properties"]["hardwareProfile"]["vmSize"].as_str().unwrap_or("").to_string();
+    if new_size.eq_ignore_ascii_case(&old) {
+        return Ok(());
+    }
+    let size = device_size(st, new_size)?;
+    if vm_holds(existing) {
+        let mut probe = existing.clone();
+        res::internal(&mut probe).insert("powerState".into(), json!("deallocated"));
+        let key = res::key(existing["id"].as_str().unwrap_or_default());
+        let saved = st.resources.insert(key.clone(), probe);
+        let placed = check_placement(st, &scope.rest[1], &size);
+        if let Some(s) = saved {
+            st.resources.insert(key, s);
+        }
+        placed?;
+    }
+    v["properties"]["hardwareProfile"]["vmSize"] = json!(size.name);
+    let i = res::internal(v);
+    i.insert("gpus".into(), json!(size.gpus));
+    i.insert("memoryGib".into(), json!(size.memory_gib));
+    Ok(())
+}
+
+/// The VM's data disks: each must exist and be attached to no other VM.
+fn set_data_disks(st: &mut State, id: &str, v: &mut Value, dd: &[Value]) -> Result<(), Resp> {
+    let before = v["properties"]["storageProfile"]["dataDisks"].as_array().cloned().unwrap_or_default();
+    for did in dd.iter().filter_map(|d| d["managedDisk"]["id"].as_str()) {
+        match res::get(st, did) {
+            None => return Err(arm_error(404, "NotFound", &format!("Disk '{did}' could not be found."))),
+            Some(disk) if disk["managedBy"].as_str().is_some_and(|b| !b.eq_ignore_ascii_case(id)) => {
+                return Err(arm_error(
+                    409,
+                    "OperationNotAllowed",
+                    &format!("Disk '{did}' is attached to VM '{}'.", disk["managedBy"].as_str().unwrap_or("")),
+                ));
+            }
+            _ => {}
+        }
+    }
+    v["properties"]["storageProfile"]["dataDisks"] = json!(dd);
+    set_data_disks_owner(st, id, &before, &json!(dd));
+    Ok(())
 }
 
 pub(super) fn vm_action(shared: &Shared, req: &Req, scope: &Scope, action: &str) -> Resp {
