@@ -141,6 +141,14 @@ fn library_status_names_are_the_headers() {
     }
 }
 
+/// `Status::ALL` (what the library maps codes and names with) lists every status of the header, in order.
+#[test]
+fn every_status_is_in_status_all() {
+    let all: Vec<(String, u32)> =
+        asegpu_core::Status::ALL.iter().map(|s| (format!("ASEGPU_STATUS_{}", s.name()), *s as u32)).collect();
+    assert_eq!(all, header_entries(), "Status::ALL differs from {HEADER}'s AsegpuStatus");
+}
+
 #[test]
 fn pascal_spelling() {
     assert_eq!(pascal("ASEGPU_STATUS_OK"), "Ok");

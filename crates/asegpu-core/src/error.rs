@@ -60,6 +60,38 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order of their codes (tests/integration/csharp_status.rs checks it against the
+    /// header's `AsegpuStatus`, which cbindgen writes from this enum).
+    pub const ALL: [Status; 22] = [
+        Status::Ok,
+        Status::NullArgument,
+        Status::InvalidUtf8,
+        Status::InvalidJson,
+        Status::InvalidArgument,
+        Status::Connection,
+        Status::Tls,
+        Status::Timeout,
+        Status::Authentication,
+        Status::Authorization,
+        Status::NotFound,
+        Status::Conflict,
+        Status::Throttled,
+        Status::ArmRequest,
+        Status::Server,
+        Status::OperationFailed,
+        Status::Protocol,
+        Status::PreflightFailed,
+        Status::Cancelled,
+        Status::Io,
+        Status::Panic,
+        Status::Internal,
+    ];
+
+    /// The status whose code is `code`.
+    pub fn from_code(code: u32) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| *s as u32 == code)
+    }
+
     /// The stable upper-case name (`NOT_FOUND`, ...), as in the C header.
     pub fn name(self) -> &'static str {
         match self {

@@ -272,66 +272,24 @@ pub extern "C" fn asegpu_abi_version() -> u32 {
 #[no_mangle]
 pub extern "C" fn asegpu_status_name(status: u32) -> *const c_char {
     ffi_boundary! {
-        let name: &'static str = match status_from_u32(status) {
-            Some(s) => match s {
-                Status::Ok => "OK\0",
-                Status::NullArgument => "NULL_ARGUMENT\0",
-                Status::InvalidUtf8 => "INVALID_UTF8\0",
-                Status::InvalidJson => "INVALID_JSON\0",
-                Status::InvalidArgument => "INVALID_ARGUMENT\0",
-                Status::Connection => "CONNECTION\0",
-                Status::Tls => "TLS\0",
-                Status::Timeout => "TIMEOUT\0",
-                Status::Authentication => "AUTHENTICATION\0",
-                Status::Authorization => "AUTHORIZATION\0",
-                Status::NotFound => "NOT_FOUND\0",
-                Status::Conflict => "CONFLICT\0",
-                Status::Throttled => "THROTTLED\0",
-                Status::ArmRequest => "ARM_REQUEST\0",
-                Status::Server => "SERVER\0",
-                Status::OperationFailed => "OPERATION_FAILED\0",
-                Status::Protocol => "PROTOCOL\0",
-                Status::PreflightFailed => "PREFLIGHT_FAILED\0",
-                Status::Cancelled => "CANCELLED\0",
-                Status::Io => "IO\0",
-                Status::Panic => "PANIC\0",
-                Status::Internal => "INTERNAL\0",
-            },
-            None => "UNKNOWN\0",
-        };
-        name.as_ptr() as *const c_char
+        match Status::ALL.iter().position(|s| *s as u32 == status) {
+            Some(i) => status_names()[i].as_ptr(),
+            None => c"UNKNOWN".as_ptr(),
+        }
     }
+}
+
+/// The statuses' names as C strings, in the order of [`Status::ALL`] (from [`Status::name`]; made once,
+/// never freed).
+fn status_names() -> &'static [CString] {
+    static NAMES: std::sync::OnceLock<Vec<CString>> = std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| Status::ALL.iter().map(|s| CString::new(s.name()).expect("status names have no NUL")).collect())
 }
 
 /// Map a raw code back to a status (unknown values → `None`, never undefined behaviour).
 pub fn status_from_u32(v: u32) -> Option<Status> {
-    use Status::*;
-    [
-        Ok,
-        NullArgument,
-        InvalidUtf8,
-        InvalidJson,
-        InvalidArgument,
-        Connection,
-        Tls,
-        Timeout,
-        Authentication,
-        Authorization,
-        NotFound,
-        Conflict,
-        Throttled,
-        ArmRequest,
-        Server,
-        OperationFailed,
-        Protocol,
-        PreflightFailed,
-        Cancelled,
-        Io,
-        Panic,
-        Internal,
-    ]
-    .into_iter()
-    .find(|s| *s as u32 == v)
+    Status::from_code(v)
 }
 
 /// Test hook, to prove that no panic crosses the C ABI. Mode 0: panics inside the call, mode 1: inside a
