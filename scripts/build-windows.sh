@@ -16,7 +16,7 @@ target_dir="${CARGO_TARGET_DIR:-$root/target}"
 dll="$target_dir/$triple/$profile/asegpu.dll"
 log() { echo "build-windows.sh: $*" >&2; }
 
-if ! rustup target list --installed 2>/dev/null | grep -qx "$triple"; then
+if ! rustup target list --installed 2>/dev/null | grep -x "$triple" >/dev/null; then
     log "rustup target add $triple"
     rustup target add "$triple" >&2
 fi

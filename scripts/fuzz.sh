@@ -41,9 +41,16 @@ targets=("$@")
 
 offline_bin=$root/../shared/offline/bin
 if ! command -v cargo-fuzz >/dev/null && [ -f "$offline_bin/cargo-fuzz" ]; then
-    # A read-only copy of shared/ may have lost the exec bit: run a private copy.
+    # A read-only copy of shared/ may have lost the exec bit, so ours is a private file on PATH. The offline
+    # cargo-fuzz may be a script that unpacks the binary from beside its own folder: ours then runs that script
+    # where it is; a binary is copied.
     mkdir -p "$cache/cargo-fuzz/bin"
-    install -m 0755 "$offline_bin/cargo-fuzz" "$cache/cargo-fuzz/bin/cargo-fuzz"
+    if [ "$(head -c 2 "$offline_bin/cargo-fuzz")" = "#!" ]; then
+        printf '#!/usr/bin/env bash\nexec bash %q "$@"\n' "$(cd "$offline_bin" && pwd)/cargo-fuzz" >"$cache/cargo-fuzz/bin/cargo-fuzz"
+        chmod 0755 "$cache/cargo-fuzz/bin/cargo-fuzz"
+    else
+        install -m 0755 "$offline_bin/cargo-fuzz" "$cache/cargo-fuzz/bin/cargo-fuzz"
+    fi
 fi
 if ! command -v cargo-fuzz >/dev/null; then
     echo "installing cargo-fuzz into $cache/cargo-fuzz"

@@ -20,7 +20,9 @@ _nuget_answers() {
     [ -n "$url" ] && timeout 30 curl -sf -o /dev/null "$url"
 }
 _crates_answer() { (cd "$(mktemp -d)" && timeout 30 cargo info --registry crates-io serde >/dev/null 2>&1); }
-_apt_has() { apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [0-9]'; }
+# (grep reads all of apt-cache's output: with `grep -q` it stops at the match, apt-cache dies of SIGPIPE, and
+# under pipefail the probe said a package apt offers was missing.)
+_apt_has() { apt-cache policy "$1" 2>/dev/null | grep 'Candidate: [0-9]' >/dev/null; }
 
 _probe() {
     case $1 in
