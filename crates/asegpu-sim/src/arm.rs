@@ -6,6 +6,7 @@ use super::http::{arm_error, empty, json_resp, timestamp, with_header, Req, Resp
 use super::server::{now_ms, Shared};
 use super::state::{Effect, ResourceGroup};
 use super::versions;
+use asegpu_core::arm::path::ArmPath;
 use asegpu_core::arm::resource_id::ResourceId;
 use asegpu_core::device;
 use hyper::Method;
@@ -341,7 +342,7 @@ fn group(shared: &Shared, req: &Req, sub: &str) -> Resp {
                 now_ms(),
                 shared.scaled_ms(30.0),
             );
-            accepted(shared, req, &format!("subscriptions/{sub}/operationresults/{id}"))
+            accepted(shared, req, ArmPath::subscription(&sub).types(&["operationresults", &id]).as_str())
         }
         _ => method_not_allowed(req),
     }

@@ -6,6 +6,7 @@ use super::http::{arm_error, empty, json_resp, with_header, Req, Resp};
 use super::resources::{self as res, Scope};
 use super::server::{now_ms, Shared};
 use super::state::{Effect, State};
+use asegpu_core::arm::path::ArmPath;
 use asegpu_core::device;
 use base64::Engine;
 use hyper::Method;
@@ -227,12 +228,13 @@ fn create_account(call: &res::Call, st: &mut State, sku: &str, body: &Value) -> 
     let effect = Effect::Provision { id: call.id.clone(), state: "Succeeded".into(), power: None, error: None };
     let op = st.start_operation("createStorageAccount", effect, now_ms(), shared.scaled_ms(CREATE_SECS));
     let version = call.req.q("api-version").unwrap_or("2019-06-01");
-    let loc = format!(
-        "{}subscriptions/{}/providers/Microsoft.Storage/locations/{}/asyncoperations/{op}?monitor=true&api-version={version}",
-        call.req.base(),
-        call.scope.sub,
-        device::LOCATION
-    );
+    let path = ArmPath::subscription(&call.scope.sub).provider("Microsoft.Storage").types(&[
+        "locations",
+        device::LOCATION,
+        "asyncoperations",
+        &op,
+    ]);
+    let loc = format!("{}{}?monitor=true&api-version={version}", call.req.base(), path.as_str());
     let r = with_header(empty(202), "location", &loc);
     with_header(r, "retry-after", &shared.cfg.retry_after_secs.to_string())
 }

@@ -19,6 +19,7 @@ use super::http::{arm_error, empty, format_time, json_resp, with_header, Req, Re
 use super::resources::{self as res, Scope};
 use super::server::{now_ms, Shared};
 use super::state::State;
+use asegpu_core::arm::path::ArmPath;
 use asegpu_core::template::{self, jsonc, Deployment, DeploymentContext, RenderMode, Resolver, TemplateError};
 use bytes::Bytes;
 use hyper::Method;
@@ -278,13 +279,12 @@ fn put(shared: &Shared, req: &Req, scope: &Scope, name: &str, key: &str) -> Resp
     };
     let body = deployment_json(&d);
     let version = req.q("api-version").unwrap_or("2020-06-01").to_string();
-    let status_url = format!(
-        "{}subscriptions/{}/resourcegroups/{}/providers/{TYPE}/{name}/operationStatuses/{}?api-version={version}",
-        req.base(),
-        d.sub,
-        d.rg,
-        d.op_id
-    );
+    let status_path = ArmPath::subscription(&d.sub)
+        .types(&["resourcegroups", &d.rg])
+        .provider("Microsoft.Resources")
+        .types(&["deployments", name, "operationStatuses", &d.op_id])
+        .api(&version);
+    let status_url = format!("{}{status_path}", req.base());
     let existed = {
         let mut st = shared.lock();
         // Children of an earlier run with this name are replaced too.
@@ -361,7 +361,7 @@ fn delete(shared: &Shared, req: &Req, name: &str, key: &str) -> Resp {
     super::state::release_freed_memory();
     let op = st.start_operation("deleteDeployment", super::state::Effect::Nothing, now_ms(), 0);
     drop(st);
-    super::arm::accepted(shared, req, &format!("subscriptions/{sub}/operationresults/{op}"))
+    super::arm::accepted(shared, req, ArmPath::subscription(&sub).types(&["operationresults", &op]).as_str())
 }
 
 #[cfg(test)]
